@@ -1,0 +1,94 @@
+package org.mtlab.core.contract;
+
+import java.util.Arrays;
+import java.util.UUID;
+
+/**
+ * Per-task gradient telemetry of one training step on the shared parameters, on {@link Topics#GRADIENTS} keyed by
+ * run id, encoded by {@link GradientEventCodec}. {@code (runId, attempt, step)} identifies an event.
+ *
+ * <p>Per block (a layer of the shared trunk) it carries the exact Gram matrix of the task gradients, packed as its
+ * upper triangle; the per-task gradient norms are the square roots of its diagonal, so they are exact too and are
+ * not sent twice. The Gram matrix of the whole trunk is the sum of the block Gram matrices.
+ *
+ * @param losses        per-task loss of the step, in the order of the run's tasks
+ * @param weights       per-task weight applied by the run's weighting method
+ * @param blockGrams    per block, the packed upper triangle of the T×T Gram matrix ({@link #packedIndex})
+ * @param blockSizes    per block, its number of parameters (only with full gradients, else null)
+ * @param fullGradients per task, the complete gradient over all shared parameters, blocks concatenated (or null)
+ */
+public record GradientEvent(UUID runId, int attempt, long step, int epoch, float[] losses, float[] weights,
+                            double[][] blockGrams, int[] blockSizes, float[][] fullGradients) {
+
+    /** Above this many shared parameters a run cannot ask for full gradients: the event would outgrow Kafka's limits. */
+    public static final int MAX_FULL_GRADIENT_PARAMETERS = 50_000;
+
+    public int taskCount() {
+        return losses.length;
+    }
+
+    public int blockCount() {
+        return blockGrams.length;
+    }
+
+    public boolean hasFullGradients() {
+        return fullGradients != null;
+    }
+
+    /** Index of Gram entry (i, j) in a packed upper triangle of a T×T matrix. */
+    public static int packedIndex(int i, int j, int tasks) {
+        int a = Math.min(i, j);
+        int b = Math.max(i, j);
+        return a * tasks - a * (a - 1) / 2 + (b - a);
+    }
+
+    public static int packedLength(int tasks) {
+        return tasks * (tasks + 1) / 2;
+    }
+
+    public double gram(int block, int i, int j) {
+        return blockGrams[block][packedIndex(i, j, taskCount())];
+    }
+
+    /** The Gram matrix of the whole shared trunk (sum over blocks), as a full T×T matrix. */
+    public double[][] totalGram() {
+        int t = taskCount();
+        double[][] g = new double[t][t];
+        for (double[] packed : blockGrams) {
+            for (int i = 0; i < t; i++) {
+                for (int j = i; j < t; j++) {
+                    g[i][j] += packed[packedIndex(i, j, t)];
+                }
+            }
+        }
+        for (int i = 0; i < t; i++) {
+            for (int j = 0; j < i; j++) {
+                g[i][j] = g[j][i];
+            }
+        }
+        return g;
+    }
+
+    public double norm(int block, int task) {
+        return Math.sqrt(gram(block, task, task));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof GradientEvent e && runId.equals(e.runId) && attempt == e.attempt && step == e.step
+                && epoch == e.epoch && Arrays.equals(losses, e.losses) && Arrays.equals(weights, e.weights)
+                && Arrays.deepEquals(blockGrams, e.blockGrams) && Arrays.equals(blockSizes, e.blockSizes)
+                && Arrays.deepEquals(fullGradients, e.fullGradients);
+    }
+
+    @Override
+    public int hashCode() {
+        return runId.hashCode() * 31 + Long.hashCode(step) * 17 + attempt;
+    }
+
+    @Override
+    public String toString() {
+        return "GradientEvent[run=" + runId + ", attempt=" + attempt + ", step=" + step + ", epoch=" + epoch
+                + ", tasks=" + taskCount() + ", blocks=" + blockCount() + ", full=" + hasFullGradients() + "]";
+    }
+}

@@ -1,0 +1,66 @@
+package org.mtlab.core.contract;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.stream.Collectors;
+
+/** The one JSON configuration used for every JSON contract, so that all services read and write alike. */
+public final class Json {
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+            .enable(com.fasterxml.jackson.databind.MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .findAndAddModules()
+            .build();
+
+    private Json() {
+    }
+
+    public static byte[] write(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    public static String writeString(Object value) {
+        return new String(write(value), StandardCharsets.UTF_8);
+    }
+
+    /** Reads a JSON document; a failure names the field path that could not be read. */
+    public static <T> T read(byte[] bytes, Class<T> type) {
+        if (bytes == null || bytes.length == 0) {
+            throw new ContractException(null, "empty record, expected a JSON " + type.getSimpleName());
+        }
+        try {
+            return MAPPER.readValue(bytes, type);
+        } catch (JsonMappingException e) {
+            throw new ContractException(pathOf(e), e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new ContractException(null, "not valid JSON: " + e.getMessage(), e);
+        }
+    }
+
+    public static <T> T read(String text, Class<T> type) {
+        return read(text == null ? null : text.getBytes(StandardCharsets.UTF_8), type);
+    }
+
+    /** Jackson's reference path as a dotted field name, e.g. {@code optimizers[0].learningRate}. */
+    public static String pathOf(JsonMappingException e) {
+        String path = e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining());
+        return path.startsWith(".") ? path.substring(1) : (path.isEmpty() ? null : path);
+    }
+}

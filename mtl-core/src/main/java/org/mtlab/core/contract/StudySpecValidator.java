@@ -1,0 +1,242 @@
+package org.mtlab.core.contract;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a study spec before anything is persisted or trained. Limits guard the shared infrastructure:
+ * a study is a grid, and its size multiplies quickly.
+ */
+public final class StudySpecValidator {
+    public static final int MAX_TASKS = 16;
+    public static final int MAX_SEEDS = 20;
+    public static final int MAX_OPTIMIZERS = 8;
+    public static final int MAX_RUNS = 500;
+    public static final int MAX_EPOCHS = 1000;
+    public static final int MAX_BATCH_SIZE = 65_536;
+    public static final int MAX_LAYERS = 8;
+    public static final int MAX_LAYER_WIDTH = 4096;
+    public static final int MAX_DIMENSION = 10_000;
+    public static final int MAX_SAMPLES = 1_000_000;
+    public static final Set<String> DATASET_KINDS = Set.of("synthetic");
+    public static final Set<String> MODEL_KINDS = Set.of("mlp");
+    public static final Set<String> OPTIMIZERS = Set.of("sgd", "adam");
+    private static final Pattern TASK_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+    private final Set<String> knownMethods;
+
+    /** @param knownMethods lower-case names of the weighting methods the trainers can run */
+    public StudySpecValidator(Set<String> knownMethods) {
+        this.knownMethods = Set.copyOf(knownMethods);
+    }
+
+    public List<Violation> validate(StudySpec spec) {
+        List<Violation> out = new ArrayList<>();
+        if (spec == null) {
+            out.add(new Violation("(body)", "a study spec is required"));
+            return out;
+        }
+        if (spec.name() == null || spec.name().isBlank()) {
+            out.add(new Violation("name", "is required"));
+        } else if (spec.name().length() > 200) {
+            out.add(new Violation("name", "must be at most 200 characters"));
+        }
+        validateTasks(spec, out);
+        validateDataset(spec, out);
+        validateModel(spec, out);
+        validateOptimizers(spec, out);
+        validateMethods(spec, out);
+        validateSeeds(spec, out);
+        range(out, "epochs", spec.epochs(), 1, MAX_EPOCHS);
+        range(out, "batchSize", spec.batchSize(), 1, MAX_BATCH_SIZE);
+        validateTelemetry(spec, out);
+        if (out.isEmpty() && StudyExpansion.runCount(spec) > MAX_RUNS) {
+            out.add(new Violation("seeds", "the study expands to " + StudyExpansion.runCount(spec)
+                    + " runs, more than the limit of " + MAX_RUNS + "; use fewer optimizers, methods or seeds"));
+        }
+        return out;
+    }
+
+    private static void validateTasks(StudySpec spec, List<Violation> out) {
+        if (spec.tasks() == null) {
+            out.add(new Violation("tasks", "is required: at least two tasks"));
+            return;
+        }
+        if (spec.tasks().size() < 2 || spec.tasks().size() > MAX_TASKS) {
+            out.add(new Violation("tasks", "must list between 2 and " + MAX_TASKS + " tasks, got " + spec.tasks().size()));
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < spec.tasks().size(); i++) {
+            StudySpec.TaskSpec task = spec.tasks().get(i);
+            String field = "tasks[" + i + "].name";
+            if (task == null || task.name() == null) {
+                out.add(new Violation(field, "is required"));
+            } else if (!TASK_NAME.matcher(task.name()).matches()) {
+                out.add(new Violation(field, "must be 1-64 letters, digits, '_' or '-'"));
+            } else if (!seen.add(task.name())) {
+                out.add(new Violation(field, "duplicate task name '" + task.name() + "'"));
+            }
+        }
+    }
+
+    private static void validateDataset(StudySpec spec, List<Violation> out) {
+        StudySpec.DatasetSpec dataset = spec.dataset();
+        if (dataset == null) {
+            out.add(new Violation("dataset", "is required"));
+            return;
+        }
+        if (dataset.kind() == null || !DATASET_KINDS.contains(dataset.kind().toLowerCase(Locale.ROOT))) {
+            out.add(new Violation("dataset.kind", "must be one of " + sorted(DATASET_KINDS)));
+            return;
+        }
+        Set<String> allowed = Set.of("rho", "dimension", "samples", "seed", "scale");
+        if (dataset.params() != null) {
+            for (var entry : dataset.params().entrySet()) {
+                String field = "dataset.params." + entry.getKey();
+                if (!allowed.contains(entry.getKey())) {
+                    out.add(new Violation(field, "unknown parameter; known: " + sorted(allowed)));
+                } else if (!(entry.getValue() instanceof Number n) || !Double.isFinite(n.doubleValue())) {
+                    out.add(new Violation(field, "must be a finite number"));
+                }
+            }
+        }
+        if (!out.isEmpty()) {
+            return;
+        }
+        double rho = dataset.number("rho", 0.5);
+        if (rho < -1 || rho > 1) {
+            out.add(new Violation("dataset.params.rho", "task correlation must lie in [-1, 1]"));
+        }
+        integral(out, "dataset.params.dimension", dataset.number("dimension", 100), 2, MAX_DIMENSION);
+        integral(out, "dataset.params.samples", dataset.number("samples", 4000), 20, MAX_SAMPLES);
+        if (dataset.number("scale", 1) <= 0) {
+            out.add(new Violation("dataset.params.scale", "must be positive"));
+        }
+        if (spec.tasks() != null && dataset.number("dimension", 100) < spec.tasks().size()) {
+            out.add(new Violation("dataset.params.dimension", "must be at least the number of tasks"));
+        }
+    }
+
+    private static void validateModel(StudySpec spec, List<Violation> out) {
+        if (spec.model() == null) {
+            out.add(new Violation("model", "is required"));
+            return;
+        }
+        if (spec.model().kind() == null || !MODEL_KINDS.contains(spec.model().kind().toLowerCase(Locale.ROOT))) {
+            out.add(new Violation("model.kind", "must be one of " + sorted(MODEL_KINDS)));
+        }
+        List<Integer> hidden = spec.model().hidden();
+        if (hidden == null || hidden.isEmpty() || hidden.size() > MAX_LAYERS) {
+            out.add(new Violation("model.hidden", "must list 1 to " + MAX_LAYERS + " layer widths"));
+            return;
+        }
+        for (int i = 0; i < hidden.size(); i++) {
+            range(out, "model.hidden[" + i + "]", hidden.get(i), 1, MAX_LAYER_WIDTH);
+        }
+    }
+
+    private static void validateOptimizers(StudySpec spec, List<Violation> out) {
+        if (spec.optimizers() == null || spec.optimizers().isEmpty() || spec.optimizers().size() > MAX_OPTIMIZERS) {
+            out.add(new Violation("optimizers", "must list 1 to " + MAX_OPTIMIZERS + " optimizers"));
+            return;
+        }
+        for (int i = 0; i < spec.optimizers().size(); i++) {
+            StudySpec.OptimizerSpec opt = spec.optimizers().get(i);
+            String field = "optimizers[" + i + "]";
+            if (opt == null || opt.name() == null || !OPTIMIZERS.contains(opt.name())) {
+                out.add(new Violation(field + ".name", "must be one of " + sorted(OPTIMIZERS)));
+                continue;
+            }
+            if (opt.learningRate() == null || !(opt.learningRate() > 0) || opt.learningRate() > 10
+                    || opt.learningRate().isInfinite()) {
+                out.add(new Violation(field + ".learningRate", "is required: a number in (0, 10]"));
+            }
+            if (opt.momentum() != null && (!(opt.momentum() >= 0) || opt.momentum() >= 1)) {
+                out.add(new Violation(field + ".momentum", "must lie in [0, 1)"));
+            }
+            if (opt.momentum() != null && !"sgd".equals(opt.name())) {
+                out.add(new Violation(field + ".momentum", "applies to sgd only"));
+            }
+        }
+    }
+
+    private void validateMethods(StudySpec spec, List<Violation> out) {
+        if (spec.methods() == null || spec.methods().isEmpty()) {
+            out.add(new Violation("methods", "must list at least one weighting method; known: " + sorted(knownMethods)));
+            return;
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < spec.methods().size(); i++) {
+            String method = spec.methods().get(i);
+            String key = method == null ? null : method.toLowerCase(Locale.ROOT);
+            if (key == null || !knownMethods.contains(key)) {
+                out.add(new Violation("methods[" + i + "]", "unknown method '" + method + "'; known: " + sorted(knownMethods)));
+            } else if (!seen.add(key)) {
+                out.add(new Violation("methods[" + i + "]", "duplicate method '" + method + "'"));
+            }
+        }
+    }
+
+    private static void validateSeeds(StudySpec spec, List<Violation> out) {
+        if (spec.seeds() == null || spec.seeds().isEmpty() || spec.seeds().size() > MAX_SEEDS) {
+            out.add(new Violation("seeds", "must list 1 to " + MAX_SEEDS + " seeds"));
+            return;
+        }
+        Set<Long> seen = new HashSet<>();
+        for (int i = 0; i < spec.seeds().size(); i++) {
+            if (spec.seeds().get(i) == null) {
+                out.add(new Violation("seeds[" + i + "]", "must be an integer"));
+            } else if (!seen.add(spec.seeds().get(i))) {
+                out.add(new Violation("seeds[" + i + "]", "duplicate seed " + spec.seeds().get(i)));
+            }
+        }
+    }
+
+    private static void validateTelemetry(StudySpec spec, List<Violation> out) {
+        StudySpec.TelemetrySpec telemetry = spec.telemetryOrDefault();
+        if (telemetry.everySteps() != null) {
+            range(out, "telemetry.everySteps", telemetry.everySteps(), 1, 100_000);
+        }
+        if (telemetry.fullGradientsOrDefault() && out.isEmpty()) {
+            long shared = sharedParameterCount(spec);
+            if (shared > GradientEvent.MAX_FULL_GRADIENT_PARAMETERS) {
+                out.add(new Violation("telemetry.fullGradients", "the shared trunk has " + shared
+                        + " parameters; full gradients are limited to " + GradientEvent.MAX_FULL_GRADIENT_PARAMETERS
+                        + " (use a smaller model or turn fullGradients off)"));
+            }
+        }
+    }
+
+    /** Parameters of the shared trunk of the MLP: weights and biases of every hidden layer. */
+    public static long sharedParameterCount(StudySpec spec) {
+        long in = (long) spec.dataset().number("dimension", 100);
+        long count = 0;
+        for (int width : spec.model().hidden()) {
+            count += in * width + width;
+            in = width;
+        }
+        return count;
+    }
+
+    private static void range(List<Violation> out, String field, Integer value, int min, int max) {
+        if (value == null) {
+            out.add(new Violation(field, "is required: an integer in [" + min + ", " + max + "]"));
+        } else if (value < min || value > max) {
+            out.add(new Violation(field, "must lie in [" + min + ", " + max + "], got " + value));
+        }
+    }
+
+    private static void integral(List<Violation> out, String field, double value, int min, int max) {
+        if (value != Math.rint(value) || value < min || value > max) {
+            out.add(new Violation(field, "must be an integer in [" + min + ", " + max + "]"));
+        }
+    }
+
+    private static List<String> sorted(Set<String> values) {
+        return values.stream().sorted().toList();
+    }
+}

@@ -1,0 +1,74 @@
+package org.mtlab.core.contract;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * One run to train, published on {@link Topics#TRAINING_REQUESTS} keyed by run id (JSON).
+ *
+ * @param datasetTasks every task of the study, in order: the dataset is generated for all of them so that an
+ *                     STL run sees exactly the data its task has in the MTL runs
+ * @param tasks        the tasks this run trains (one for STL, all for MTL)
+ */
+public record TrainingRequest(
+        int schemaVersion,
+        UUID runId,
+        UUID studyId,
+        int attempt,
+        RunKind kind,
+        List<String> datasetTasks,
+        List<String> tasks,
+        StudySpec.DatasetSpec dataset,
+        StudySpec.ModelSpec model,
+        StudySpec.OptimizerSpec optimizer,
+        String method,
+        long seed,
+        int epochs,
+        int batchSize,
+        StudySpec.TelemetrySpec telemetry) {
+
+    public static final int SCHEMA_VERSION = 1;
+
+    public static TrainingRequest of(UUID runId, UUID studyId, RunPlan plan, StudySpec spec) {
+        return new TrainingRequest(SCHEMA_VERSION, runId, studyId, 1, plan.kind(), spec.taskNames(), plan.tasks(),
+                spec.dataset(), spec.model(), plan.optimizer(), plan.method(), plan.seed(), spec.epochs(),
+                spec.batchSize(), spec.telemetryOrDefault());
+    }
+
+    /** Reads and checks a request; unknown schema versions and missing fields are refused with the field named. */
+    public static TrainingRequest decode(byte[] bytes) {
+        TrainingRequest request = Json.read(bytes, TrainingRequest.class);
+        if (request.schemaVersion() != SCHEMA_VERSION) {
+            throw new ContractException("schemaVersion", "unsupported version " + request.schemaVersion()
+                    + ", this reader knows " + SCHEMA_VERSION);
+        }
+        requireNonNull("runId", request.runId());
+        requireNonNull("studyId", request.studyId());
+        requireNonNull("kind", request.kind());
+        requireNonNull("dataset", request.dataset());
+        requireNonNull("model", request.model());
+        requireNonNull("optimizer", request.optimizer());
+        requireNonNull("method", request.method());
+        requireNonNull("telemetry", request.telemetry());
+        if (request.datasetTasks() == null || request.datasetTasks().isEmpty()) {
+            throw new ContractException("datasetTasks", "must list the study's tasks");
+        }
+        if (request.tasks() == null || request.tasks().isEmpty() || !request.datasetTasks().containsAll(request.tasks())) {
+            throw new ContractException("tasks", "must be a non-empty subset of datasetTasks");
+        }
+        if (request.epochs() < 1 || request.batchSize() < 1) {
+            throw new ContractException(request.epochs() < 1 ? "epochs" : "batchSize", "must be positive");
+        }
+        return request;
+    }
+
+    public byte[] encode() {
+        return Json.write(this);
+    }
+
+    private static void requireNonNull(String field, Object value) {
+        if (value == null) {
+            throw new ContractException(field, "is required");
+        }
+    }
+}

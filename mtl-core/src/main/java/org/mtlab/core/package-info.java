@@ -1,0 +1,2 @@
+/** mtlab core: wire contracts and mathematics, free of any framework. */
+package org.mtlab.core;
