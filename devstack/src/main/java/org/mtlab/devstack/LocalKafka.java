@@ -1,15 +1,5 @@
 package org.mtlab.devstack;
 
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.ExecutionException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
@@ -50,34 +40,6 @@ public final class LocalKafka implements AutoCloseable {
 
     public int brokerCount() {
         return cluster.brokers().size();
-    }
-
-    /** Creates the topics (idempotent) with the given partitions and the cluster's size as replication. */
-    public void createTopics(Collection<String> topics, int partitions) throws InterruptedException, ExecutionException {
-        createTopics(bootstrapServers(), topics, partitions, (short) brokerCount());
-    }
-
-    public static void createTopics(String bootstrap, Collection<String> topics, int partitions, short replication)
-            throws InterruptedException, ExecutionException {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        try (Admin admin = Admin.create(props)) {
-            List<NewTopic> missing = new ArrayList<>();
-            var existing = admin.listTopics().names().get();
-            for (String topic : topics) {
-                if (!existing.contains(topic)) {
-                    missing.add(new NewTopic(topic, partitions, replication)
-                            .configs(Map.of("min.insync.replicas", String.valueOf(Math.min(2, replication)))));
-                }
-            }
-            try {
-                admin.createTopics(missing).all().get();
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw e;
-                }
-            }
-        }
     }
 
     @Override

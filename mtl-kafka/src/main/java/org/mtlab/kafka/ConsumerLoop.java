@@ -29,7 +29,7 @@ public final class ConsumerLoop implements AutoCloseable {
     /** Handles one record; it must be idempotent, since a record may come again after a crash or rebalance. */
     @FunctionalInterface
     public interface RecordHandler {
-        void handle(ConsumerRecord<String, byte[]> record) throws Exception;
+        void handle(ConsumerRecord<String, byte[]> record) throws Throwable;
     }
 
     private final String name;
@@ -135,7 +135,9 @@ public final class ConsumerLoop implements AutoCloseable {
             Thread.currentThread().interrupt();
             running.set(false);
             return false;
-        } catch (Exception e) {
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
             if (rootCause(e) instanceof ContractException ce) {
                 return deadLetter(record, ce.getMessage());
             }

@@ -29,7 +29,7 @@ class ConsumerLoopTest {
     @BeforeAll
     static void startKafka() throws Exception {
         kafka = LocalKafka.start(1);
-        kafka.createTopics(List.of("test.input", Topics.DEAD_LETTERS), 1);
+        TopicAdmin.ensureTopics(kafka.bootstrapServers(), List.of("test.input", Topics.DEAD_LETTERS), 1, (short) 1);
     }
 
     @AfterAll

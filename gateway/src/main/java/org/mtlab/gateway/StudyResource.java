@@ -1,0 +1,98 @@
+package org.mtlab.gateway;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.mtlab.core.contract.ContractException;
+import org.mtlab.core.contract.Json;
+import org.mtlab.core.contract.StudySpec;
+import org.mtlab.core.contract.Violation;
+
+@Path("/api")
+@Produces(MediaType.APPLICATION_JSON)
+public class StudyResource {
+    @Inject
+    StudyService studies;
+
+    /** Submits a study: 201 with the study and its runs, or 400 problem+json naming the offending field. */
+    @POST
+    @Path("/studies")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> submit(String body) {
+        StudySpec spec;
+        try {
+            spec = Json.read(body, StudySpec.class);
+        } catch (ContractException e) {
+            String field = e.field() == null ? "(body)" : e.field();
+            throw ProblemException.invalid(List.of(new Violation(field, e.getMessage())));
+        }
+        List<Violation> violations = studies.validate(spec);
+        if (!violations.isEmpty()) {
+            throw ProblemException.invalid(violations);
+        }
+        UUID id = UUID.randomUUID();
+        return studies.create(id, spec, "rest")
+                .chain(() -> view(id))
+                .map(view -> Response.created(URI.create("/api/studies/" + id)).entity(view).build());
+    }
+
+    @GET
+    @Path("/studies")
+    public Uni<List<Views.StudySummary>> list() {
+        return Panache.withSession(() -> StudyEntity.<StudyEntity>listAll(Sort.descending("createdAt"))
+                .chain(all -> RunEntity.<RunEntity>list("studyId in ?1", all.stream().map(s -> s.id).toList())
+                        .map(runs -> {
+                            Map<UUID, List<RunEntity>> byStudy = runs.stream().collect(Collectors.groupingBy(r -> r.studyId));
+                            return all.stream().map(s -> Views.StudySummary.of(s, byStudy.getOrDefault(s.id, List.of()))).toList();
+                        })));
+    }
+
+    @GET
+    @Path("/studies/{id}")
+    public Uni<Views.StudyView> get(@PathParam("id") String id) {
+        return view(parseId(id));
+    }
+
+    @GET
+    @Path("/runs/{id}")
+    public Uni<Views.RunView> run(@PathParam("id") String id) {
+        UUID runId = parseId(id);
+        return Panache.withSession(() -> RunEntity.<RunEntity>findById(runId)).map(run -> {
+            if (run == null) {
+                throw ProblemException.notFound("run", runId);
+            }
+            return Views.RunView.of(run);
+        });
+    }
+
+    private Uni<Views.StudyView> view(UUID id) {
+        return Panache.withSession(() -> StudyEntity.<StudyEntity>findById(id).chain(study -> {
+            if (study == null) {
+                throw ProblemException.notFound("study", id);
+            }
+            return RunEntity.<RunEntity>list("studyId = ?1 order by label", id).map(runs -> Views.StudyView.of(study, runs));
+        }));
+    }
+
+    private static UUID parseId(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.invalid(List.of(new Violation("id", "'" + id + "' is not a UUID")));
+        }
+    }
+}

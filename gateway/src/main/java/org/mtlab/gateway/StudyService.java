@@ -1,0 +1,71 @@
+package org.mtlab.gateway;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.mtlab.core.contract.Json;
+import org.mtlab.core.contract.RunPlan;
+import org.mtlab.core.contract.StudyExpansion;
+import org.mtlab.core.contract.StudySpec;
+import org.mtlab.core.contract.StudySpecValidator;
+import org.mtlab.core.contract.TrainingRequest;
+import org.mtlab.core.contract.Violation;
+
+/** Validates a spec, expands it into runs and persists study and runs in one transaction. */
+@ApplicationScoped
+public class StudyService {
+    /** Weighting methods the trainers run today. */
+    public static final Set<String> KNOWN_METHODS = Set.of("ew");
+    private static final StudySpecValidator VALIDATOR = new StudySpecValidator(KNOWN_METHODS);
+
+    @Inject
+    OutboxRelay outbox;
+
+    public List<Violation> validate(StudySpec spec) {
+        return VALIDATOR.validate(spec);
+    }
+
+    /**
+     * Persists a valid study with all its runs, each carrying its training request (the outbox payload), then wakes
+     * the outbox relay. Idempotent on the study id: a study that exists already is returned as it is.
+     */
+    public Uni<StudyEntity> create(UUID studyId, StudySpec spec, String source) {
+        return Panache.withTransaction(() -> StudyEntity.<StudyEntity>findById(studyId).chain(existing -> {
+            if (existing != null) {
+                return Uni.createFrom().item(existing);
+            }
+            Instant now = Instant.now();
+            StudyEntity study = new StudyEntity();
+            study.id = studyId;
+            study.name = spec.name();
+            study.spec = Json.writeString(spec);
+            study.source = source;
+            study.createdAt = now;
+            List<RunEntity> runs = new ArrayList<>();
+            for (RunPlan plan : StudyExpansion.expand(spec)) {
+                RunEntity run = new RunEntity();
+                run.id = UUID.randomUUID();
+                run.studyId = studyId;
+                run.label = plan.label();
+                run.kind = plan.kind();
+                run.tasks = String.join(",", plan.tasks());
+                run.optimizer = plan.optimizer().name();
+                run.learningRate = plan.optimizer().learningRate();
+                run.method = plan.method();
+                run.seed = plan.seed();
+                run.status = RunStatus.CREATED;
+                run.request = Json.writeString(TrainingRequest.of(run.id, studyId, plan, spec));
+                run.createdAt = now;
+                run.updatedAt = now;
+                runs.add(run);
+            }
+            return study.<StudyEntity>persist().chain(() -> RunEntity.persist(runs)).replaceWith(study);
+        })).invoke(outbox::wake);
+    }
+}
