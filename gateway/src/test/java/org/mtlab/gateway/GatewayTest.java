@@ -28,6 +28,7 @@ import org.mtlab.core.contract.RunEvent;
 import org.mtlab.core.contract.RunKind;
 import org.mtlab.core.contract.Topics;
 import org.mtlab.core.contract.TrainingRequest;
+import org.mtlab.devstack.RealInfrastructure;
 import org.mtlab.kafka.KafkaSettings;
 
 @QuarkusTest
@@ -122,7 +123,7 @@ class GatewayTest {
     }
 
     private static KafkaProducer<String, byte[]> producer() {
-        return new KafkaProducer<>(KafkaSettings.producer(RealInfrastructure.kafka.bootstrapServers(), "test"));
+        return new KafkaProducer<>(KafkaSettings.producer(RealInfrastructure.kafka().bootstrapServers(), "test"));
     }
 
     private static List<TrainingRequest> readRequestsOf(UUID studyId, int expected) {
@@ -145,7 +146,7 @@ class GatewayTest {
     private static void readTopic(String topic, java.util.function.Consumer<ConsumerRecord<String, byte[]>> sink,
                                   java.util.function.BooleanSupplier done) {
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaSettings.consumer(
-                RealInfrastructure.kafka.bootstrapServers(), "test-" + UUID.randomUUID(), "test-reader"))) {
+                RealInfrastructure.kafka().bootstrapServers(), "test-" + UUID.randomUUID(), "test-reader"))) {
             c.subscribe(List.of(topic));
             long deadline = System.currentTimeMillis() + 30_000;
             while (!done.getAsBoolean() && System.currentTimeMillis() < deadline) {

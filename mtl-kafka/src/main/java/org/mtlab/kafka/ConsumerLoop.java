@@ -1,6 +1,7 @@
 package org.mtlab.kafka;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +9,8 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -43,6 +46,15 @@ public final class ConsumerLoop implements AutoCloseable {
     private final Thread thread;
     private volatile Set<TopicPartition> assignment = Set.of();
     private final Duration retryBackoff;
+    private volatile PartitionListener partitionListener;
+
+    /** Told when partitions arrive or leave, on the loop's thread, so that state can follow its partitions. */
+    public interface PartitionListener {
+        /** @param consumer the loop's consumer, e.g. to seek before the first record is read */
+        void assigned(Consumer<String, byte[]> consumer, Collection<TopicPartition> partitions);
+
+        void revoked(Collection<TopicPartition> partitions);
+    }
 
     public ConsumerLoop(String name, Properties consumerProperties, List<String> topics, RecordHandler handler,
                         DeadLetterPublisher deadLetters) {
@@ -59,6 +71,12 @@ public final class ConsumerLoop implements AutoCloseable {
         this.retryBackoff = retryBackoff;
         this.thread = new Thread(this::run, "consumer-" + name);
         this.thread.setDaemon(true);
+    }
+
+    /** Must be set before {@link #start()}. */
+    public ConsumerLoop withPartitionListener(PartitionListener listener) {
+        this.partitionListener = listener;
+        return this;
     }
 
     public ConsumerLoop start() {
@@ -84,7 +102,26 @@ public final class ConsumerLoop implements AutoCloseable {
 
     private void run() {
         try {
-            consumer.subscribe(topics);
+            consumer.subscribe(topics, new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    if (partitionListener != null) {
+                        partitionListener.revoked(partitions);
+                    }
+                }
+
+                @Override
+                public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                    onPartitionsRevoked(partitions);
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    if (partitionListener != null) {
+                        partitionListener.assigned(consumer, partitions);
+                    }
+                }
+            });
             while (running.get()) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
                 assignment = Set.copyOf(consumer.assignment());

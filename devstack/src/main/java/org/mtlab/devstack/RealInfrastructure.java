@@ -1,13 +1,14 @@
-package org.mtlab.gateway;
+package org.mtlab.devstack;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;
-import org.mtlab.devstack.LocalKafka;
-import org.mtlab.devstack.LocalPostgres;
 
-/** Starts a real PostgreSQL server and a real KRaft Kafka broker for the gateway's tests. */
+/**
+ * For {@code @QuarkusTest}: starts a real PostgreSQL server and a real KRaft Kafka broker and points the service at
+ * them (no Dev Services, no Docker).
+ */
 public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
-    static LocalKafka kafka;
+    private static LocalKafka kafka;
     private LocalPostgres postgres;
 
     @Override
@@ -23,6 +24,11 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
                 "quarkus.datasource.reactive.url", postgres.reactiveUrl(),
                 "kafka.bootstrap.servers", kafka.bootstrapServers(),
                 "mtlab.outbox.interval", "200ms");
+    }
+
+    /** The running broker, for tests that produce or consume records themselves. */
+    public static LocalKafka kafka() {
+        return kafka;
     }
 
     @Override

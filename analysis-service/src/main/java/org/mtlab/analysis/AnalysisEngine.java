@@ -1,0 +1,139 @@
+package org.mtlab.analysis;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.mtlab.core.contract.GradientEventCodec;
+import org.mtlab.core.contract.RunEvent;
+import org.mtlab.core.contract.Topics;
+import org.mtlab.kafka.ConsumerLoop;
+import org.mtlab.kafka.DeadLetterPublisher;
+import org.mtlab.kafka.KafkaSettings;
+import org.mtlab.kafka.RecordRejectedException;
+import org.mtlab.kafka.TopicAdmin;
+
+/**
+ * Consumes gradient events and run events (both keyed by run id, so one run's records share a partition number and
+ * the range assignor gives them to the same instance) and keeps per-run state in memory.
+ *
+ * <p>State follows partitions: when partitions are assigned, they are read again from the beginning and the state of
+ * their runs is rebuilt; when they leave, that state is dropped. A restarted instance, or one that takes over a
+ * partition, therefore ends with exactly the statistics of an uninterrupted one, and each (run, step) counts once
+ * because {@link org.mtlab.core.analysis.RunGradientStatistics} ignores steps it has seen. The price is a replay at
+ * every rebalance, bounded by the topics' retention.
+ */
+@ApplicationScoped
+public class AnalysisEngine implements ConsumerLoop.PartitionListener {
+    private static final Logger LOG = Logger.getLogger(AnalysisEngine.class);
+    private static final Set<String> TOPICS = Set.of(Topics.GRADIENTS, Topics.RUN_EVENTS);
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+    @ConfigProperty(name = "mtlab.kafka.create-topics")
+    boolean createTopics;
+    @ConfigProperty(name = "mtlab.kafka.partitions")
+    int partitions;
+    @ConfigProperty(name = "mtlab.kafka.replication")
+    short replication;
+
+    @Inject
+    GradientMetrics metrics;
+
+    private final Map<UUID, RunState> runs = new ConcurrentHashMap<>();
+    private KafkaProducer<String, byte[]> producer;
+    private ConsumerLoop loop;
+
+    void start(@Observes StartupEvent event) throws Exception {
+        if (createTopics) {
+            TopicAdmin.ensureTopics(bootstrapServers, Topics.ALL, partitions, replication);
+        }
+        producer = new KafkaProducer<>(KafkaSettings.producer(bootstrapServers, "analysis"));
+        loop = new ConsumerLoop("analysis", KafkaSettings.consumer(bootstrapServers, "mtlab-analysis", "analysis"),
+                List.copyOf(TOPICS), this::handle, new DeadLetterPublisher(producer, "analysis"))
+                .withPartitionListener(this).start();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (loop != null) {
+            loop.close();
+            producer.close();
+        }
+    }
+
+    void handle(ConsumerRecord<String, byte[]> record) {
+        if (record.topic().equals(Topics.GRADIENTS)) {
+            var gradients = GradientEventCodec.decode(record.value());
+            checkKey(record, gradients.runId());
+            stateOf(gradients.runId(), record.partition()).addGradients(gradients);
+        } else {
+            RunEvent runEvent = RunEvent.decode(record.value());
+            checkKey(record, runEvent.runId());
+            RunState state = stateOf(runEvent.runId(), record.partition());
+            state.apply(runEvent);
+            if (runEvent.type() == RunEvent.Type.STARTED) {
+                metrics.track(state);
+            }
+        }
+    }
+
+    private static void checkKey(ConsumerRecord<String, byte[]> record, UUID runId) {
+        if (!runId.toString().equals(record.key())) {
+            throw new RecordRejectedException("record keyed '" + record.key() + "' carries run " + runId
+                    + ": records must be keyed by their run id");
+        }
+    }
+
+    private RunState stateOf(UUID runId, int partition) {
+        return runs.computeIfAbsent(runId, id -> new RunState(id, partition));
+    }
+
+    @Override
+    public void assigned(Consumer<String, byte[]> consumer, Collection<TopicPartition> assigned) {
+        LOG.infof("assigned %s: replaying them from the beginning", assigned);
+        consumer.seekToBeginning(assigned);
+    }
+
+    @Override
+    public void revoked(Collection<TopicPartition> revoked) {
+        Set<Integer> gone = revoked.stream().map(TopicPartition::partition).collect(Collectors.toSet());
+        runs.values().removeIf(state -> {
+            if (gone.contains(state.partition)) {
+                metrics.forget(state.runId);
+                return true;
+            }
+            return false;
+        });
+        LOG.infof("revoked %s", revoked);
+    }
+
+    RunState run(UUID runId) {
+        return runs.get(runId);
+    }
+
+    Collection<RunState> runs() {
+        return runs.values();
+    }
+
+    boolean consuming() {
+        return loop != null && loop.isAlive();
+    }
+
+    Set<TopicPartition> assignment() {
+        return loop == null ? Set.of() : loop.assignment();
+    }
+}

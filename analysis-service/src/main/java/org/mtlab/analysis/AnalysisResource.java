@@ -1,0 +1,92 @@
+package org.mtlab.analysis;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.UUID;
+import org.mtlab.core.analysis.RunGradientStatistics;
+import org.mtlab.core.analysis.RunResult;
+import org.mtlab.core.analysis.StudyAnalysis;
+import org.mtlab.core.contract.Json;
+import org.mtlab.core.contract.RunEvent;
+import org.mtlab.core.contract.RunKind;
+
+@Path("/api")
+@Produces(MediaType.APPLICATION_JSON)
+public class AnalysisResource {
+    @Inject
+    AnalysisEngine engine;
+
+    public record RunGradients(UUID runId, UUID studyId, String status, String kind, List<String> tasks, String optimizer,
+                               String method, long totalSteps, long analysedSteps, RunGradientStatistics.Snapshot statistics) {
+    }
+
+    public record StudyAnalysisView(UUID studyId, int runsKnown, StudyAnalysis.Result analysis) {
+    }
+
+    /** Running gradient statistics of a run: from this instance's memory when it owns the run, else as last persisted. */
+    @GET
+    @Path("/runs/{id}/gradients")
+    public Uni<RunGradients> gradients(@PathParam("id") UUID runId) {
+        RunState live = engine.run(runId);
+        if (live != null && live.descriptor() != null) {
+            RunGradientStatistics.Snapshot snap = live.snapshot();
+            var d = live.descriptor();
+            return Uni.createFrom().item(new RunGradients(runId, live.studyId(), live.status(), d.kind().name(), d.tasks(),
+                    d.optimizer(), d.method(), live.totalSteps(), snap == null ? 0 : snap.analysedSteps(), snap));
+        }
+        return Panache.withSession(() -> RunAnalysisEntity.<RunAnalysisEntity>findById(runId)).map(row -> {
+            if (row == null) {
+                throw new NotFoundException("no gradient statistics for run " + runId);
+            }
+            return new RunGradients(row.runId, row.studyId, row.status, row.kind, Arrays.asList(row.tasks.split(",")),
+                    row.optimizer, row.method, row.totalSteps, row.analysedSteps,
+                    row.gradientStats == null ? null : Json.read(row.gradientStats, RunGradientStatistics.Snapshot.class));
+        });
+    }
+
+    /** STL baselines, Δm (both conventions, labelled), Pareto front and front members per optimizer. */
+    @GET
+    @Path("/studies/{id}/analysis")
+    public Uni<StudyAnalysisView> study(@PathParam("id") UUID studyId) {
+        return Panache.withSession(() -> RunAnalysisEntity.<RunAnalysisEntity>list("studyId", studyId)).map(rows -> {
+            if (rows.isEmpty()) {
+                throw new NotFoundException("no analysed runs for study " + studyId);
+            }
+            LinkedHashSet<String> tasks = new LinkedHashSet<>();
+            rows.stream().filter(r -> r.kind.equals(RunKind.MTL.name())).findFirst()
+                    .ifPresent(r -> tasks.addAll(Arrays.asList(r.tasks.split(","))));
+            rows.forEach(r -> tasks.addAll(Arrays.asList(r.tasks.split(","))));
+            List<RunResult> finished = new ArrayList<>();
+            for (RunAnalysisEntity row : rows) {
+                if ("COMPLETED".equals(row.status) && row.finalMetrics != null) {
+                    finished.add(resultOf(row));
+                }
+            }
+            return new StudyAnalysisView(studyId, rows.size(), StudyAnalysis.analyse(List.copyOf(tasks), finished));
+        });
+    }
+
+    private static RunResult resultOf(RunAnalysisEntity row) {
+        RunEvent.Metric[] metrics = Json.read(row.finalMetrics, RunEvent.Metric[].class);
+        List<RunResult.TaskMetric> primary = new ArrayList<>();
+        LinkedHashSet<String> seen = new LinkedHashSet<>();
+        for (RunEvent.Metric m : metrics) {
+            if ("test".equals(m.split()) && seen.add(m.task())) {
+                primary.add(new RunResult.TaskMetric(m.task(), m.name(), m.value(), m.higherIsBetter()));
+            }
+        }
+        return new RunResult(row.runId, RunKind.valueOf(row.kind), Arrays.asList(row.tasks.split(",")), row.optimizer,
+                row.method, row.seed, primary);
+    }
+}

@@ -1,0 +1,115 @@
+package org.mtlab.analysis;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.mtlab.core.analysis.RunGradientStatistics;
+
+/**
+ * Prometheus gauges of the running statistics, labelled by run and task pair. Runs are unbounded, so a finished
+ * run's series are removed after {@code mtlab.analysis.metrics-retention}, and the live series count is exported.
+ */
+@ApplicationScoped
+public class GradientMetrics {
+    @Inject
+    MeterRegistry registry;
+    @ConfigProperty(name = "mtlab.analysis.metrics-retention")
+    Duration retention;
+
+    private final Map<UUID, List<Meter>> meters = new ConcurrentHashMap<>();
+    private final Map<UUID, RunState> tracked = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "metrics-retention");
+        t.setDaemon(true);
+        return t;
+    });
+
+    void start(@Observes StartupEvent event) {
+        Gauge.builder("mtlab.analysis.live.series", meters, m -> m.values().stream().mapToInt(List::size).sum())
+                .description("metric series currently exported for runs").register(registry);
+        Gauge.builder("mtlab.analysis.runs.tracked", tracked, Map::size)
+                .description("runs whose gradient statistics are exported").register(registry);
+        long period = Math.max(1000, Math.min(30_000, retention.toMillis() / 4));
+        sweeper.scheduleAtFixedRate(this::removeExpired, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** Registers the run's series once its tasks are known. */
+    void track(RunState state) {
+        if (tracked.putIfAbsent(state.runId, state) != null) {
+            return;
+        }
+        List<String> tasks = state.descriptor().tasks();
+        String run = state.runId.toString();
+        List<Meter> mine = new ArrayList<>();
+        int pair = 0;
+        for (int i = 0; i < tasks.size(); i++) {
+            Tags taskTags = Tags.of("run", run, "task", tasks.get(i));
+            int task = i;
+            mine.add(gauge("mtlab.grad.norm", "mean gradient norm of a task on the shared parameters", taskTags, state,
+                    s -> s.tasks().get(task).gradientNorm().mean()));
+            for (int j = i + 1; j < tasks.size(); j++) {
+                Tags tags = Tags.of("run", run, "task_a", tasks.get(i), "task_b", tasks.get(j));
+                int p = pair++;
+                mine.add(gauge("mtlab.grad.cosine", "running mean cosine similarity of two task gradients", tags, state,
+                        s -> s.pairs().get(p).cosine().mean()));
+                mine.add(gauge("mtlab.grad.cosine.ema", "exponential moving average of the cosine similarity", tags,
+                        state, s -> s.pairs().get(p).cosine().ema()));
+                mine.add(gauge("mtlab.grad.conflict.ratio", "fraction of analysed steps with negative cosine", tags,
+                        state, s -> s.pairs().get(p).cosine().negativeFraction()));
+                mine.add(gauge("mtlab.grad.magnitude.similarity", "running mean of 2|g||g'|/(|g|^2+|g'|^2)", tags,
+                        state, s -> s.pairs().get(p).magnitudeSimilarity().mean()));
+            }
+        }
+        mine.add(Gauge.builder("mtlab.grad.steps.analysed", state, s -> {
+            RunGradientStatistics.Snapshot snap = s.snapshot();
+            return snap == null ? 0 : snap.analysedSteps();
+        }).tags(Tags.of("run", run)).description("distinct steps analysed for the run").register(registry));
+        meters.put(state.runId, mine);
+    }
+
+    private Meter gauge(String name, String help, Tags tags, RunState state,
+                        ToDoubleFunction<RunGradientStatistics.Snapshot> read) {
+        return Gauge.builder(name, state, s -> {
+            RunGradientStatistics.Snapshot snap = s.snapshot();
+            return snap == null ? Double.NaN : read.applyAsDouble(snap);
+        }).tags(tags).description(help).register(registry);
+    }
+
+    void forget(UUID runId) {
+        tracked.remove(runId);
+        List<Meter> mine = meters.remove(runId);
+        if (mine != null) {
+            mine.forEach(registry::remove);
+        }
+    }
+
+    void removeExpired() {
+        long now = System.currentTimeMillis();
+        for (RunState state : List.copyOf(tracked.values())) {
+            long finished = state.finishedAtMs();
+            if (finished > 0 && now - finished >= retention.toMillis()) {
+                forget(state.runId);
+            }
+        }
+    }
+
+    int liveSeries() {
+        return meters.values().stream().mapToInt(List::size).sum();
+    }
+}

@@ -1,0 +1,136 @@
+package org.mtlab.analysis;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.restassured.path.json.config.JsonPathConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.mtlab.core.contract.DeadLetter;
+import org.mtlab.core.contract.GradientEvent;
+import org.mtlab.core.contract.GradientEventCodec;
+import org.mtlab.core.contract.RunEvent;
+import org.mtlab.core.contract.RunKind;
+import org.mtlab.core.contract.StudySpec;
+import org.mtlab.core.contract.Topics;
+import org.mtlab.core.contract.TrainingRequest;
+import org.mtlab.core.gradient.GradientGeometry;
+import org.mtlab.devstack.RealInfrastructure;
+import org.mtlab.kafka.KafkaSettings;
+
+@QuarkusTest
+@QuarkusTestResource(value = RealInfrastructure.class, restrictToAnnotatedClass = true)
+class AnalysisServiceTest {
+    final UUID studyId = UUID.randomUUID();
+
+    TrainingRequest request(RunKind kind, List<String> tasks, String optimizer, long seed) {
+        return new TrainingRequest(1, UUID.randomUUID(), studyId, 1, kind, List.of("a", "b"), tasks,
+                new StudySpec.DatasetSpec("synthetic", null), new StudySpec.ModelSpec("mlp", List.of(4)),
+                new StudySpec.OptimizerSpec(optimizer, 0.01, null), kind == RunKind.MTL ? "ew" : "stl", seed, 1, 8,
+                StudySpec.TelemetrySpec.DEFAULT);
+    }
+
+    /** JSON numbers as doubles: RestAssured reads them as floats by default, too coarse for 1e-9 checks. */
+    static JsonPath exact(String body) {
+        return new JsonPath(body).using(new JsonPathConfig(JsonPathConfig.NumberReturnType.DOUBLE));
+    }
+
+    void send(KafkaProducer<String, byte[]> p, String topic, UUID run, byte[] value) throws Exception {
+        p.send(new ProducerRecord<>(topic, run.toString(), value)).get();
+    }
+
+    void startAndFinish(KafkaProducer<String, byte[]> p, TrainingRequest r, double... mse) throws Exception {
+        send(p, Topics.RUN_EVENTS, r.runId(), RunEvent.started(r, 10, new RunEvent.RunDescriptor(r.kind(), r.tasks(),
+                r.optimizer().name(), 0.01, r.method(), r.seed(), List.of("trunk.0"), 20, "cpu")).encode());
+        List<RunEvent.Metric> metrics = new ArrayList<>();
+        for (int t = 0; t < r.tasks().size(); t++) {
+            metrics.add(new RunEvent.Metric(r.tasks().get(t), "test", "mse", mse[t], false));
+            metrics.add(new RunEvent.Metric(r.tasks().get(t), "validation", "mse", 99, false));
+        }
+        send(p, Topics.RUN_EVENTS, r.runId(), RunEvent.completed(r, 10, 1, metrics).encode());
+    }
+
+    @Test
+    void countsEachStepOnceComputesCosineAndStudyResults() throws Exception {
+        Random rnd = new Random(11);
+        TrainingRequest mtl = request(RunKind.MTL, List.of("a", "b"), "adam", 1);
+        double cosineSum = 0;
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaSettings.producer(RealInfrastructure.kafka().bootstrapServers(), "t"))) {
+            for (int step = 0; step < 10; step++) {
+                float[][] g = new float[2][5];
+                for (float[] row : g) {
+                    for (int k = 0; k < 5; k++) {
+                        row[k] = (float) rnd.nextGaussian();
+                    }
+                }
+                double dot = 0, na = 0, nb = 0;
+                for (int k = 0; k < 5; k++) {
+                    dot += (double) g[0][k] * g[1][k];
+                    na += (double) g[0][k] * g[0][k];
+                    nb += (double) g[1][k] * g[1][k];
+                }
+                cosineSum += dot / Math.sqrt(na * nb);
+                byte[] event = GradientEventCodec.encode(new GradientEvent(mtl.runId(), 1, step, 0, new float[] {1, 1},
+                        new float[] {1, 1}, new double[][] {GradientGeometry.packedGram(g, 0, 5)}, null, null));
+                send(p, Topics.GRADIENTS, mtl.runId(), event);
+                if (step % 3 == 0) {
+                    send(p, Topics.GRADIENTS, mtl.runId(), event); // redelivered duplicate
+                }
+            }
+            // bad records: random bytes, a key that does not match the run, a truncated event
+            send(p, Topics.GRADIENTS, mtl.runId(), new byte[] {1, 2, 3});
+            send(p, Topics.GRADIENTS, UUID.randomUUID(), GradientEventCodec.encode(new GradientEvent(mtl.runId(), 1, 99, 0,
+                    new float[] {1, 1}, new float[] {1, 1}, new double[][] {{1, 0, 1}}, null, null)));
+            startAndFinish(p, mtl, 0.8, 1.2);
+            startAndFinish(p, request(RunKind.STL, List.of("a"), "adam", 1), 1.0);
+            startAndFinish(p, request(RunKind.STL, List.of("b"), "adam", 1), 1.0);
+        }
+        double expectedCosine = cosineSum / 10;
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/runs/" + mtl.runId() + "/gradients")
+                .then().statusCode(200).body("analysedSteps", equalTo(10)).body("status", equalTo("COMPLETED")));
+        JsonPath run = exact(given().get("/api/runs/" + mtl.runId() + "/gradients").then().extract().asString());
+        assertEquals(expectedCosine, run.getDouble("statistics.pairs[0].cosine.mean"), 1e-9);
+        assertEquals("a", run.getString("statistics.pairs[0].taskA"));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/studies/" + studyId + "/analysis")
+                .then().statusCode(200).body("analysis.finishedRuns", equalTo(3)));
+        JsonPath study = exact(given().get("/api/studies/" + studyId + "/analysis").then().extract().asString());
+        // a: 0.8 vs 1.0 (−20%), b: 1.2 vs 1.0 (+20%) → Δm% = 0 (lower is better), improvement fraction 0
+        assertEquals(0.0, study.getDouble("analysis.runs[0].deltaMPercent"), 1e-9);
+        assertTrue(study.getString("analysis.deltaMConventions").contains("LOWER is better"));
+        assertEquals(2, study.getList("analysis.paretoPoints").size());
+
+        String prometheus = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(prometheus.contains("mtlab_grad_cosine{run=\"" + mtl.runId() + "\",task_a=\"a\",task_b=\"b\"}")
+                || prometheus.contains("mtlab_grad_cosine{task_a=\"a\",task_b=\"b\",run=\"" + mtl.runId() + "\"}")
+                || prometheus.matches("(?s).*mtlab_grad_cosine\\{[^}]*run=\"" + mtl.runId() + "\"[^}]*\\}.*"), "cosine gauge exported");
+        given().get("/q/metrics").then().body(containsString("mtlab_analysis_live_series"));
+
+        List<DeadLetter> letters = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaSettings.consumer(
+                RealInfrastructure.kafka().bootstrapServers(), "dlq-reader", "r"))) {
+            c.subscribe(List.of(Topics.DEAD_LETTERS));
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (letters.size() < 2 && System.currentTimeMillis() < deadline) {
+                c.poll(Duration.ofMillis(200)).forEach(r -> letters.add(DeadLetter.decode(r.value())));
+            }
+        }
+        assertEquals(2, letters.size());
+        assertTrue(letters.stream().anyMatch(l -> l.reason().contains("keyed")), letters.toString());
+        given().get("/q/health/ready").then().statusCode(200);
+    }
+}
