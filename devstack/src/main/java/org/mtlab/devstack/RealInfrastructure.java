@@ -10,12 +10,22 @@ import java.util.Map;
 public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
     private static LocalKafka kafka;
     private LocalPostgres postgres;
+    private boolean withPostgres = true;
+
+    /** {@code @ResourceArg(name = "postgres", value = "false")} for a service that needs Kafka only. */
+    @Override
+    public void init(Map<String, String> initArgs) {
+        withPostgres = !"false".equals(initArgs.get("postgres"));
+    }
 
     @Override
     public Map<String, String> start() {
         try {
-            postgres = LocalPostgres.start(0);
             kafka = LocalKafka.start(1);
+            if (!withPostgres) {
+                return Map.of("kafka.bootstrap.servers", kafka.bootstrapServers());
+            }
+            postgres = LocalPostgres.start(0);
         } catch (Exception e) {
             throw new IllegalStateException("cannot start test infrastructure", e);
         }

@@ -1,0 +1,65 @@
+package org.mtlab.trainer;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.mtlab.core.contract.Topics;
+import org.mtlab.kafka.KafkaSettings;
+import org.mtlab.kafka.TopicAdmin;
+import org.mtlab.trainer.engine.MultiTaskTrainer;
+
+/** Starts this pod's training workers: each one a consumer-group member that trains one run at a time. */
+@ApplicationScoped
+public class TrainerService {
+    private static final Logger LOG = Logger.getLogger(TrainerService.class);
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+    @ConfigProperty(name = "mtlab.kafka.create-topics")
+    boolean createTopics;
+    @ConfigProperty(name = "mtlab.kafka.partitions")
+    int partitions;
+    @ConfigProperty(name = "mtlab.kafka.replication")
+    short replication;
+    /** Runs trained at once by this process; one per worker (and per Kafka partition at most). */
+    @ConfigProperty(name = "mtlab.trainer.workers")
+    int workerCount;
+
+    private KafkaProducer<String, byte[]> producer;
+    private final List<TrainingWorker> workers = new ArrayList<>();
+
+    void start(@Observes StartupEvent event) throws Exception {
+        System.setProperty("ai.djl.offline", "true");
+        if (createTopics) {
+            TopicAdmin.ensureTopics(bootstrapServers, Topics.ALL, partitions, replication);
+        }
+        producer = new KafkaProducer<>(KafkaSettings.producer(bootstrapServers, "trainer-" + ProcessHandle.current().pid()));
+        MultiTaskTrainer trainer = new MultiTaskTrainer();
+        for (int i = 0; i < workerCount; i++) {
+            String name = "trainer-" + ProcessHandle.current().pid() + "-" + i;
+            workers.add(new TrainingWorker(name, bootstrapServers, producer, trainer).start());
+        }
+        LOG.infof("%d training worker(s) on %s", workerCount, trainer.deviceName());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        workers.forEach(TrainingWorker::close);
+        if (producer != null) {
+            producer.close();
+        }
+    }
+
+    boolean workersAlive() {
+        return !workers.isEmpty() && workers.stream().allMatch(TrainingWorker::isAlive);
+    }
+
+    long busyWorkers() {
+        return workers.stream().filter(TrainingWorker::busy).count();
+    }
+}

@@ -1,0 +1,213 @@
+package org.mtlab.trainer;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.jboss.logging.Logger;
+import org.mtlab.core.contract.ContractException;
+import org.mtlab.core.contract.RunEvent;
+import org.mtlab.core.contract.Topics;
+import org.mtlab.core.contract.TrainingRequest;
+import org.mtlab.kafka.DeadLetterPublisher;
+import org.mtlab.kafka.KafkaSettings;
+import org.mtlab.trainer.engine.MultiTaskTrainer;
+import org.mtlab.trainer.engine.TrainingOutcome;
+
+/**
+ * One member of the trainers' consumer group, training one run at a time.
+ *
+ * <p>A run lasts far longer than {@code max.poll.interval.ms}, so consumption is decoupled from training: when a
+ * request arrives, the worker pauses its partitions, hands the run to its training thread and keeps polling (which
+ * returns nothing while paused, but keeps the member alive in the group). When the run's outcome (COMPLETED or
+ * FAILED) has been acknowledged by Kafka, the request's offset is committed and the partitions resume. A worker that
+ * dies mid-run never commits, so its request is redelivered to another member.
+ */
+final class TrainingWorker implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(TrainingWorker.class);
+
+    private final String name;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Producer<String, byte[]> producer;
+    private final DeadLetterPublisher deadLetters;
+    private final MultiTaskTrainer trainer;
+    private final ExecutorService training;
+    private final Thread pollThread;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicLong runsFinished = new AtomicLong();
+    private volatile ConsumerRecord<String, byte[]> current;
+    private Future<?> job;
+
+    TrainingWorker(String name, String bootstrapServers, Producer<String, byte[]> producer, MultiTaskTrainer trainer) {
+        this.name = name;
+        Properties props = KafkaSettings.consumer(bootstrapServers, "mtlab-trainers", name);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
+        this.consumer = new KafkaConsumer<>(props);
+        this.producer = producer;
+        this.deadLetters = new DeadLetterPublisher(producer, name);
+        this.trainer = trainer;
+        this.training = Executors.newSingleThreadExecutor(r -> new Thread(r, name + "-training"));
+        this.pollThread = new Thread(this::pollLoop, name + "-poll");
+        this.pollThread.setDaemon(true);
+    }
+
+    TrainingWorker start() {
+        pollThread.start();
+        return this;
+    }
+
+    boolean isAlive() {
+        return pollThread.isAlive();
+    }
+
+    boolean busy() {
+        return current != null;
+    }
+
+    long runsFinished() {
+        return runsFinished.get();
+    }
+
+    private void pollLoop() {
+        try {
+            consumer.subscribe(List.of(Topics.TRAINING_REQUESTS), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    if (current != null && partitions.contains(partitionOf(current))) {
+                        LOG.warnf("%s: partition of the run in training was revoked; its request will be redelivered", name);
+                    }
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    if (current != null) {
+                        consumer.pause(partitions); // still training: take no new run
+                    }
+                }
+            });
+            while (running.get()) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    accept(record);
+                }
+                if (job != null && job.isDone()) {
+                    finishJob();
+                }
+            }
+        } catch (WakeupException e) {
+            if (running.get()) {
+                LOG.errorf(e, "%s stopped", name);
+            }
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "%s stopped", name);
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void accept(ConsumerRecord<String, byte[]> record) {
+        if (current != null) {
+            // cannot happen while paused, but a rebalance may hand over a record: leave it for later
+            consumer.seek(partitionOf(record), record.offset());
+            return;
+        }
+        TrainingRequest request;
+        try {
+            request = TrainingRequest.decode(record.value());
+        } catch (ContractException e) {
+            deadLetter(record, e.getMessage());
+            return;
+        }
+        current = record;
+        consumer.pause(consumer.assignment());
+        job = training.submit(() -> train(request));
+    }
+
+    private void finishJob() {
+        ConsumerRecord<String, byte[]> record = current;
+        boolean outcomePublished;
+        try {
+            job.get();
+            outcomePublished = true;
+        } catch (Exception e) {
+            outcomePublished = false;
+            LOG.warnf("%s: outcome of %s not published (%s); the request stays uncommitted", name, record.key(), e.toString());
+        }
+        job = null;
+        current = null;
+        if (outcomePublished && consumer.assignment().contains(partitionOf(record))) {
+            consumer.commitSync(Map.of(partitionOf(record), new OffsetAndMetadata(record.offset() + 1)));
+            runsFinished.incrementAndGet();
+        } else {
+            consumer.seek(partitionOf(record), record.offset());
+        }
+        consumer.resume(consumer.paused());
+    }
+
+    /** Trains and publishes the outcome; throws only if the outcome could not be published. */
+    private Void train(TrainingRequest request) throws Exception {
+        RunEventPublisher events = new RunEventPublisher(producer, request);
+        RunEvent outcome;
+        try {
+            LOG.infof("%s: training run %s (%s %s %s seed %d)", name, request.runId(), request.kind(),
+                    request.optimizer().name(), request.method(), request.seed());
+            TrainingOutcome result = trainer.train(request, events, () -> !running.get());
+            if (result.cancelled()) {
+                throw new InterruptedException("worker stopping");
+            }
+            outcome = RunEvent.completed(request, result.steps(), result.epochs(), testMetrics(result));
+            LOG.infof("%s: run %s completed in %d ms (%d steps)", name, request.runId(), result.wallTimeMs(), result.steps());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            LOG.warnf("%s: run %s failed: %s", name, request.runId(), e.getMessage());
+            outcome = RunEvent.failed(request, e.getMessage());
+        }
+        events.finish(outcome);
+        return null;
+    }
+
+    /** Final metrics, test split first so that readers find each task's primary test metric in order. */
+    private static List<RunEvent.Metric> testMetrics(TrainingOutcome result) {
+        return result.finalMetrics().stream()
+                .sorted((a, b) -> Boolean.compare(!"test".equals(a.split()), !"test".equals(b.split())))
+                .toList();
+    }
+
+    private void deadLetter(ConsumerRecord<String, byte[]> record, String reason) {
+        try {
+            deadLetters.publish(record, reason);
+            consumer.commitSync(Map.of(partitionOf(record), new OffsetAndMetadata(record.offset() + 1)));
+        } catch (Exception e) {
+            LOG.warnf("%s: cannot dead-letter %s, will retry: %s", name, record.key(), e.toString());
+            consumer.seek(partitionOf(record), record.offset());
+        }
+    }
+
+    private static TopicPartition partitionOf(ConsumerRecord<?, ?> record) {
+        return new TopicPartition(record.topic(), record.partition());
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        consumer.wakeup();
+        training.shutdownNow();
+        try {
+            pollThread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,282 @@
+package org.mtlab.trainer.engine;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.function.BooleanSupplier;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import org.mtlab.core.contract.GradientEvent;
+import org.mtlab.core.contract.RunEvent;
+import org.mtlab.core.contract.StudySpec;
+import org.mtlab.core.contract.TrainingRequest;
+import org.mtlab.core.data.SyntheticMmoeDataset;
+import org.mtlab.core.gradient.GradientGeometry;
+import org.mtlab.core.optim.Optimizer;
+import org.mtlab.core.optim.Optimizers;
+
+/**
+ * Trains one run of a study: a hard-parameter-sharing MLP (a trunk of {@code model.hidden} ReLU layers shared by
+ * all tasks, one linear regression head per task of the run, MSE loss) on the study's synthetic MMoE data, with DJL's
+ * PyTorch engine doing forward and backward passes ({@link DjlMlp}) and the optimizer and weighting in Java.
+ *
+ * <p>Per step: one forward pass, one backward per task giving each task's gradient on the shared parameters, the
+ * run's method combining them ({@code ew}: the sum), heads updated with their own task's gradient, one optimizer
+ * step on all parameters. Every {@code telemetry.everySteps} steps a {@link GradientEvent} carries per-task losses,
+ * weights, the exact Gram matrix of the task gradients per trunk layer and, on request, the full gradients. After
+ * each epoch every task is evaluated on the validation and test splits (MSE).
+ *
+ * <p>Deterministic: the data come from the dataset's own seed; initialisation and the per-epoch shuffle from the
+ * request's seed; on CPU the same request gives identical losses. An STL run uses the same code path with one head,
+ * initialised exactly as that task's head in the MTL runs of the same seed.
+ *
+ * <p>One instance may train many runs, one after the other or concurrently (no state between calls).
+ */
+public final class MultiTaskTrainer {
+    public static final String ENGINE = "PyTorch";
+    private static final int EVAL_CHUNK = 1024;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    private final Device device;
+    private final NDManager parent;
+
+    /** Trains on the CPU, in a base manager of its own per run. */
+    public MultiTaskTrainer() {
+        this(Device.cpu(), null);
+    }
+
+    /**
+     * @param device where tensors live ({@code Device.cpu()} with the CPU native library)
+     * @param parent manager under which each run opens (and closes) its own sub-manager; null for a fresh base
+     *               manager per run
+     */
+    public MultiTaskTrainer(Device device, NDManager parent) {
+        this.device = Objects.requireNonNull(device, "device");
+        this.parent = parent;
+    }
+
+    /** The RunDescriptor's device name: {@code cpu}, or {@code gpu:0} etc. */
+    public String deviceName() {
+        return device.isGpu() ? "gpu:" + device.getDeviceId() : device.getDeviceType();
+    }
+
+    /**
+     * Trains the run to the end or until {@code cancelled} says stop (checked before every step).
+     *
+     * @throws IllegalArgumentException for what this trainer cannot run (unknown method, model kind, optimizer,
+     *                                  dataset kind, full gradients on too large a trunk), before any listener call;
+     *                                  a missing engine also fails before {@link TrainingListener#started}
+     * @throws IllegalStateException    if a task loss becomes non-finite (the run diverged)
+     */
+    public TrainingOutcome train(TrainingRequest request, TrainingListener listener, BooleanSupplier cancelled) {
+        long startNanos = System.nanoTime();
+        Objects.requireNonNull(request, "request");
+        TrainingListener events = listener == null ? TrainingListener.NONE : listener;
+        BooleanSupplier stop = cancelled == null ? () -> false : cancelled;
+        Run run = prepare(request);
+
+        long totalSteps = (long) run.stepsPerEpoch * request.epochs();
+        long progressEvery = Math.max(1, totalSteps / 100);
+
+        NDManager base = parent == null ? Engine.getEngine(ENGINE).newBaseManager(device) : null;
+        try (NDManager runManager = parent == null ? base.newSubManager(device) : parent.newSubManager(device)) {
+            events.started(totalSteps, descriptor(request, run));
+            DjlMlp model = new DjlMlp(runManager, run.layout);
+            List<RunEvent.Metric> initial = evaluate(model, run);
+            List<RunEvent.Metric> last = List.of();
+
+            int tasks = run.taskIndex.length;
+            int d = run.layout.input();
+            SyntheticMmoeDataset.Split train = run.dataset.train();
+            float[] batchX = new float[request.batchSize() * d];
+            float[][] batchY = new float[tasks][request.batchSize()];
+            float[] gradient = new float[run.layout.totalSize()];
+            float[] combined = new float[run.layout.sharedSize()];
+            long step = 0;
+            int epochsDone = 0;
+            long stepNanos = 0;
+            long stepCpuNanos = 0;
+            boolean stopped = false;
+            for (int epoch = 1; epoch <= request.epochs() && !stopped; epoch++) {
+                int[] order = permutation(train.size(), Seeds.mix(Seeds.mix(request.seed(), Seeds.SHUFFLE), epoch));
+                for (int from = 0; from < train.size(); from += request.batchSize()) {
+                    if (stop.getAsBoolean()) {
+                        stopped = true;
+                        break;
+                    }
+                    long t0 = System.nanoTime();
+                    long cpu0 = threadCpuNanos();
+                    step++;
+                    int rows = Math.min(request.batchSize(), train.size() - from);
+                    for (int r = 0; r < rows; r++) {
+                        int sample = order[from + r];
+                        System.arraycopy(train.features(), sample * d, batchX, r * d, d);
+                        for (int t = 0; t < tasks; t++) {
+                            batchY[t][r] = train.targets()[run.taskIndex[t]][sample];
+                        }
+                    }
+                    DjlMlp.Gradients g = model.gradients(run.params, batchX, batchY, rows);
+                    for (int t = 0; t < tasks; t++) {
+                        if (!Float.isFinite(g.losses()[t])) {
+                            throw new IllegalStateException("training diverged at step " + step + ": loss of task '"
+                                    + request.tasks().get(t) + "' is " + g.losses()[t]);
+                        }
+                    }
+                    float[] weights = run.aggregation.combine(g.losses(), g.sharedGradients(), combined);
+                    if (step % run.telemetryEvery == 0) {
+                        events.gradients(event(request, run, step, epoch, g, weights));
+                    }
+                    System.arraycopy(combined, 0, gradient, 0, combined.length);
+                    System.arraycopy(g.headGradients(), 0, gradient, combined.length, g.headGradients().length);
+                    run.optimizer.step(run.params, gradient);
+                    stepNanos += System.nanoTime() - t0;
+                    stepCpuNanos += threadCpuNanos() - cpu0;
+                    boolean epochEnd = from + rows >= train.size();
+                    if (step % progressEvery == 0 || epochEnd) {
+                        events.progress(step, totalSteps, epoch);
+                    }
+                }
+                if (!stopped) {
+                    epochsDone = epoch;
+                    last = evaluate(model, run);
+                    events.evaluated(step, epoch, last);
+                }
+            }
+            long wallMs = (System.nanoTime() - startNanos) / 1_000_000;
+            return new TrainingOutcome(last, initial, step, epochsDone, wallMs,
+                    step == 0 ? 0 : stepNanos / 1e3 / step, step == 0 ? 0 : stepCpuNanos / 1e3 / step, stopped);
+        } finally {
+            if (base != null) {
+                base.close();
+            }
+        }
+    }
+
+    /** Everything a run needs, checked before anything is reported. */
+    private static final class Run {
+        SyntheticMmoeDataset dataset;
+        int[] taskIndex;
+        MlpLayout layout;
+        float[] params;
+        Optimizer optimizer;
+        Aggregation aggregation;
+        int stepsPerEpoch;
+        int telemetryEvery;
+        boolean fullGradients;
+    }
+
+    private static Run prepare(TrainingRequest request) {
+        if (request.tasks() == null || request.tasks().isEmpty() || request.datasetTasks() == null
+                || !request.datasetTasks().containsAll(request.tasks())) {
+            throw new IllegalArgumentException("tasks must be a non-empty subset of datasetTasks");
+        }
+        if (request.epochs() < 1 || request.batchSize() < 1) {
+            throw new IllegalArgumentException("epochs and batchSize must be positive");
+        }
+        StudySpec.ModelSpec model = request.model();
+        if (model == null || model.kind() == null || !"mlp".equals(model.kind().toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("unsupported model kind '" + (model == null ? null : model.kind())
+                    + "'; this trainer knows [mlp]");
+        }
+        Run run = new Run();
+        run.aggregation = Aggregation.forMethod(request.method(), request.tasks().size());
+        run.dataset = SyntheticMmoeDataset.generate(request.datasetTasks(), request.dataset());
+        run.taskIndex = request.tasks().stream().mapToInt(run.dataset::taskIndex).toArray();
+        run.layout = new MlpLayout(run.dataset.dimension(), model.hidden(), request.tasks().size());
+        run.params = new float[run.layout.totalSize()];
+        run.layout.initialise(run.params, request.seed(), run.taskIndex);
+        run.optimizer = Optimizers.create(request.optimizer(), run.layout.totalSize());
+        int n = run.dataset.train().size();
+        run.stepsPerEpoch = (n + request.batchSize() - 1) / request.batchSize();
+        StudySpec.TelemetrySpec telemetry = request.telemetry() == null ? StudySpec.TelemetrySpec.DEFAULT : request.telemetry();
+        run.telemetryEvery = telemetry.everyStepsOrDefault();
+        if (run.telemetryEvery < 1) {
+            throw new IllegalArgumentException("telemetry.everySteps must be positive, got " + run.telemetryEvery);
+        }
+        run.fullGradients = telemetry.fullGradientsOrDefault();
+        if (run.fullGradients && run.layout.sharedSize() > GradientEvent.MAX_FULL_GRADIENT_PARAMETERS) {
+            throw new IllegalArgumentException("the shared trunk has " + run.layout.sharedSize()
+                    + " parameters; full gradients are limited to " + GradientEvent.MAX_FULL_GRADIENT_PARAMETERS);
+        }
+        return run;
+    }
+
+    private RunEvent.RunDescriptor descriptor(TrainingRequest r, Run run) {
+        return new RunEvent.RunDescriptor(r.kind(), List.copyOf(r.tasks()), run.optimizer.name(),
+                run.optimizer.learningRate(), r.method().toLowerCase(Locale.ROOT), r.seed(), run.layout.blockNames(),
+                run.layout.sharedSize(), deviceName());
+    }
+
+    private static GradientEvent event(TrainingRequest r, Run run, long step, int epoch, DjlMlp.Gradients g,
+                                       float[] weights) {
+        MlpLayout layout = run.layout;
+        float[][] taskGradients = g.sharedGradients();
+        double[][] grams = new double[layout.layers()][];
+        for (int l = 0; l < layout.layers(); l++) {
+            grams[l] = GradientGeometry.packedGram(taskGradients, layout.blockStart(l), layout.blockStart(l + 1));
+        }
+        int[] sizes = null;
+        float[][] full = null;
+        if (run.fullGradients) {
+            sizes = layout.blockSizes();
+            full = new float[taskGradients.length][];
+            for (int t = 0; t < full.length; t++) {
+                full[t] = taskGradients[t].clone();
+            }
+        }
+        return new GradientEvent(r.runId(), r.attempt(), step, epoch, g.losses().clone(), weights.clone(), grams,
+                sizes, full);
+    }
+
+    /** Validation then test MSE of every run task, accumulated in double. */
+    private static List<RunEvent.Metric> evaluate(DjlMlp model, Run run) {
+        List<RunEvent.Metric> metrics = new ArrayList<>();
+        List<String> tasks = new ArrayList<>();
+        for (int index : run.taskIndex) {
+            tasks.add(run.dataset.tasks().get(index));
+        }
+        for (String split : List.of("validation", "test")) {
+            SyntheticMmoeDataset.Split data = "validation".equals(split) ? run.dataset.validation() : run.dataset.test();
+            float[][] predictions = new float[run.taskIndex.length][data.size()];
+            for (int from = 0; from < data.size(); from += EVAL_CHUNK) {
+                model.predict(run.params, data.features(), from, Math.min(EVAL_CHUNK, data.size() - from), predictions);
+            }
+            for (int t = 0; t < run.taskIndex.length; t++) {
+                float[] y = data.targets()[run.taskIndex[t]];
+                double sum = 0;
+                for (int s = 0; s < data.size(); s++) {
+                    double e = (double) predictions[t][s] - y[s];
+                    sum += e * e;
+                }
+                metrics.add(new RunEvent.Metric(tasks.get(t), split, "mse", sum / data.size(), false));
+            }
+        }
+        return List.copyOf(metrics);
+    }
+
+    private static long threadCpuNanos() {
+        return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : 0;
+    }
+
+    /** Fisher–Yates permutation of 0..n−1 from a seeded stream. */
+    static int[] permutation(int n, long seed) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int tmp = order[i];
+            order[i] = order[j];
+            order[j] = tmp;
+        }
+        return order;
+    }
+}

@@ -1,0 +1,39 @@
+package org.mtlab.trainer.engine;
+
+import java.util.List;
+
+import org.mtlab.core.contract.GradientEvent;
+import org.mtlab.core.contract.RunEvent;
+
+/**
+ * What a {@link MultiTaskTrainer} reports while it trains, called on the training thread (keep it quick: hand the
+ * event to a producer and return). Steps are numbered 1..totalSteps (step s is the s-th optimizer update) and epochs
+ * 1..epochs; a step belongs to the epoch it runs in. Every method has a no-op default.
+ */
+public interface TrainingListener {
+
+    TrainingListener NONE = new TrainingListener() {
+    };
+
+    /** Once, before the first step, with the run's description for the STARTED event. */
+    default void started(long totalSteps, RunEvent.RunDescriptor run) {
+    }
+
+    /**
+     * A step's gradient telemetry, every {@code telemetry.everySteps} steps (steps s with s % everySteps == 0): the
+     * gradients at the parameters before update s. The event's arrays are fresh and owned by the listener.
+     */
+    default void gradients(GradientEvent event) {
+    }
+
+    /** After about every 1% of the run's steps and after each epoch's last step. */
+    default void progress(long step, long totalSteps, int epoch) {
+    }
+
+    /**
+     * After each epoch: validation and test MSE per task ({@code higherIsBetter} false), in run-task order, validation
+     * first.
+     */
+    default void evaluated(long step, int epoch, List<RunEvent.Metric> metrics) {
+    }
+}

@@ -1,0 +1,25 @@
+package org.mtlab.trainer.engine;
+
+import java.util.List;
+
+import org.mtlab.core.contract.RunEvent;
+
+/**
+ * How a run ended.
+ *
+ * @param finalMetrics     the last evaluation (validation and test MSE per task), empty if cancelled before the end
+ *                         of the first epoch
+ * @param initialMetrics   the same metrics at the initial parameters, before any step (not reported as an event)
+ * @param steps            optimizer steps taken
+ * @param epochs           epochs completed
+ * @param wallTimeMs       wall time of {@code train}, data generation included
+ * @param meanStepMicros   mean wall time of a training step (forward, backwards, telemetry, listener, update)
+ * @param meanStepCpuMicros mean CPU time of the training thread per step: it leaves out PyTorch's intra-op worker
+ *                         threads, so it is the whole step's compute only with {@code ai.djl.pytorch.num_threads=1};
+ *                         unlike wall time it hardly moves when other processes compete for the cores
+ * @param cancelled        whether training stopped early because it was cancelled
+ */
+public record TrainingOutcome(List<RunEvent.Metric> finalMetrics, List<RunEvent.Metric> initialMetrics, long steps,
+                              int epochs, long wallTimeMs, double meanStepMicros, double meanStepCpuMicros,
+                              boolean cancelled) {
+}

@@ -1,0 +1,110 @@
+package org.mtlab.trainer;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.mtlab.core.contract.DeadLetter;
+import org.mtlab.core.contract.GradientEvent;
+import org.mtlab.core.contract.GradientEventCodec;
+import org.mtlab.core.contract.RunEvent;
+import org.mtlab.core.contract.RunKind;
+import org.mtlab.core.contract.StudySpec;
+import org.mtlab.core.contract.Topics;
+import org.mtlab.core.contract.TrainingRequest;
+import org.mtlab.devstack.RealInfrastructure;
+import org.mtlab.kafka.KafkaSettings;
+
+@QuarkusTest
+@QuarkusTestResource(value = RealInfrastructure.class, restrictToAnnotatedClass = true,
+        initArgs = @ResourceArg(name = "postgres", value = "false"))
+class TrainerServiceTest {
+
+    static TrainingRequest request(String method) {
+        return new TrainingRequest(1, UUID.randomUUID(), UUID.randomUUID(), 1, RunKind.MTL, List.of("a", "b"),
+                List.of("a", "b"), new StudySpec.DatasetSpec("synthetic", Map.of("dimension", 6, "samples", 200, "seed", 3)),
+                new StudySpec.ModelSpec("mlp", List.of(8)), new StudySpec.OptimizerSpec("adam", 0.01, null), method, 7,
+                2, 32, new StudySpec.TelemetrySpec(1, true));
+    }
+
+    @Test
+    void trainsRequestsPublishesEventsCommitsAfterTheOutcomeAndDeadLettersGarbage() throws Exception {
+        String bootstrap = RealInfrastructure.kafka().bootstrapServers();
+        TrainingRequest good = request("ew");
+        TrainingRequest unsupported = request("no-such-method");
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaSettings.producer(bootstrap, "t"))) {
+            p.send(new ProducerRecord<>(Topics.TRAINING_REQUESTS, "junk", "{\"schemaVersion\":1}".getBytes(StandardCharsets.UTF_8))).get();
+            p.send(new ProducerRecord<>(Topics.TRAINING_REQUESTS, unsupported.runId().toString(), unsupported.encode())).get();
+            p.send(new ProducerRecord<>(Topics.TRAINING_REQUESTS, good.runId().toString(), good.encode())).get();
+        }
+        List<RunEvent> events = new CopyOnWriteArrayList<>();
+        List<GradientEvent> gradients = new CopyOnWriteArrayList<>();
+        List<DeadLetter> letters = new CopyOnWriteArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaSettings.consumer(bootstrap, "test-" + UUID.randomUUID(), "r"))) {
+            c.subscribe(List.of(Topics.RUN_EVENTS, Topics.GRADIENTS, Topics.DEAD_LETTERS));
+            await().atMost(Duration.ofSeconds(120)).until(() -> {
+                c.poll(Duration.ofMillis(200)).forEach(r -> {
+                    switch (r.topic()) {
+                        case Topics.RUN_EVENTS -> events.add(RunEvent.decode(r.value()));
+                        case Topics.GRADIENTS -> gradients.add(GradientEventCodec.decode(r.value()));
+                        default -> letters.add(DeadLetter.decode(r.value()));
+                    }
+                });
+                return events.stream().filter(e -> e.runId().equals(good.runId()) && e.type() == RunEvent.Type.COMPLETED).count() == 1;
+            });
+        }
+        assertEquals(1, letters.size(), "the unreadable request is dead-lettered");
+        assertEquals("junk", letters.get(0).key());
+        assertEquals(Topics.TRAINING_REQUESTS, letters.get(0).topic());
+        RunEvent failed = events.stream().filter(e -> e.runId().equals(unsupported.runId())).reduce((a, b) -> b).orElseThrow();
+        assertEquals(RunEvent.Type.FAILED, failed.type());
+        assertTrue(failed.message().contains("no-such-method"), failed.message());
+
+        List<RunEvent> mine = events.stream().filter(e -> e.runId().equals(good.runId())).toList();
+        assertEquals(RunEvent.Type.STARTED, mine.get(0).type());
+        long totalSteps = mine.get(0).totalSteps();
+        assertEquals(2, mine.stream().filter(e -> e.type() == RunEvent.Type.EVAL).count(), "one evaluation per epoch");
+        RunEvent completed = mine.get(mine.size() - 1);
+        assertEquals(totalSteps, completed.step());
+        assertTrue(completed.metrics().stream().anyMatch(m -> m.split().equals("test") && m.task().equals("b")));
+        List<GradientEvent> runGradients = gradients.stream().filter(g -> g.runId().equals(good.runId())).toList();
+        assertEquals(totalSteps, runGradients.size(), "telemetry every step");
+        assertTrue(runGradients.stream().allMatch(GradientEvent::hasFullGradients));
+
+        // every request's offset is committed once its outcome is out: nothing left for the group
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(props)) {
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("mtlab-trainers")
+                        .partitionsToOffsetAndMetadata().get();
+                long lag = 0;
+                for (var entry : admin.listOffsets(committed.keySet().stream()
+                        .collect(java.util.stream.Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()))).all().get().entrySet()) {
+                    lag += entry.getValue().offset() - committed.get(entry.getKey()).offset();
+                }
+                assertEquals(0, lag);
+                assertEquals(3, committed.values().stream().mapToLong(OffsetAndMetadata::offset).sum());
+            });
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package org.mtlab.trainer.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import org.junit.jupiter.api.Test;
+import org.mtlab.core.contract.GradientEvent;
+import org.mtlab.core.contract.StudySpec;
+import org.mtlab.core.contract.TrainingRequest;
+
+/** No NDArray outlives its step: native memory must not grow step over step. */
+class NativeMemoryTest {
+    static {
+        System.setProperty("ai.djl.offline", "true");
+    }
+
+    @Test
+    void noArraysSurviveAStepAndResidentMemoryStaysFlat() throws IOException {
+        // 320 training samples, batch 4: 80 steps per epoch, 8 epochs = 640 steps with telemetry every step
+        TrainingRequest request = Requests.tiny(8, 4, new StudySpec.TelemetrySpec(1, true));
+        List<Integer> liveArrays = new ArrayList<>();
+        List<Integer> systemArrays = new ArrayList<>();
+        long[] rss = new long[2];
+        try (NDManager parent = Engine.getEngine(MultiTaskTrainer.ENGINE).newBaseManager(Device.cpu())) {
+            MultiTaskTrainer trainer = new MultiTaskTrainer(Device.cpu(), parent);
+            trainer.train(request, new TrainingListener() {
+                @Override
+                public void gradients(GradientEvent event) {
+                    liveArrays.add(parent.getManagedArrays().size());
+                    systemArrays.add(parent.getParentManager().getManagedArrays().size());
+                    if (event.step() == 100) {
+                        rss[0] = residentKb();
+                    } else if (event.step() == 640) {
+                        rss[1] = residentKb();
+                    }
+                }
+            }, () -> false);
+            assertEquals(0, parent.getManagedArrays().size());
+        }
+        assertEquals(640, liveArrays.size());
+        assertTrue(liveArrays.stream().allMatch(n -> n == 0), "arrays left between steps: " + liveArrays.stream().distinct().toList());
+        assertEquals(1, systemArrays.subList(10, systemArrays.size()).stream().distinct().count(),
+                "arrays of the whole engine must stay constant after warm-up: " + systemArrays.stream().distinct().toList());
+        if (rss[0] > 0) { // Linux: coarse guard against native growth (540 steps of leaked batches would be tens of MB)
+            assertTrue(rss[1] - rss[0] < 48 * 1024, "resident memory grew by " + (rss[1] - rss[0]) + " kB in 540 steps");
+        }
+    }
+
+    private static long residentKb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        return 0;
+    }
+}
