@@ -1,0 +1,141 @@
+package org.mtlab.devstack;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole of mtlab on one machine: PostgreSQL, a Kafka broker process, the gateway, the analysis service and the
+ * trainers, each service a separate JVM from its built jar. Used by the end-to-end tests and by {@code ./mtlab demo}.
+ * External PostgreSQL or Kafka are used instead when their addresses are given.
+ */
+public final class LocalStack implements AutoCloseable {
+    /** Where to find external infrastructure, or null to start it here. */
+    public record External(String kafkaBootstrap, String jdbcUrl, String reactiveUrl, String dbUser, String dbPassword) {
+        public static External fromEnvironment() {
+            return new External(System.getenv("MTLAB_KAFKA"), System.getenv("MTLAB_DB_JDBC_URL"),
+                    System.getenv("MTLAB_DB_URL"), System.getenv("MTLAB_DB_USER"), System.getenv("MTLAB_DB_PASSWORD"));
+        }
+
+        public static External none() {
+            return new External(null, null, null, null, null);
+        }
+    }
+
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private String kafkaBootstrap;
+    private ServiceProcess gateway;
+    private ServiceProcess analysis;
+    private final List<ServiceProcess> trainers = new ArrayList<>();
+
+    private LocalStack() {
+    }
+
+    /**
+     * @param repo      the repository root (services are read from {@code <module>/target/quarkus-app})
+     * @param workDir   where Kafka's data and the services' logs go
+     * @param trainers  trainer processes to start
+     * @param partitions partitions per topic
+     */
+    public static LocalStack start(Path repo, Path workDir, External external, int trainers, int partitions,
+                                   Map<String, String> extraProperties) throws Exception {
+        LocalStack stack = new LocalStack();
+        try {
+            stack.startAll(repo, workDir, external, trainers, partitions, extraProperties);
+            return stack;
+        } catch (Exception e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startAll(Path repo, Path workDir, External external, int trainerCount, int partitions,
+                          Map<String, String> extra) throws Exception {
+        Map<String, String> db = new HashMap<>();
+        if (external.jdbcUrl() != null) {
+            db.put("quarkus.datasource.jdbc.url", external.jdbcUrl());
+            db.put("quarkus.datasource.reactive.url", external.reactiveUrl() != null ? external.reactiveUrl()
+                    : external.jdbcUrl().replaceFirst("^jdbc:", ""));
+            if (external.dbUser() != null) {
+                db.put("quarkus.datasource.username", external.dbUser());
+            }
+            if (external.dbPassword() != null) {
+                db.put("quarkus.datasource.password", external.dbPassword());
+            }
+        } else {
+            LocalPostgres postgres = LocalPostgres.start(0);
+            started.add(postgres);
+            db.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
+            db.put("quarkus.datasource.reactive.url", postgres.reactiveUrl());
+        }
+        if (external.kafkaBootstrap() != null) {
+            kafkaBootstrap = external.kafkaBootstrap();
+        } else {
+            StandaloneKafka kafka = StandaloneKafka.start(workDir.resolve("kafka"), ServiceProcess.freePort());
+            started.add(kafka);
+            kafkaBootstrap = kafka.bootstrapServers();
+        }
+        Map<String, String> common = new HashMap<>(extra);
+        common.put("kafka.bootstrap.servers", kafkaBootstrap);
+        common.put("mtlab.kafka.partitions", String.valueOf(partitions));
+        Path logs = workDir.resolve("logs");
+
+        Map<String, String> gatewayProps = new HashMap<>(common);
+        gatewayProps.putAll(db);
+        gateway = track(ServiceProcess.start(repo, "gateway", ServiceProcess.freePort(), gatewayProps, logs, "384m"));
+        // the gateway creates the topics and its tables first; the others then find them
+        gateway.awaitReady(Duration.ofSeconds(120));
+        Map<String, String> analysisProps = new HashMap<>(common);
+        analysisProps.putAll(db);
+        analysisProps.putIfAbsent("mtlab.analysis.flush-interval", "500ms");
+        analysis = track(ServiceProcess.start(repo, "analysis-service", ServiceProcess.freePort(), analysisProps, logs, "384m"));
+        for (int i = 0; i < trainerCount; i++) {
+            trainers.add(track(ServiceProcess.start(repo, "trainer-service", ServiceProcess.freePort(), common, logs, "512m")));
+        }
+        analysis.awaitReady(Duration.ofSeconds(120));
+        for (ServiceProcess trainer : trainers) {
+            trainer.awaitReady(Duration.ofSeconds(180));
+        }
+    }
+
+    private ServiceProcess track(ServiceProcess process) {
+        started.add(process);
+        return process;
+    }
+
+    public String kafkaBootstrap() {
+        return kafkaBootstrap;
+    }
+
+    public ServiceProcess gateway() {
+        return gateway;
+    }
+
+    public ServiceProcess analysis() {
+        return analysis;
+    }
+
+    public List<ServiceProcess> trainers() {
+        return trainers;
+    }
+
+    /** Stops everything this stack started, services first, in reverse order. */
+    @Override
+    public void close() throws Exception {
+        Exception first = null;
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                first = first == null ? e : first;
+            }
+        }
+        started.clear();
+        if (first != null) {
+            throw first;
+        }
+    }
+}
