@@ -97,22 +97,25 @@ public final class Demo {
         return Json.read(response.body(), JsonNode.class);
     }
 
-    /** Prints a progress line per run whenever something changed, until every run is finished. */
+    /** Prints a run's progress line whenever it changed, until every run is finished. */
     void followProgress(String gateway, String studyId) throws IOException, InterruptedException {
-        String last = "";
+        Map<String, String> shown = new java.util.HashMap<>();
+        String lastSummary = "";
         while (true) {
             JsonNode study = get(gateway + "/api/studies/" + studyId);
-            StringBuilder board = new StringBuilder();
             for (JsonNode run : study.get("runs")) {
                 double progress = run.get("progress").asDouble();
                 int filled = (int) Math.round(progress * 20);
-                board.append(String.format(Locale.ROOT, "  %-28s [%s%s] %3.0f%% %s%n", run.get("label").asText(),
-                        "#".repeat(filled), ".".repeat(20 - filled), progress * 100, run.get("status").asText()));
+                String line = String.format(Locale.ROOT, "  %-28s [%s%s] %3.0f%% %s", run.get("label").asText(),
+                        "#".repeat(filled), ".".repeat(20 - filled), progress * 100, run.get("status").asText());
+                if (!line.equals(shown.put(run.get("label").asText(), line))) {
+                    System.out.println(line);
+                }
             }
-            if (!board.toString().equals(last)) {
-                System.out.println(study.get("status").asText() + " " + study.get("runsByStatus"));
-                System.out.print(board);
-                last = board.toString();
+            String summary = study.get("status").asText() + " " + study.get("runsByStatus");
+            if (!summary.equals(lastSummary)) {
+                System.out.println("study " + summary);
+                lastSummary = summary;
             }
             if (study.get("status").asText().startsWith("COMPLETED") || study.get("status").asText().startsWith("FINISHED")) {
                 return;
