@@ -69,7 +69,9 @@ class TrainerServiceTest {
                         default -> letters.add(DeadLetter.decode(r.value()));
                     }
                 });
-                return events.stream().filter(e -> e.runId().equals(good.runId()) && e.type() == RunEvent.Type.COMPLETED).count() == 1;
+                return letters.size() == 1
+                        && events.stream().anyMatch(e -> e.runId().equals(unsupported.runId()) && e.type() == RunEvent.Type.FAILED)
+                        && events.stream().anyMatch(e -> e.runId().equals(good.runId()) && e.type() == RunEvent.Type.COMPLETED);
             });
         }
         assertEquals(1, letters.size(), "the unreadable request is dead-lettered");
