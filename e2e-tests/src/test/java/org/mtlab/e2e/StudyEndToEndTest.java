@@ -53,7 +53,7 @@ class StudyEndToEndTest {
 
     static String spec(String name, double rho) {
         return """
-                {"name":"%s","dataset":{"kind":"synthetic","params":{"rho":%s,"dimension":10,"samples":1000,"seed":5}},
+                {"name":"%s","dataset":{"kind":"synthetic","params":{"rho":%s,"dimension":10,"samples":2000,"seed":5}},
                  "tasks":[{"name":"y1"},{"name":"y2"}],"model":{"kind":"mlp","hidden":[16]},
                  "optimizers":[{"name":"adam","learningRate":0.01}],
                  "methods":["ew"],"seeds":[1],"epochs":3,"batchSize":32,
