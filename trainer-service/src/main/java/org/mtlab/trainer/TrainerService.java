@@ -30,6 +30,9 @@ public class TrainerService {
     /** Runs trained at once by this process; one per worker (and per Kafka partition at most). */
     @ConfigProperty(name = "mtlab.trainer.workers")
     int workerCount;
+    /** Kafka's limit between polls; runs may take far longer, since the workers keep polling while they train. */
+    @ConfigProperty(name = "mtlab.trainer.max-poll-interval")
+    java.time.Duration maxPollInterval;
 
     private KafkaProducer<String, byte[]> producer;
     private final List<TrainingWorker> workers = new ArrayList<>();
@@ -43,7 +46,7 @@ public class TrainerService {
         MultiTaskTrainer trainer = new MultiTaskTrainer();
         for (int i = 0; i < workerCount; i++) {
             String name = "trainer-" + ProcessHandle.current().pid() + "-" + i;
-            workers.add(new TrainingWorker(name, bootstrapServers, producer, trainer).start());
+            workers.add(new TrainingWorker(name, bootstrapServers, maxPollInterval, producer, trainer).start());
         }
         LOG.infof("%d training worker(s) on %s", workerCount, trainer.deviceName());
     }
@@ -57,6 +60,10 @@ public class TrainerService {
 
     boolean workersAlive() {
         return !workers.isEmpty() && workers.stream().allMatch(TrainingWorker::isAlive);
+    }
+
+    long partitionAssignments() {
+        return workers.stream().mapToLong(TrainingWorker::assignments).sum();
     }
 
     long busyWorkers() {

@@ -49,13 +49,16 @@ final class TrainingWorker implements AutoCloseable {
     private final Thread pollThread;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong runsFinished = new AtomicLong();
+    private final AtomicLong assignments = new AtomicLong();
     private volatile ConsumerRecord<String, byte[]> current;
     private Future<?> job;
 
-    TrainingWorker(String name, String bootstrapServers, Producer<String, byte[]> producer, MultiTaskTrainer trainer) {
+    TrainingWorker(String name, String bootstrapServers, Duration maxPollInterval, Producer<String, byte[]> producer,
+                   MultiTaskTrainer trainer) {
         this.name = name;
         Properties props = KafkaSettings.consumer(bootstrapServers, "mtlab-trainers", name);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
+        props.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) maxPollInterval.toMillis());
         this.consumer = new KafkaConsumer<>(props);
         this.producer = producer;
         this.deadLetters = new DeadLetterPublisher(producer, name);
@@ -82,6 +85,11 @@ final class TrainingWorker implements AutoCloseable {
         return runsFinished.get();
     }
 
+    /** How often the group handed this worker its partitions: more than once means a rebalance. */
+    long assignments() {
+        return assignments.get();
+    }
+
     private void pollLoop() {
         try {
             consumer.subscribe(List.of(Topics.TRAINING_REQUESTS), new ConsumerRebalanceListener() {
@@ -94,6 +102,7 @@ final class TrainingWorker implements AutoCloseable {
 
                 @Override
                 public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    assignments.incrementAndGet();
                     if (current != null) {
                         consumer.pause(partitions); // still training: take no new run
                     }

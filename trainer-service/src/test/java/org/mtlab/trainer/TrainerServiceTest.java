@@ -38,12 +38,60 @@ import org.mtlab.kafka.KafkaSettings;
 @QuarkusTestResource(value = RealInfrastructure.class, restrictToAnnotatedClass = true,
         initArgs = @ResourceArg(name = "postgres", value = "false"))
 class TrainerServiceTest {
+    @jakarta.inject.Inject
+    TrainerService service;
 
     static TrainingRequest request(String method) {
+        return request(method, 200, 2, 32);
+    }
+
+    static TrainingRequest request(String method, int samples, int epochs, int batch) {
         return new TrainingRequest(1, UUID.randomUUID(), UUID.randomUUID(), 1, RunKind.MTL, List.of("a", "b"),
-                List.of("a", "b"), new StudySpec.DatasetSpec("synthetic", Map.of("dimension", 6, "samples", 200, "seed", 3)),
+                List.of("a", "b"), new StudySpec.DatasetSpec("synthetic", Map.of("dimension", 6, "samples", samples, "seed", 3)),
                 new StudySpec.ModelSpec("mlp", List.of(8)), new StudySpec.OptimizerSpec("adam", 0.01, null), method, 7,
-                2, 32, new StudySpec.TelemetrySpec(1, true));
+                epochs, batch, new StudySpec.TelemetrySpec(1, true));
+    }
+
+    /**
+     * max.poll.interval.ms is 2 s in tests (application.properties, %test). A run that trains far longer must still
+     * complete with its offset committed by the same group member: had training blocked the poll loop, the member
+     * would have been expelled and its commit refused.
+     */
+    @Test
+    void aRunLongerThanThePollIntervalCompletesWithoutARebalance() throws Exception {
+        String bootstrap = RealInfrastructure.kafka().bootstrapServers();
+        TrainingRequest slow = request("ew", 4000, 40, 4);
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaSettings.producer(bootstrap, "t2"))) {
+            p.send(new ProducerRecord<>(Topics.TRAINING_REQUESTS, slow.runId().toString(), slow.encode())).get();
+        }
+        long started = System.nanoTime();
+        long assignmentsBefore = service.partitionAssignments();
+        List<RunEvent> events = new CopyOnWriteArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaSettings.consumer(bootstrap, "test-" + UUID.randomUUID(), "r2"))) {
+            c.subscribe(List.of(Topics.RUN_EVENTS));
+            await().atMost(Duration.ofSeconds(240)).until(() -> {
+                c.poll(Duration.ofMillis(200)).forEach(r -> {
+                    RunEvent e = RunEvent.decode(r.value());
+                    if (e.runId().equals(slow.runId())) {
+                        events.add(e);
+                    }
+                });
+                return events.stream().anyMatch(e -> e.type() == RunEvent.Type.COMPLETED);
+            });
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        assertTrue(seconds > 6, "the run must outlast the 2 s poll interval several times, took " + seconds + " s");
+        assertEquals(assignmentsBefore, service.partitionAssignments(), "no rebalance while the run trained");
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(props)) {
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                var committed = admin.listConsumerGroupOffsets("mtlab-trainers").partitionsToOffsetAndMetadata().get();
+                var end = admin.listOffsets(committed.keySet().stream()
+                        .collect(java.util.stream.Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()))).all().get();
+                committed.forEach((tp, offset) -> assertEquals(end.get(tp).offset(), offset.offset(), "lag on " + tp));
+            });
+        }
     }
 
     @Test
