@@ -6,6 +6,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.ArrayList;
 import java.util.List;
+import ai.djl.Device;
+import ai.djl.engine.Engine;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -33,6 +35,9 @@ public class TrainerService {
     /** Kafka's limit between polls; runs may take far longer, since the workers keep polling while they train. */
     @ConfigProperty(name = "mtlab.trainer.max-poll-interval")
     java.time.Duration maxPollInterval;
+    /** cpu, gpu (fail at start when PyTorch sees none) or auto (a GPU when there is one). */
+    @ConfigProperty(name = "mtlab.trainer.device")
+    String device;
 
     private KafkaProducer<String, byte[]> producer;
     private final List<TrainingWorker> workers = new ArrayList<>();
@@ -43,12 +48,28 @@ public class TrainerService {
             TopicAdmin.ensureTopics(bootstrapServers, Topics.ALL, partitions, replication);
         }
         producer = new KafkaProducer<>(KafkaSettings.producer(bootstrapServers, "trainer-" + ProcessHandle.current().pid()));
-        MultiTaskTrainer trainer = new MultiTaskTrainer();
+        MultiTaskTrainer trainer = new MultiTaskTrainer(selectDevice(device), null);
         for (int i = 0; i < workerCount; i++) {
             String name = "trainer-" + ProcessHandle.current().pid() + "-" + i;
             workers.add(new TrainingWorker(name, bootstrapServers, maxPollInterval, producer, trainer).start());
         }
         LOG.infof("%d training worker(s) on %s", workerCount, trainer.deviceName());
+    }
+
+    static Device selectDevice(String setting) {
+        return switch (setting.toLowerCase(java.util.Locale.ROOT)) {
+            case "cpu" -> Device.cpu();
+            case "gpu" -> {
+                if (Engine.getEngine(MultiTaskTrainer.ENGINE).getGpuCount() == 0) {
+                    throw new IllegalStateException("mtlab.trainer.device=gpu, but PyTorch sees no GPU: the image needs "
+                            + "DJL's CUDA build of PyTorch and the node an NVIDIA driver (see docker/README.md), "
+                            + "or set mtlab.trainer.device=cpu");
+                }
+                yield Device.gpu();
+            }
+            case "auto" -> Engine.getEngine(MultiTaskTrainer.ENGINE).getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+            default -> throw new IllegalArgumentException("mtlab.trainer.device must be cpu, gpu or auto, not '" + setting + "'");
+        };
     }
 
     void stop(@Observes ShutdownEvent event) {

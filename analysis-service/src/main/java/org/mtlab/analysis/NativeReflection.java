@@ -1,0 +1,20 @@
+package org.mtlab.analysis;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import org.mtlab.core.analysis.RunGradientStatistics;
+import org.mtlab.core.analysis.RunningStat;
+import org.mtlab.core.analysis.StudyAnalysis;
+import org.mtlab.core.contract.DeadLetter;
+import org.mtlab.core.contract.RunEvent;
+
+/** Native images: the mtl-core contracts and analysis results are read and written by Jackson through reflection. */
+@RegisterForReflection(targets = {RunEvent.class, RunEvent.Metric.class, RunEvent.RunDescriptor.class, DeadLetter.class,
+        RunGradientStatistics.Snapshot.class, RunGradientStatistics.PairSummary.class,
+        RunGradientStatistics.TaskSummary.class, RunningStat.Summary.class, StudyAnalysis.Result.class,
+        StudyAnalysis.Spread.class, StudyAnalysis.StlOption.class, StudyAnalysis.StlBaseline.class,
+        StudyAnalysis.RunDelta.class, StudyAnalysis.Configuration.class, StudyAnalysis.ParetoPoint.class,
+        AnalysisResource.RunGradients.class, AnalysisResource.StudyAnalysisView.class})
+final class NativeReflection {
+    private NativeReflection() {
+    }
+}

@@ -1,0 +1,16 @@
+# JVM image of the trainer-service, built from the sources (multi-stage). From the repository root:
+#   docker build -f docker/trainer-service.Dockerfile -t ghcr.io/mtlab/trainer-service:0.1.0 .
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY . .
+RUN mvn -B -q -pl trainer-service -am package -DskipTests
+
+FROM eclipse-temurin:17-jre
+WORKDIR /deployments
+COPY --from=build --chown=185:185 /src/trainer-service/target/quarkus-app/ /deployments/
+USER 185
+EXPOSE 8080
+ENV JAVA_OPTS_APPEND="-XX:MaxRAMPercentage=75" QUARKUS_HTTP_HOST=0.0.0.0 QUARKUS_HTTP_PORT=8080
+ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS_APPEND -jar /deployments/quarkus-run.jar"]
+# DJL extracts PyTorch's CPU library from the pytorch-native-cpu jar at first start into ENGINE_CACHE_DIR.
+ENV ENGINE_CACHE_DIR=/var/cache/djl

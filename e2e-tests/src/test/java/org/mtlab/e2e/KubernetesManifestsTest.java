@@ -1,0 +1,157 @@
+package org.mtlab.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.mtlab.core.contract.Topics;
+
+/** Renders every kustomize overlay with kubectl and checks what a cluster operator relies on. */
+class KubernetesManifestsTest {
+    static final Path REPO = Path.of(System.getProperty("mtlab.repo", "..")).toAbsolutePath().normalize();
+    static final Map<String, String> MODULE_OF_DEPLOYMENT = Map.of(
+            "mtlab-gateway", "gateway", "mtlab-analysis", "analysis-service", "mtlab-trainer", "trainer-service");
+    /** Environment variables read by something other than Quarkus configuration, with who reads them. */
+    static final Set<String> NON_QUARKUS_ENV = Set.of("ENGINE_CACHE_DIR"); // DJL: where PyTorch's native library goes
+
+    static List<JsonNode> render(String overlay) throws IOException, InterruptedException {
+        Process kubectl = new ProcessBuilder("kubectl", "kustomize", REPO.resolve("k8s/overlays").resolve(overlay).toString())
+                .redirectErrorStream(true).start();
+        String yaml = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, kubectl.waitFor(), "kubectl kustomize k8s/overlays/" + overlay + " failed:\n" + yaml);
+        ObjectMapper mapper = new YAMLMapper();
+        List<JsonNode> docs = new ArrayList<>();
+        try (var parser = new YAMLFactory().createParser(yaml)) {
+            mapper.readValues(parser, JsonNode.class).forEachRemaining(d -> {
+                if (d != null && !d.isEmpty()) {
+                    docs.add(d);
+                }
+            });
+        }
+        return docs;
+    }
+
+    static List<JsonNode> ofKind(List<JsonNode> docs, String kind) {
+        return docs.stream().filter(d -> kind.equals(d.path("kind").asText())).toList();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void everyContainerHasProbesResourcesAndRunsAsNonRoot(String overlay) throws Exception {
+        List<JsonNode> deployments = ofKind(render(overlay), "Deployment");
+        assertEquals(MODULE_OF_DEPLOYMENT.keySet(), deployments.stream().map(d -> d.at("/metadata/name").asText())
+                .collect(Collectors.toSet()));
+        for (JsonNode deployment : deployments) {
+            JsonNode pod = deployment.at("/spec/template/spec");
+            for (JsonNode container : pod.get("containers")) {
+                String where = overlay + "/" + deployment.at("/metadata/name").asText() + "/" + container.get("name").asText();
+                for (String probe : List.of("livenessProbe", "readinessProbe")) {
+                    assertTrue(container.has(probe), where + " has no " + probe);
+                }
+                for (String part : List.of("requests", "limits")) {
+                    assertTrue(container.at("/resources/" + part + "/cpu").isTextual() || container.at("/resources/" + part + "/cpu").isNumber(),
+                            where + " has no cpu " + part);
+                    assertFalse(container.at("/resources/" + part + "/memory").isMissingNode(), where + " has no memory " + part);
+                }
+                boolean nonRoot = container.at("/securityContext/runAsNonRoot").asBoolean(false)
+                        || pod.at("/securityContext/runAsNonRoot").asBoolean(false);
+                assertTrue(nonRoot, where + " may run as root");
+                assertFalse(container.at("/securityContext/allowPrivilegeEscalation").asBoolean(true), where);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void everyTopicTheCodeUsesExistsWithReplicationThreeAndMinIsrTwo(String overlay) throws Exception {
+        List<JsonNode> topics = ofKind(render(overlay), "KafkaTopic");
+        Map<String, JsonNode> byName = topics.stream().collect(Collectors.toMap(t -> t.at("/spec/topicName").asText(), t -> t));
+        assertEquals(Set.copyOf(Topics.ALL), byName.keySet());
+        for (JsonNode topic : topics) {
+            assertEquals(3, topic.at("/spec/replicas").asInt(), topic.at("/spec/topicName").asText());
+            assertEquals(2, topic.at("/spec/config/min.insync.replicas").asInt());
+            assertTrue(topic.at("/spec/config/retention.ms").asLong() > 0);
+        }
+        assertEquals(byName.get(Topics.RUN_EVENTS).at("/spec/partitions").asInt(),
+                byName.get(Topics.GRADIENTS).at("/spec/partitions").asInt(),
+                "a run's records share a partition number on both topics only with equal partition counts");
+        int partitions = byName.get(Topics.GRADIENTS).at("/spec/partitions").asInt();
+        JsonNode hpa = ofKind(render(overlay), "HorizontalPodAutoscaler").get(0);
+        assertTrue(hpa.at("/spec/maxReplicas").asInt() <= partitions, "analysis scales at most to the partition count");
+        JsonNode keda = ofKind(render(overlay), "ScaledObject").get(0);
+        assertEquals(Topics.TRAINING_REQUESTS, keda.at("/spec/triggers/0/metadata/topic").asText());
+        assertTrue(keda.at("/spec/maxReplicaCount").asInt()
+                <= byName.get(Topics.TRAINING_REQUESTS).at("/spec/partitions").asInt());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void everyConfigKeySetByTheManifestsExistsInItsService(String overlay) throws Exception {
+        List<JsonNode> docs = render(overlay);
+        Map<String, Map<String, String>> configMaps = new java.util.HashMap<>();
+        for (JsonNode cm : ofKind(docs, "ConfigMap")) {
+            Map<String, String> data = new java.util.HashMap<>();
+            cm.path("data").fields().forEachRemaining(e -> data.put(e.getKey(), e.getValue().asText()));
+            configMaps.put(cm.at("/metadata/name").asText(), data);
+        }
+        for (JsonNode deployment : ofKind(docs, "Deployment")) {
+            String module = MODULE_OF_DEPLOYMENT.get(deployment.at("/metadata/name").asText());
+            Set<String> known = configKeysOf(module);
+            JsonNode container = deployment.at("/spec/template/spec/containers/0");
+            Set<String> env = new HashSet<>();
+            container.path("env").forEach(e -> env.add(e.get("name").asText()));
+            container.path("envFrom").forEach(e -> env.addAll(configMaps.getOrDefault(
+                    e.at("/configMapRef/name").asText(), Map.of()).keySet()));
+            for (String variable : env) {
+                if (NON_QUARKUS_ENV.contains(variable)) {
+                    continue;
+                }
+                assertTrue(known.contains(variable), overlay + ": " + module + " has no configuration key for " + variable
+                        + " (known: " + known.stream().sorted().toList() + ")");
+            }
+        }
+    }
+
+    /**
+     * Environment-variable names a service understands: each key of its application.properties in MicroProfile
+     * Config's environment form (dots and dashes as underscores, upper case), the variables its properties reference
+     * as {@code ${NAME:default}}, and the Quarkus datasource keys the services configure.
+     */
+    static Set<String> configKeysOf(String module) throws IOException {
+        Properties props = new Properties();
+        String text = Files.readString(REPO.resolve(module).resolve("src/main/resources/application.properties"));
+        props.load(new java.io.StringReader(text));
+        Set<String> keys = new HashSet<>();
+        for (String key : props.stringPropertyNames()) {
+            String plain = key.startsWith("%") ? key.substring(key.indexOf('.') + 1) : key;
+            keys.add(plain.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT));
+        }
+        Matcher m = Pattern.compile("\\$\\{([A-Z0-9_]+):").matcher(text);
+        while (m.find()) {
+            keys.add(m.group(1));
+        }
+        assertNotNull(keys);
+        return keys;
+    }
+}
