@@ -9,17 +9,12 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.UUID;
 import org.mtlab.core.analysis.RunGradientStatistics;
-import org.mtlab.core.analysis.RunResult;
 import org.mtlab.core.analysis.StudyAnalysis;
 import org.mtlab.core.contract.Json;
-import org.mtlab.core.contract.RunEvent;
-import org.mtlab.core.contract.RunKind;
 
 @Path("/api")
 @Produces(MediaType.APPLICATION_JSON)
@@ -59,34 +54,7 @@ public class AnalysisResource {
     @GET
     @Path("/studies/{id}/analysis")
     public Uni<StudyAnalysisView> study(@PathParam("id") UUID studyId) {
-        return Panache.withSession(() -> RunAnalysisEntity.<RunAnalysisEntity>list("studyId", studyId)).map(rows -> {
-            if (rows.isEmpty()) {
-                throw new NotFoundException("no analysed runs for study " + studyId);
-            }
-            LinkedHashSet<String> tasks = new LinkedHashSet<>();
-            rows.stream().filter(r -> r.kind.equals(RunKind.MTL.name())).findFirst()
-                    .ifPresent(r -> tasks.addAll(Arrays.asList(r.tasks.split(","))));
-            rows.forEach(r -> tasks.addAll(Arrays.asList(r.tasks.split(","))));
-            List<RunResult> finished = new ArrayList<>();
-            for (RunAnalysisEntity row : rows) {
-                if ("COMPLETED".equals(row.status) && row.finalMetrics != null) {
-                    finished.add(resultOf(row));
-                }
-            }
-            return new StudyAnalysisView(studyId, rows.size(), StudyAnalysis.analyse(List.copyOf(tasks), finished));
-        });
-    }
-
-    private static RunResult resultOf(RunAnalysisEntity row) {
-        RunEvent.Metric[] metrics = Json.read(row.finalMetrics, RunEvent.Metric[].class);
-        List<RunResult.TaskMetric> primary = new ArrayList<>();
-        LinkedHashSet<String> seen = new LinkedHashSet<>();
-        for (RunEvent.Metric m : metrics) {
-            if ("test".equals(m.split()) && seen.add(m.task())) {
-                primary.add(new RunResult.TaskMetric(m.task(), m.name(), m.value(), m.higherIsBetter()));
-            }
-        }
-        return new RunResult(row.runId, RunKind.valueOf(row.kind), Arrays.asList(row.tasks.split(",")), row.optimizer,
-                row.method, row.seed, primary);
+        return StudyRows.load(studyId).map(study -> new StudyAnalysisView(studyId, study.rows().size(),
+                StudyAnalysis.analyse(study.tasks(), study.finished())));
     }
 }

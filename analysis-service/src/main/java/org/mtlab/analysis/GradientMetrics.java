@@ -29,6 +29,8 @@ import org.mtlab.core.analysis.RunGradientStatistics;
 public class GradientMetrics {
     @Inject
     MeterRegistry registry;
+    @Inject
+    AnalysisEngine engine;
     @ConfigProperty(name = "mtlab.analysis.metrics-retention")
     Duration retention;
 
@@ -45,6 +47,8 @@ public class GradientMetrics {
                 .description("metric series currently exported for runs").register(registry);
         Gauge.builder("mtlab.analysis.runs.tracked", tracked, Map::size)
                 .description("runs whose gradient statistics are exported").register(registry);
+        Gauge.builder("mtlab.analysis.partitions.assigned", engine, e -> e.assignment().size())
+                .description("topic partitions this instance consumes").register(registry);
         long period = Math.max(1000, Math.min(30_000, retention.toMillis() / 4));
         sweeper.scheduleAtFixedRate(this::removeExpired, period, period, TimeUnit.MILLISECONDS);
     }

@@ -42,7 +42,7 @@ public final class Demo {
         Path work = Files.createDirectories(repo.resolve(".mtlab/demo-" + System.currentTimeMillis()));
         long started = System.nanoTime();
         System.out.println("mtlab demo: starting PostgreSQL, Kafka and the services (logs in " + repo.relativize(work) + ")");
-        LocalStack stack = LocalStack.start(repo, work, LocalStack.External.fromEnvironment(), trainers, 4, Map.of());
+        LocalStack stack = LocalStack.start(repo, work, LocalStack.External.fromEnvironment(), trainers, 1, 4, Map.of());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("\nstopping everything the demo started ...");

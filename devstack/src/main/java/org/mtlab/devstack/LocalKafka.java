@@ -15,16 +15,17 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     public static LocalKafka start(int brokers) throws Exception {
+        // one broker: a combined broker+controller node; several: that many brokers and a single controller
         TestKitNodes nodes = new TestKitNodes.Builder()
-                .setCombined(true)
+                .setCombined(brokers == 1)
                 .setNumBrokerNodes(brokers)
-                .setNumControllerNodes(brokers)
+                .setNumControllerNodes(1)
                 .build();
         KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes)
                 .setConfigProp("offsets.topic.replication.factor", String.valueOf(brokers))
                 .setConfigProp("offsets.topic.num.partitions", "4")
                 .setConfigProp("transaction.state.log.replication.factor", String.valueOf(brokers))
-                .setConfigProp("transaction.state.log.min.isr", "1")
+                .setConfigProp("transaction.state.log.min.isr", String.valueOf(Math.min(2, brokers)))
                 .setConfigProp("group.initial.rebalance.delay.ms", "0")
                 .setConfigProp("auto.create.topics.enable", "false")
                 .build();

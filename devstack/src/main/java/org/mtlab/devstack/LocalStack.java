@@ -28,7 +28,7 @@ public final class LocalStack implements AutoCloseable {
     private final List<AutoCloseable> started = new ArrayList<>();
     private String kafkaBootstrap;
     private ServiceProcess gateway;
-    private ServiceProcess analysis;
+    private final List<ServiceProcess> analysers = new ArrayList<>();
     private final List<ServiceProcess> trainers = new ArrayList<>();
 
     private LocalStack() {
@@ -38,13 +38,14 @@ public final class LocalStack implements AutoCloseable {
      * @param repo      the repository root (services are read from {@code <module>/target/quarkus-app})
      * @param workDir   where Kafka's data and the services' logs go
      * @param trainers  trainer processes to start
+     * @param analysers analysis processes to start
      * @param partitions partitions per topic
      */
-    public static LocalStack start(Path repo, Path workDir, External external, int trainers, int partitions,
-                                   Map<String, String> extraProperties) throws Exception {
+    public static LocalStack start(Path repo, Path workDir, External external, int trainers, int analysers,
+                                   int partitions, Map<String, String> extraProperties) throws Exception {
         LocalStack stack = new LocalStack();
         try {
-            stack.startAll(repo, workDir, external, trainers, partitions, extraProperties);
+            stack.startAll(repo, workDir, external, trainers, analysers, partitions, extraProperties);
             return stack;
         } catch (Exception e) {
             stack.close();
@@ -52,8 +53,8 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private void startAll(Path repo, Path workDir, External external, int trainerCount, int partitions,
-                          Map<String, String> extra) throws Exception {
+    private void startAll(Path repo, Path workDir, External external, int trainerCount, int analysisCount,
+                          int partitions, Map<String, String> extra) throws Exception {
         Map<String, String> db = new HashMap<>();
         if (external.jdbcUrl() != null) {
             db.put("quarkus.datasource.jdbc.url", external.jdbcUrl());
@@ -91,11 +92,15 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> analysisProps = new HashMap<>(common);
         analysisProps.putAll(db);
         analysisProps.putIfAbsent("mtlab.analysis.flush-interval", "500ms");
-        analysis = track(ServiceProcess.start(repo, "analysis-service", ServiceProcess.freePort(), analysisProps, logs, "384m"));
+        for (int i = 0; i < analysisCount; i++) {
+            analysers.add(track(ServiceProcess.start(repo, "analysis-service", ServiceProcess.freePort(), analysisProps, logs, "384m")));
+        }
         for (int i = 0; i < trainerCount; i++) {
             trainers.add(track(ServiceProcess.start(repo, "trainer-service", ServiceProcess.freePort(), common, logs, "512m")));
         }
-        analysis.awaitReady(Duration.ofSeconds(120));
+        for (ServiceProcess analysis : analysers) {
+            analysis.awaitReady(Duration.ofSeconds(120));
+        }
         for (ServiceProcess trainer : trainers) {
             trainer.awaitReady(Duration.ofSeconds(180));
         }
@@ -114,8 +119,13 @@ public final class LocalStack implements AutoCloseable {
         return gateway;
     }
 
+    /** The first analysis process. */
     public ServiceProcess analysis() {
-        return analysis;
+        return analysers.get(0);
+    }
+
+    public List<ServiceProcess> analysers() {
+        return analysers;
     }
 
     public List<ServiceProcess> trainers() {

@@ -41,7 +41,7 @@ class StudyEndToEndTest {
     static void startStack() throws Exception {
         Path repo = Path.of(System.getProperty("mtlab.repo", "..")).toAbsolutePath().normalize();
         Path work = Files.createDirectories(repo.resolve("e2e-tests/target/e2e-" + System.currentTimeMillis()));
-        stack = LocalStack.start(repo, work, LocalStack.External.none(), 1, 4, Map.of());
+        stack = LocalStack.start(repo, work, LocalStack.External.none(), 1, 1, 4, Map.of());
     }
 
     @AfterAll

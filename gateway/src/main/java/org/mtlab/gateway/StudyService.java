@@ -7,8 +7,10 @@ import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.mtlab.core.contract.Json;
 import org.mtlab.core.contract.RunPlan;
 import org.mtlab.core.contract.StudyExpansion;
@@ -16,12 +18,17 @@ import org.mtlab.core.contract.StudySpec;
 import org.mtlab.core.contract.StudySpecValidator;
 import org.mtlab.core.contract.TrainingRequest;
 import org.mtlab.core.contract.Violation;
+import org.mtlab.core.methods.MethodRegistry;
 
 /** Validates a spec, expands it into runs and persists study and runs in one transaction. */
 @ApplicationScoped
 public class StudyService {
-    /** Weighting methods the trainers run today. */
-    public static final Set<String> KNOWN_METHODS = Set.of("ew");
+    /**
+     * Weighting methods the trainers run: every method of the registry, by its name lower-cased ("nash-mtl"); the
+     * validator lower-cases a spec's names before looking them up, so any case is accepted.
+     */
+    public static final Set<String> KNOWN_METHODS = MethodRegistry.names().stream()
+            .map(name -> name.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
     private static final StudySpecValidator VALIDATOR = new StudySpecValidator(KNOWN_METHODS);
 
     @Inject

@@ -39,6 +39,9 @@ public class TrainerService {
     @ConfigProperty(name = "mtlab.trainer.device")
     String device;
 
+    @jakarta.inject.Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
     private KafkaProducer<String, byte[]> producer;
     private final List<TrainingWorker> workers = new ArrayList<>();
 
@@ -53,6 +56,11 @@ public class TrainerService {
             String name = "trainer-" + ProcessHandle.current().pid() + "-" + i;
             workers.add(new TrainingWorker(name, bootstrapServers, maxPollInterval, producer, trainer).start());
         }
+        io.micrometer.core.instrument.Gauge.builder("mtlab.trainer.runs.finished", this,
+                        s -> s.workers.stream().mapToLong(TrainingWorker::runsFinished).sum())
+                .description("runs this process trained to an outcome (completed or failed)").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("mtlab.trainer.busy.workers", this, TrainerService::busyWorkers)
+                .description("workers training a run now").register(registry);
         LOG.infof("%d training worker(s) on %s", workerCount, trainer.deviceName());
     }
 

@@ -1,55 +1,100 @@
 package org.mtlab.trainer.engine;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+
+import org.mtlab.core.contract.StudySpec;
+import org.mtlab.core.methods.EW;
+import org.mtlab.core.methods.MethodRegistry;
 
 /**
- * Turns the per-task gradients of the shared parameters into the one gradient the optimizer applies. The seam where
- * weighting and aggregation methods plug in; task heads always get their own task's raw gradient (LibMTL's
- * convention: aggregation changes only the shared gradient).
+ * Turns the per-task gradients of the shared parameters into the one gradient the optimizer applies: the seam where
+ * the weighting and aggregation methods of {@link MethodRegistry} plug in ({@link MethodAggregation} adapts any of
+ * them). Stateful: one instance per run, fed the steps in order.
+ *
+ * <p>Per step the trainer calls {@link #combine}, then {@link #weightHeads} on the full gradient vector, steps its
+ * optimizer, then calls {@link #afterStep}.
  */
 interface Aggregation {
 
-    /** Names this trainer accepts: {@code ew} (equal weighting) and {@code stl} (a single-task run). */
-    String KNOWN = "[ew, stl]";
+    /** Name of the single-task "method": EW with exactly one task. */
+    String STL = "stl";
 
-    /**
-     * Writes the combined shared gradient into {@code combined} (length of the shared prefix) and returns the weight
-     * applied to each task.
-     */
-    float[] combine(float[] losses, float[][] taskGradients, float[] combined);
-
-    static Aggregation forMethod(String method, int tasks) {
-        String name = method == null ? "" : method.toLowerCase(Locale.ROOT);
-        return switch (name) {
-            case "ew" -> new EqualWeighting(tasks);
-            case "stl" -> {
-                if (tasks != 1) {
-                    throw new IllegalArgumentException("method 'stl' trains exactly one task, the run has " + tasks);
-                }
-                yield new EqualWeighting(1);
-            }
-            default -> throw new IllegalArgumentException("unsupported method '" + method + "'; this trainer knows " + KNOWN);
-        };
+    /** The losses of the step's batch re-evaluated with the updated parameters (one extra forward pass). */
+    @FunctionalInterface
+    interface LossProbe {
+        float[] losses();
     }
 
-    /** EW: weight 1 per task, the losses summed (as LibMTL's EW does), so the shared gradient is Σ_t g_t. */
-    final class EqualWeighting implements Aggregation {
-        private final float[] weights;
+    /** The method's name as its paper spells it ({@code EW} for an STL run). */
+    String name();
 
-        EqualWeighting(int tasks) {
-            weights = new float[tasks];
-            java.util.Arrays.fill(weights, 1f);
+    /**
+     * True when {@link #combine} needs this step's Gram matrix of the task gradients (the per-block Grams the trainer
+     * computes for telemetry anyway) on every step, not only on telemetry steps.
+     */
+    boolean needsGram();
+
+    /**
+     * Decides one step: writes the combined shared gradient into {@code combined} (length of the shared prefix) and
+     * returns the weight the method applied to each task.
+     *
+     * @param epoch         the trainer's epoch, counted from 1
+     * @param step          the trainer's step, counted from 1
+     * @param losses        per task, its loss on the batch
+     * @param taskGradients per task, its gradient on the shared parameters (not modified)
+     * @param blockGrams    per trunk block, the packed upper triangle of the task gradients' Gram matrix (as in a
+     *                      {@code GradientEvent}); required when {@link #needsGram()}, else may be null
+     */
+    float[] combine(int epoch, long step, float[] losses, float[][] taskGradients, double[][] blockGrams,
+                    float[] combined);
+
+    /**
+     * Applies this step's task weights to the task heads' part of the full gradient vector {@code gradient}, where
+     * the method's kind asks for it (loss weighting: each head's gradient times its task's weight); a no-op for the
+     * others, whose heads keep their own task's raw gradient.
+     */
+    void weightHeads(float[] weights, float[] gradient, MlpLayout layout);
+
+    /** After the optimizer step: updates the method's learnable parameters and, for FAMO, feeds it the new losses. */
+    void afterStep(LossProbe lossesAfterStep);
+
+    /**
+     * The aggregation for a run.
+     *
+     * @param method    a {@link MethodRegistry} name (case, '-' and '_' ignored) or {@code stl} for a one-task run
+     * @param tasks     the run's number of tasks
+     * @param seed      the seed of the method's own randomness (RLW, PCGrad, GradVac, GradDrop)
+     * @param optimizer the run's optimizer: learnable method parameters (UW, IMTL-L, GradNorm) are trained with a
+     *                  separate instance of it, as LibMTL trains them with the model's optimizer
+     * @throws IllegalArgumentException for an unknown method, listing the valid names, or for {@code stl} with more
+     *                                  than one task
+     */
+    static Aggregation forMethod(String method, int tasks, long seed, StudySpec.OptimizerSpec optimizer) {
+        if (tasks < 1) {
+            throw new IllegalArgumentException("a run needs at least one task, got " + tasks);
         }
-
-        @Override
-        public float[] combine(float[] losses, float[][] taskGradients, float[] combined) {
-            java.util.Arrays.fill(combined, 0f);
-            for (float[] g : taskGradients) {
-                for (int k = 0; k < combined.length; k++) {
-                    combined[k] += g[k];
-                }
+        if (method != null && STL.equals(method.toLowerCase(Locale.ROOT))) {
+            if (tasks != 1) {
+                throw new IllegalArgumentException("method 'stl' trains exactly one task, the run has " + tasks);
             }
-            return weights.clone();
+            return new MethodAggregation(new EW(), optimizer);
         }
+        try {
+            MethodRegistry.describe(method);
+        } catch (IllegalArgumentException unknown) {
+            throw new IllegalArgumentException("unsupported method '" + method + "'; valid names (case, '-' and '_' "
+                    + "ignored): " + knownNames());
+        }
+        return new MethodAggregation(MethodRegistry.create(method, Map.of(), seed), optimizer);
+    }
+
+    /** Every name {@link #forMethod} accepts: the registry's methods, then {@code stl}. */
+    static List<String> knownNames() {
+        List<String> names = new ArrayList<>(MethodRegistry.names());
+        names.add(STL);
+        return List.copyOf(names);
     }
 }

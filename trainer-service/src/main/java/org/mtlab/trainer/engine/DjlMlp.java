@@ -112,6 +112,28 @@ final class DjlMlp {
         }
     }
 
+    /**
+     * Each task's loss on a batch (no graph), computed with the same operations as {@link #gradients}: what FAMO
+     * needs after the optimizer step ({@code MtlMethod#afterStep}). Returns a fresh array.
+     */
+    float[] losses(float[] params, float[] x, float[][] targets, int rows) {
+        float[] out = new float[layout.heads()];
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try (NDManager step = runManager.newSubManager()) {
+            NDArray[] p = parameters(step, params, false);
+            NDArray input = step.create(FloatBuffer.wrap(x, 0, rows * layout.input()), new Shape(rows, layout.input()));
+            NDArray[] predictions = forward(p, input, rows);
+            for (int t = 0; t < layout.heads(); t++) {
+                NDArray y = step.create(FloatBuffer.wrap(targets[t], 0, rows), new Shape(rows));
+                out[t] = predictions[t].sub(y).square().mean().getFloat();
+            }
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
+        return out;
+    }
+
     private NDArray[] parameters(NDManager manager, float[] params, boolean requiresGradient) {
         NDArray[] p = new NDArray[layout.tensorCount()];
         for (int i = 0; i < p.length; i++) {

@@ -27,14 +27,18 @@ import org.mtlab.core.optim.Optimizers;
  * PyTorch engine doing forward and backward passes ({@link DjlMlp}) and the optimizer and weighting in Java.
  *
  * <p>Per step: one forward pass, one backward per task giving each task's gradient on the shared parameters, the
- * run's method combining them ({@code ew}: the sum), heads updated with their own task's gradient, one optimizer
- * step on all parameters. Every {@code telemetry.everySteps} steps a {@link GradientEvent} carries per-task losses,
- * weights, the exact Gram matrix of the task gradients per trunk layer and, on request, the full gradients. After
- * each epoch every task is evaluated on the validation and test splits (MSE).
+ * run's method combining them ({@link MethodAggregation}: any method of {@code MethodRegistry}, by name; {@code ew}:
+ * the sum), heads updated with their own task's gradient (weighted by the task weight for loss-weighting methods),
+ * one optimizer step on all parameters, then the method's own update (learnable parameters; FAMO: one extra forward
+ * pass for the losses after the step). Every {@code telemetry.everySteps} steps a {@link GradientEvent} carries
+ * per-task losses, the weights the method applied, the exact Gram matrix of the task gradients per trunk layer (the
+ * same Grams a Gram-based method reads) and, on request, the full gradients. After each epoch every task is
+ * evaluated on the validation and test splits (MSE).
  *
- * <p>Deterministic: the data come from the dataset's own seed; initialisation and the per-epoch shuffle from the
- * request's seed; on CPU the same request gives identical losses. An STL run uses the same code path with one head,
- * initialised exactly as that task's head in the MTL runs of the same seed.
+ * <p>Deterministic: the data come from the dataset's own seed; initialisation, the per-epoch shuffle and the
+ * method's own randomness (RLW, PCGrad, GradVac, GradDrop) from the request's seed; on CPU the same request gives
+ * identical losses. An STL run uses the same code path with one head, initialised exactly as that task's head in the
+ * MTL runs of the same seed.
  *
  * <p>One instance may train many runs, one after the other or concurrently (no state between calls).
  */
@@ -128,13 +132,19 @@ public final class MultiTaskTrainer {
                                     + request.tasks().get(t) + "' is " + g.losses()[t]);
                         }
                     }
-                    float[] weights = run.aggregation.combine(g.losses(), g.sharedGradients(), combined);
-                    if (step % run.telemetryEvery == 0) {
-                        events.gradients(event(request, run, step, epoch, g, weights));
+                    boolean telemetryStep = step % run.telemetryEvery == 0;
+                    double[][] blockGrams = telemetryStep || run.aggregation.needsGram()
+                            ? blockGrams(run.layout, g.sharedGradients()) : null;
+                    float[] weights = run.aggregation.combine(epoch, step, g.losses(), g.sharedGradients(), blockGrams,
+                            combined);
+                    if (telemetryStep) {
+                        events.gradients(event(request, run, step, epoch, g, weights, blockGrams));
                     }
                     System.arraycopy(combined, 0, gradient, 0, combined.length);
                     System.arraycopy(g.headGradients(), 0, gradient, combined.length, g.headGradients().length);
+                    run.aggregation.weightHeads(weights, gradient, run.layout);
                     run.optimizer.step(run.params, gradient);
+                    run.aggregation.afterStep(() -> model.losses(run.params, batchX, batchY, rows));
                     stepNanos += System.nanoTime() - t0;
                     stepCpuNanos += threadCpuNanos() - cpu0;
                     boolean epochEnd = from + rows >= train.size();
@@ -185,7 +195,8 @@ public final class MultiTaskTrainer {
                     + "'; this trainer knows [mlp]");
         }
         Run run = new Run();
-        run.aggregation = Aggregation.forMethod(request.method(), request.tasks().size());
+        run.aggregation = Aggregation.forMethod(request.method(), request.tasks().size(),
+                Seeds.mix(request.seed(), Seeds.METHOD), request.optimizer());
         run.dataset = SyntheticMmoeDataset.generate(request.datasetTasks(), request.dataset());
         run.taskIndex = request.tasks().stream().mapToInt(run.dataset::taskIndex).toArray();
         run.layout = new MlpLayout(run.dataset.dimension(), model.hidden(), request.tasks().size());
@@ -213,14 +224,19 @@ public final class MultiTaskTrainer {
                 run.layout.sharedSize(), deviceName());
     }
 
-    private static GradientEvent event(TrainingRequest r, Run run, long step, int epoch, DjlMlp.Gradients g,
-                                       float[] weights) {
-        MlpLayout layout = run.layout;
-        float[][] taskGradients = g.sharedGradients();
+    /** Per trunk layer, the packed Gram matrix of the task gradients (for the event and for Gram-based methods). */
+    private static double[][] blockGrams(MlpLayout layout, float[][] taskGradients) {
         double[][] grams = new double[layout.layers()][];
         for (int l = 0; l < layout.layers(); l++) {
             grams[l] = GradientGeometry.packedGram(taskGradients, layout.blockStart(l), layout.blockStart(l + 1));
         }
+        return grams;
+    }
+
+    private static GradientEvent event(TrainingRequest r, Run run, long step, int epoch, DjlMlp.Gradients g,
+                                       float[] weights, double[][] grams) {
+        MlpLayout layout = run.layout;
+        float[][] taskGradients = g.sharedGradients();
         int[] sizes = null;
         float[][] full = null;
         if (run.fullGradients) {

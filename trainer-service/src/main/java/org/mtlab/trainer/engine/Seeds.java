@@ -5,6 +5,8 @@ final class Seeds {
     static final long TRUNK_INIT = 0x7472756e6bL;
     static final long HEAD_INIT = 0x68656164L;
     static final long SHUFFLE = 0x73687566L;
+    /** The weighting method's own randomness (RLW's weights, PCGrad's and GradVac's task order, GradDrop's draws). */
+    static final long METHOD = 0x6d6574686f64L;
 
     private Seeds() {
     }

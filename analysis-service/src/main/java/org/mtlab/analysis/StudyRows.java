@@ -1,0 +1,78 @@
+package org.mtlab.analysis;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.NotFoundException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.UUID;
+import org.mtlab.core.analysis.RunGradientStatistics;
+import org.mtlab.core.analysis.RunResult;
+import org.mtlab.core.contract.Json;
+import org.mtlab.core.contract.RunEvent;
+import org.mtlab.core.contract.RunKind;
+import org.mtlab.core.report.StudyReportBuilder;
+
+/**
+ * A study's {@code analysis_run} rows as the study-level endpoints read them (all instances' summaries): the task
+ * order, the finished runs with their primary test metric per task, and the persisted gradient statistics.
+ */
+record StudyRows(UUID studyId, List<RunAnalysisEntity> rows) {
+
+    /** The study's rows; a study with none fails with 404. */
+    static Uni<StudyRows> load(UUID studyId) {
+        return Panache.withSession(() -> RunAnalysisEntity.<RunAnalysisEntity>list("studyId", studyId)).map(rows -> {
+            if (rows.isEmpty()) {
+                throw new NotFoundException("no analysed runs for study " + studyId);
+            }
+            return new StudyRows(studyId, rows);
+        });
+    }
+
+    /** Task names: an MTL run's order first (it trains all tasks), then any others seen. */
+    List<String> tasks() {
+        LinkedHashSet<String> tasks = new LinkedHashSet<>();
+        rows.stream().filter(r -> r.kind.equals(RunKind.MTL.name())).findFirst()
+                .ifPresent(r -> tasks.addAll(Arrays.asList(r.tasks.split(","))));
+        rows.forEach(r -> tasks.addAll(Arrays.asList(r.tasks.split(","))));
+        return List.copyOf(tasks);
+    }
+
+    /** Completed runs with their final metrics. */
+    List<RunResult> finished() {
+        List<RunResult> finished = new ArrayList<>();
+        for (RunAnalysisEntity row : rows) {
+            if ("COMPLETED".equals(row.status) && row.finalMetrics != null) {
+                finished.add(resultOf(row));
+            }
+        }
+        return finished;
+    }
+
+    /** Persisted gradient statistics of every run that has some. */
+    List<StudyReportBuilder.RunGradients> gradients() {
+        List<StudyReportBuilder.RunGradients> out = new ArrayList<>();
+        for (RunAnalysisEntity row : rows) {
+            if (row.gradientStats != null) {
+                out.add(new StudyReportBuilder.RunGradients(row.runId.toString(), RunKind.valueOf(row.kind), row.optimizer,
+                        row.method, row.seed, Json.read(row.gradientStats, RunGradientStatistics.Snapshot.class)));
+            }
+        }
+        return out;
+    }
+
+    static RunResult resultOf(RunAnalysisEntity row) {
+        RunEvent.Metric[] metrics = Json.read(row.finalMetrics, RunEvent.Metric[].class);
+        List<RunResult.TaskMetric> primary = new ArrayList<>();
+        LinkedHashSet<String> seen = new LinkedHashSet<>();
+        for (RunEvent.Metric m : metrics) {
+            if ("test".equals(m.split()) && seen.add(m.task())) {
+                primary.add(new RunResult.TaskMetric(m.task(), m.name(), m.value(), m.higherIsBetter()));
+            }
+        }
+        return new RunResult(row.runId, RunKind.valueOf(row.kind), Arrays.asList(row.tasks.split(",")), row.optimizer,
+                row.method, row.seed, primary);
+    }
+}

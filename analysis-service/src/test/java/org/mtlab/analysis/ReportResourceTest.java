@@ -1,0 +1,122 @@
+package org.mtlab.analysis;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.restassured.path.json.config.JsonPathConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.mtlab.core.contract.GradientEvent;
+import org.mtlab.core.contract.GradientEventCodec;
+import org.mtlab.core.contract.RunEvent;
+import org.mtlab.core.contract.RunKind;
+import org.mtlab.core.contract.StudySpec;
+import org.mtlab.core.contract.Topics;
+import org.mtlab.core.contract.TrainingRequest;
+import org.mtlab.core.gradient.GradientGeometry;
+import org.mtlab.devstack.RealInfrastructure;
+import org.mtlab.kafka.KafkaSettings;
+
+/** The study report endpoints (JSON, Markdown, HTML) on runs produced through Kafka, as the trainer would. */
+@QuarkusTest
+@QuarkusTestResource(value = RealInfrastructure.class, restrictToAnnotatedClass = true)
+class ReportResourceTest {
+    final UUID studyId = UUID.randomUUID();
+
+    TrainingRequest request(RunKind kind, List<String> tasks, String optimizer, long seed) {
+        return new TrainingRequest(1, UUID.randomUUID(), studyId, 1, kind, List.of("a", "b"), tasks,
+                new StudySpec.DatasetSpec("synthetic", null), new StudySpec.ModelSpec("mlp", List.of(4)),
+                new StudySpec.OptimizerSpec(optimizer, 0.01, null), kind == RunKind.MTL ? "ew" : "stl", seed, 1, 8,
+                StudySpec.TelemetrySpec.DEFAULT);
+    }
+
+    void send(KafkaProducer<String, byte[]> p, String topic, UUID run, byte[] value) throws Exception {
+        p.send(new ProducerRecord<>(topic, run.toString(), value)).get();
+    }
+
+    /** STARTED, then (MTL) ten gradient steps with b's gradient opposed to a's and three times larger, COMPLETED. */
+    void run(KafkaProducer<String, byte[]> p, TrainingRequest r, double... mse) throws Exception {
+        send(p, Topics.RUN_EVENTS, r.runId(), RunEvent.started(r, 10, new RunEvent.RunDescriptor(r.kind(), r.tasks(),
+                r.optimizer().name(), 0.01, r.method(), r.seed(), List.of("trunk.0"), 2, "cpu")).encode());
+        if (r.kind() == RunKind.MTL) {
+            for (int step = 0; step < 10; step++) {
+                float[][] g = {{1, 0}, {-3, step % 2 == 0 ? 0.3f : -0.3f}};
+                send(p, Topics.GRADIENTS, r.runId(), GradientEventCodec.encode(new GradientEvent(r.runId(), 1, step, 0,
+                        new float[] {1, 1}, new float[] {1, 1}, new double[][] {GradientGeometry.packedGram(g, 0, 2)},
+                        null, null)));
+            }
+        }
+        List<RunEvent.Metric> metrics = new ArrayList<>();
+        for (int t = 0; t < r.tasks().size(); t++) {
+            metrics.add(new RunEvent.Metric(r.tasks().get(t), "test", "mse", mse[t], false));
+        }
+        send(p, Topics.RUN_EVENTS, r.runId(), RunEvent.completed(r, 10, 1, metrics).encode());
+    }
+
+    @Test
+    void reportAsJsonMarkdownAndHtml() throws Exception {
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaSettings.producer(RealInfrastructure.kafka().bootstrapServers(), "t"))) {
+            // STL: sgd is the better baseline (1.0 for both tasks), adam's 1.1
+            for (long seed = 1; seed <= 2; seed++) {
+                double d = seed == 1 ? -0.01 : 0.01;
+                run(p, request(RunKind.STL, List.of("a"), "sgd", seed), 1.0 + d);
+                run(p, request(RunKind.STL, List.of("b"), "sgd", seed), 1.0 + d);
+                run(p, request(RunKind.STL, List.of("a"), "adam", seed), 1.1 + d);
+                run(p, request(RunKind.STL, List.of("b"), "adam", seed), 1.1 + d);
+                // MTL adam/ew: a −10%, b +20%; sgd/ew: a −20%, b +15% (dominated by adam/ew)
+                run(p, request(RunKind.MTL, List.of("a", "b"), "adam", seed), 1.1 + d, 0.8 + d);
+                run(p, request(RunKind.MTL, List.of("a", "b"), "sgd", seed), 1.2 + d, 0.85 + d);
+            }
+        }
+        String base = "/api/studies/" + studyId;
+        await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> given().get(base + "/report").then().statusCode(200)
+                .body("finishedRuns", equalTo(12)).body("conflict.pairs.size()", equalTo(3))
+                .body("conflict.pairs[0].steps", equalTo(20)));
+        JsonPath json = new JsonPath(given().get(base + "/report").then().contentType(containsString("application/json"))
+                .extract().asString()).using(new JsonPathConfig(JsonPathConfig.NumberReturnType.DOUBLE));
+        assertEquals("TRAIN_TOGETHER_WITH_TRADE_OFF", json.getString("verdict.answer"));
+        assertEquals("adam/ew", json.getString("verdict.recommended.configuration"));
+        assertEquals(-5.0, json.getDouble("verdict.recommended.deltaMPercent.mean"), 1e-9);
+        assertEquals("MTL_WORSE", json.getString("verdict.perTask[0].outcome"));
+        assertEquals("MTL_BETTER", json.getString("verdict.perTask[1].outcome"));
+        assertEquals(List.of("adam/ew"), json.getList("pareto.front"));
+        assertEquals("sgd", json.getString("pareto.byOptimizer[1].optimizer"));
+        assertEquals(0.0, json.getDouble("pareto.byOptimizer[1].paretoOptimal"), 0);
+        List<String> warnings = json.getList("verdict.warnings");
+        assertTrue(warnings.stream().anyMatch(w -> w.startsWith("Task a loses 10.0% or more under every MTL configuration")), warnings.toString());
+        assertTrue(warnings.stream().anyMatch(w -> w.startsWith("SGD configurations are dominated")), warnings.toString());
+        assertEquals("conflicting", json.getString("conflict.pairs[0].angle"));
+        assertEquals(Math.sqrt(9.09), json.getDouble("conflict.pairs[0].normRatio"), 1e-5);
+        assertFalse(json.getBoolean("conflict.singleTaskBaselineAvailable"));
+
+        String md = given().get(base + "/report.md").then().statusCode(200).contentType(containsString("text/markdown"))
+                .extract().asString();
+        assertTrue(md.startsWith("# Study report — " + studyId), md);
+        assertTrue(md.contains("## Verdict: train together with trade off"), md);
+        assertTrue(md.contains("| sgd | 1 | 0 |"), md);
+        String html = given().get(base + "/report.html").then().statusCode(200).contentType(containsString("text/html"))
+                .body(containsString("<svg"), not(containsString("<script"))).extract().asString();
+        assertTrue(html.contains("Task a loses 10.0% or more"), html);
+
+        // the study analysis keeps its endpoint and behaviour
+        given().get(base + "/analysis").then().statusCode(200).body("analysis.finishedRuns", equalTo(12));
+        UUID unknown = UUID.randomUUID();
+        for (String suffix : List.of("/report", "/report.md", "/report.html", "/analysis")) {
+            given().get("/api/studies/" + unknown + suffix).then().statusCode(404);
+        }
+    }
+}

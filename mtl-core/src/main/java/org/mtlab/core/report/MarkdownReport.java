@@ -1,0 +1,148 @@
+package org.mtlab.core.report;
+
+import java.util.stream.Collectors;
+import org.mtlab.core.analysis.StudyAnalysis;
+import org.mtlab.core.report.StudyReport.Configuration;
+import org.mtlab.core.report.StudyReport.OptimizerCount;
+import org.mtlab.core.report.StudyReport.PairEvidence;
+
+/** Renders a {@link StudyReport} as GitHub-flavoured Markdown. */
+public final class MarkdownReport {
+    private MarkdownReport() {
+    }
+
+    public static String render(StudyReport r) {
+        StringBuilder md = new StringBuilder();
+        md.append("# Study report").append(r.studyId() == null ? "" : " — " + r.studyId()).append("\n\n");
+        md.append("Tasks: ").append(String.join(", ", r.tasks())).append(". Finished runs: ").append(r.finishedRuns())
+                .append(" of ").append(r.runsKnown()).append(" known.\n\n");
+
+        Verdict v = r.verdict();
+        md.append("## Verdict: ").append(v.answer().name().replace('_', ' ').toLowerCase(java.util.Locale.ROOT)).append("\n\n");
+        md.append(v.summary()).append("\n\n");
+        if (v.recommended() != null) {
+            md.append(v.recommended().sentence()).append("\n\n");
+        }
+        if (!v.perTask().isEmpty()) {
+            md.append("Per task (best MTL configuration for the task against its STL baseline):\n\n");
+            v.perTask().forEach(t -> md.append("- ").append(t.sentence()).append('\n'));
+            md.append('\n');
+        }
+        if (!v.warnings().isEmpty()) {
+            md.append("### Warnings\n\n");
+            v.warnings().forEach(w -> md.append("- ⚠ ").append(w).append('\n'));
+            md.append('\n');
+        }
+
+        md.append("## STL baselines (mean ± std over seeds)\n\n");
+        if (r.stlBaselines().isEmpty()) {
+            md.append("No finished STL runs yet.\n\n");
+        } else {
+            md.append("| task | metric | baseline (best optimizer) | by optimizer |\n|---|---|---|---|\n");
+            for (StudyAnalysis.StlBaseline b : r.stlBaselines()) {
+                md.append("| ").append(cell(b.task())).append(" | ").append(cell(b.metric()))
+                        .append(b.higherIsBetter() ? " (higher is better)" : " (lower is better)").append(" | ")
+                        .append(Fmt.spread(b.value())).append(" (").append(cell(b.bestOptimizer())).append(") | ")
+                        .append(b.byOptimizer().stream().map(o -> o.optimizer() + ": " + Fmt.spread(o.metric()))
+                                .map(MarkdownReport::cell).collect(Collectors.joining("; ")))
+                        .append(" |\n");
+            }
+            md.append('\n');
+        }
+
+        md.append("## MTL configurations (optimizer × method, mean ± std over seeds)\n\n");
+        if (r.configurations().isEmpty()) {
+            md.append("No finished MTL runs yet.\n\n");
+        } else {
+            md.append("| configuration | seeds |");
+            r.tasks().forEach(t -> md.append(' ').append(cell(t)).append(" | ").append(cell(t)).append(" vs STL |"));
+            md.append(" Δm% (lower is better) | improvement (LibMTL, higher is better) | Pareto-optimal | dominated by |\n|---|---|");
+            r.tasks().forEach(t -> md.append("---|---|"));
+            md.append("---|---|---|---|\n");
+            for (Configuration c : r.configurations()) {
+                md.append("| ").append(cell(c.label())).append(" | ").append(c.seeds()).append(" |");
+                for (String t : r.tasks()) {
+                    Double g = c.gainVsStlPercent().get(t);
+                    md.append(' ').append(Fmt.meanStd(c.perTask().get(t))).append(" | ")
+                            .append(g == null ? "n/a" : Fmt.pct(g)).append(" |");
+                }
+                md.append(' ').append(Fmt.pctSpread(c.deltaMPercent())).append(" | ")
+                        .append(c.improvementFraction() == null ? "n/a" : Fmt.meanStd(c.improvementFraction())).append(" | ")
+                        .append(c.paretoOptimal() ? "yes" : "no").append(" | ")
+                        .append(c.dominatedBy().isEmpty() ? "—" : cell(String.join(", ", c.dominatedBy()))).append(" |\n");
+            }
+            md.append("\n\"vs STL\": relative change of the mean against the task's STL baseline, positive = MTL better. ")
+                    .append(r.deltaMConventions()).append("\n\n");
+        }
+
+        StudyReport.ParetoSummary p = r.pareto();
+        md.append("## Pareto front and hypervolume\n\n");
+        md.append("Front over ").append(p.scope()).append(": ")
+                .append(p.front().isEmpty() ? "empty" : String.join(", ", p.front())).append(".\n");
+        if (p.stlPoint() != null) {
+            md.append("STL baseline point (best STL mean per task): ").append(point(p.stlPoint()))
+                    .append(p.stlDominatesEveryConfiguration() ? " — it dominates every MTL configuration." : ".").append('\n');
+        }
+        if (p.hypervolume() != null) {
+            md.append("Hypervolume of the configurations: ").append(Fmt.num(p.hypervolume()));
+            if (p.stlHypervolume() != null) {
+                md.append(" (STL baseline point alone: ").append(Fmt.num(p.stlHypervolume())).append(')');
+            }
+            md.append(", reference point ").append(point(p.referencePoint())).append(" — ").append(p.referenceRule())
+                    .append(".\n\n");
+            md.append("Pareto-optimal configurations per optimizer (as Elich et al.'s Table 2, \"Adam vs SGD\"):\n\n");
+            md.append("| optimizer | configurations | Pareto-optimal | hypervolume of its configurations |\n|---|---|---|---|\n");
+            for (OptimizerCount c : p.byOptimizer()) {
+                md.append("| ").append(cell(c.optimizer())).append(" | ").append(c.configurations()).append(" | ")
+                        .append(c.paretoOptimal()).append(" | ").append(c.hypervolume() == null ? "n/a" : Fmt.num(c.hypervolume()))
+                        .append(" |\n");
+            }
+            md.append('\n');
+        } else {
+            md.append('\n');
+        }
+
+        StudyReport.ConflictEvidence ce = r.conflict();
+        md.append("## Gradient conflict on the shared trunk\n\n");
+        md.append(ce.baselineStatement()).append("\n\n");
+        if (ce.pairs().isEmpty()) {
+            md.append("No gradient statistics of MTL runs yet.\n\n");
+        } else {
+            md.append("| configuration | pair | runs | steps | mean cosine [95% interval] | cosine < 0 | angle | magnitude similarity | norm ratio | magnitude |\n")
+                    .append("|---|---|---|---|---|---|---|---|---|---|\n");
+            for (PairEvidence e : ce.pairs()) {
+                md.append("| ").append(cell(e.configuration())).append(" | ").append(cell(e.taskA() + "–" + e.taskB()))
+                        .append(" | ").append(e.runs()).append(" | ").append(e.steps()).append(" | ")
+                        .append(Fmt.signed(e.meanCosine(), 3)).append(" [").append(Fmt.signed(e.cosineLow(), 3)).append(", ")
+                        .append(Fmt.signed(e.cosineHigh(), 3)).append("] | ")
+                        .append(Math.round(100 * e.conflictFraction())).append("% | ").append(e.angle()).append(" | ")
+                        .append(Fmt.fixed(e.magnitudeSimilarity(), 3)).append(" | ")
+                        .append(Double.isNaN(e.normRatio()) ? "n/a" : Fmt.fixed(e.normRatio(), 2) + " (" + cell(e.larger()) + ")")
+                        .append(" | ").append(e.magnitude()).append(" |\n");
+            }
+            md.append('\n');
+            ce.findings().stream().filter(f -> !f.equals(ce.baselineStatement()))
+                    .forEach(f -> md.append("- ").append(f).append('\n'));
+            md.append('\n');
+        }
+        md.append("Rules: ").append(String.join("; ", ce.rules())).append(".\n\n");
+
+        md.append("## Rules used by the verdict\n\n");
+        v.rules().forEach(rule -> md.append("- ").append(rule).append('\n'));
+        if (!r.notes().isEmpty()) {
+            md.append("\n## Notes\n\n");
+            r.notes().forEach(n -> md.append("- ").append(n).append('\n'));
+        }
+        return md.toString();
+    }
+
+    private static String point(java.util.Map<String, Double> point) {
+        return "(" + point.entrySet().stream().map(e -> e.getKey() + " " + Fmt.num(e.getValue()))
+                .collect(Collectors.joining(", ")) + ")";
+    }
+
+    /** Table cell text: pipes escaped, no line breaks. */
+    static String cell(String s) {
+        return s == null ? "" : s.replace("|", "\\|").replace('\n', ' ');
+    }
+}

@@ -1,0 +1,49 @@
+package org.mtlab.core.report;
+
+import java.util.List;
+import org.mtlab.core.analysis.StudyAnalysis.Spread;
+
+/**
+ * The answer to "should these tasks be trained together?", with the numbers and rules behind it.
+ *
+ * @param answer      the overall answer
+ * @param summary     one plain sentence with its numbers
+ * @param perTask     per task: the best MTL configuration for that task against the STL baseline
+ * @param recommended the recommended MTL configuration and what it trades; null when none can be recommended
+ * @param warnings    plain sentences, each with its numbers
+ * @param rules       the rules the verdict applied
+ */
+public record Verdict(Answer answer, String summary, List<TaskVerdict> perTask, Recommendation recommended,
+                      List<String> warnings, List<String> rules) {
+
+    public enum Answer {
+        /** The recommended configuration beats STL on average and no task is distinguishably worse. */
+        TRAIN_TOGETHER,
+        /** It beats STL on average, but at least one task is distinguishably worse. */
+        TRAIN_TOGETHER_WITH_TRADE_OFF,
+        /** No MTL configuration beats STL on average and some task is distinguishably worse. */
+        TRAIN_APART,
+        /** The differences do not exceed the seed spread (or there is one seed). */
+        NOT_DISTINGUISHABLE,
+        /** Baselines or MTL runs are missing. */
+        INSUFFICIENT_DATA
+    }
+
+    /**
+     * @param configuration the MTL configuration compared ("optimizer/method")
+     * @param comparison    difference, gain %, Welch interval and outcome
+     */
+    public record TaskVerdict(String task, String metric, boolean higherIsBetter, String configuration, Spread mtl,
+                              String stlOptimizer, Spread stl, SeedComparison.Result comparison,
+                              SeedComparison.Outcome outcome, String sentence) {
+    }
+
+    /**
+     * @param deltaMPercent literature Δm% of the configuration (lower is better)
+     * @param trades        the configuration against STL, per task
+     * @param sentence      what it gains and what it gives up, with numbers
+     */
+    public record Recommendation(String configuration, String optimizer, String method, Spread deltaMPercent,
+                                 List<TaskVerdict> trades, String sentence) {
+    }
+}
