@@ -44,8 +44,17 @@ public final class Demo {
         System.out.println("mtlab demo: starting PostgreSQL, Kafka and the services (logs in " + repo.relativize(work) + ")");
         LocalStack stack = LocalStack.start(repo, work, LocalStack.External.fromEnvironment(), trainers, 1, 4, Map.of());
         CountDownLatch stopped = new CountDownLatch(1);
+        // where ./mtlab report finds the running services
+        Path env = repo.resolve(".mtlab/demo.env");
+        Files.writeString(env, "MTLAB_GATEWAY_URL=" + stack.gateway().url() + "\nMTLAB_ANALYSIS_URL="
+                + stack.analysis().url() + "\n");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("\nstopping everything the demo started ...");
+            try {
+                Files.deleteIfExists(env);
+            } catch (IOException ignored) {
+                // a stale file only points ./mtlab report at a closed port, which it reports
+            }
             try {
                 stack.close();
             } catch (Exception e) {
@@ -64,6 +73,8 @@ public final class Demo {
         System.out.println("  study:    " + stack.gateway().url() + "/api/studies/" + studyId);
         System.out.println("  analysis: " + stack.analysis().url() + "/api/studies/" + studyId + "/analysis");
         System.out.println("  metrics:  " + stack.analysis().url() + "/q/metrics");
+        System.out.println("  report:   ./mtlab report " + studyId + "   (or " + stack.analysis().url() + "/api/studies/"
+                + studyId + "/report.html)");
         if (wait) {
             System.out.println("Press Ctrl-C to stop them.");
             stopped.await();
