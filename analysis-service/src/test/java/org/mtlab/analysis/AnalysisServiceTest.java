@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import io.restassured.path.json.config.JsonPathConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,14 +17,11 @@ import java.util.Random;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.mtlab.core.contract.DeadLetter;
 import org.mtlab.core.contract.GradientEvent;
 import org.mtlab.core.contract.GradientEventCodec;
-import org.mtlab.core.contract.RunEvent;
 import org.mtlab.core.contract.RunKind;
-import org.mtlab.core.contract.StudySpec;
 import org.mtlab.core.contract.Topics;
 import org.mtlab.core.contract.TrainingRequest;
 import org.mtlab.core.gradient.GradientGeometry;
@@ -38,30 +34,12 @@ class AnalysisServiceTest {
     final UUID studyId = UUID.randomUUID();
 
     TrainingRequest request(RunKind kind, List<String> tasks, String optimizer, long seed) {
-        return new TrainingRequest(1, UUID.randomUUID(), studyId, 1, kind, List.of("a", "b"), tasks,
-                new StudySpec.DatasetSpec("synthetic", null), new StudySpec.ModelSpec("mlp", List.of(4)),
-                new StudySpec.OptimizerSpec(optimizer, 0.01, null), kind == RunKind.MTL ? "ew" : "stl", seed, 1, 8,
-                StudySpec.TelemetrySpec.DEFAULT);
-    }
-
-    /** JSON numbers as doubles: RestAssured reads them as floats by default, too coarse for 1e-9 checks. */
-    static JsonPath exact(String body) {
-        return new JsonPath(body).using(new JsonPathConfig(JsonPathConfig.NumberReturnType.DOUBLE));
-    }
-
-    void send(KafkaProducer<String, byte[]> p, String topic, UUID run, byte[] value) throws Exception {
-        p.send(new ProducerRecord<>(topic, run.toString(), value)).get();
+        return StudyEventsFixture.request(studyId, kind, tasks, optimizer, seed);
     }
 
     void startAndFinish(KafkaProducer<String, byte[]> p, TrainingRequest r, double... mse) throws Exception {
-        send(p, Topics.RUN_EVENTS, r.runId(), RunEvent.started(r, 10, new RunEvent.RunDescriptor(r.kind(), r.tasks(),
-                r.optimizer().name(), 0.01, r.method(), r.seed(), List.of("trunk.0"), 20, "cpu")).encode());
-        List<RunEvent.Metric> metrics = new ArrayList<>();
-        for (int t = 0; t < r.tasks().size(); t++) {
-            metrics.add(new RunEvent.Metric(r.tasks().get(t), "test", "mse", mse[t], false));
-            metrics.add(new RunEvent.Metric(r.tasks().get(t), "validation", "mse", 99, false));
-        }
-        send(p, Topics.RUN_EVENTS, r.runId(), RunEvent.completed(r, 10, 1, metrics).encode());
+        StudyEventsFixture.started(p, r);
+        StudyEventsFixture.completed(p, r, mse);
     }
 
     @Test
@@ -86,14 +64,14 @@ class AnalysisServiceTest {
                 cosineSum += dot / Math.sqrt(na * nb);
                 byte[] event = GradientEventCodec.encode(new GradientEvent(mtl.runId(), 1, step, 0, new float[] {1, 1},
                         new float[] {1, 1}, new double[][] {GradientGeometry.packedGram(g, 0, 5)}, null, null));
-                send(p, Topics.GRADIENTS, mtl.runId(), event);
+                StudyEventsFixture.send(p, Topics.GRADIENTS, mtl.runId(), event);
                 if (step % 3 == 0) {
-                    send(p, Topics.GRADIENTS, mtl.runId(), event); // redelivered duplicate
+                    StudyEventsFixture.send(p, Topics.GRADIENTS, mtl.runId(), event); // redelivered duplicate
                 }
             }
             // bad records: random bytes, a key that does not match the run, a truncated event
-            send(p, Topics.GRADIENTS, mtl.runId(), new byte[] {1, 2, 3});
-            send(p, Topics.GRADIENTS, UUID.randomUUID(), GradientEventCodec.encode(new GradientEvent(mtl.runId(), 1, 99, 0,
+            StudyEventsFixture.send(p, Topics.GRADIENTS, mtl.runId(), new byte[] {1, 2, 3});
+            StudyEventsFixture.send(p, Topics.GRADIENTS, UUID.randomUUID(), GradientEventCodec.encode(new GradientEvent(mtl.runId(), 1, 99, 0,
                     new float[] {1, 1}, new float[] {1, 1}, new double[][] {{1, 0, 1}}, null, null)));
             startAndFinish(p, mtl, 0.8, 1.2);
             startAndFinish(p, request(RunKind.STL, List.of("a"), "adam", 1), 1.0);
@@ -102,7 +80,7 @@ class AnalysisServiceTest {
         double expectedCosine = cosineSum / 10;
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/runs/" + mtl.runId() + "/gradients")
                 .then().statusCode(200).body("analysedSteps", equalTo(10)).body("status", equalTo("COMPLETED")));
-        JsonPath run = exact(given().get("/api/runs/" + mtl.runId() + "/gradients").then().extract().asString());
+        JsonPath run = StudyEventsFixture.exact(given().get("/api/runs/" + mtl.runId() + "/gradients").then().extract().asString());
         assertEquals(expectedCosine, run.getDouble("statistics.pairs[0].cosine.mean"), 1e-9);
         assertEquals("a", run.getString("statistics.pairs[0].taskA"));
         String prometheus = given().get("/q/metrics").then().statusCode(200).extract().asString();
@@ -111,7 +89,7 @@ class AnalysisServiceTest {
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/studies/" + studyId + "/analysis")
                 .then().statusCode(200).body("analysis.finishedRuns", equalTo(3)));
-        JsonPath study = exact(given().get("/api/studies/" + studyId + "/analysis").then().extract().asString());
+        JsonPath study = StudyEventsFixture.exact(given().get("/api/studies/" + studyId + "/analysis").then().extract().asString());
         // a: 0.8 vs 1.0 (−20%), b: 1.2 vs 1.0 (+20%) → Δm% = 0 (lower is better), improvement fraction 0
         assertEquals(0.0, study.getDouble("analysis.runs[0].deltaMPercent"), 1e-9);
         assertTrue(study.getString("analysis.deltaMConventions").contains("LOWER is better"));

@@ -14,17 +14,13 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.path.json.config.JsonPathConfig;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.mtlab.core.contract.GradientEvent;
 import org.mtlab.core.contract.GradientEventCodec;
-import org.mtlab.core.contract.RunEvent;
 import org.mtlab.core.contract.RunKind;
-import org.mtlab.core.contract.StudySpec;
 import org.mtlab.core.contract.Topics;
 import org.mtlab.core.contract.TrainingRequest;
 import org.mtlab.core.gradient.GradientGeometry;
@@ -38,33 +34,21 @@ class ReportResourceTest {
     final UUID studyId = UUID.randomUUID();
 
     TrainingRequest request(RunKind kind, List<String> tasks, String optimizer, long seed) {
-        return new TrainingRequest(1, UUID.randomUUID(), studyId, 1, kind, List.of("a", "b"), tasks,
-                new StudySpec.DatasetSpec("synthetic", null), new StudySpec.ModelSpec("mlp", List.of(4)),
-                new StudySpec.OptimizerSpec(optimizer, 0.01, null), kind == RunKind.MTL ? "ew" : "stl", seed, 1, 8,
-                StudySpec.TelemetrySpec.DEFAULT);
-    }
-
-    void send(KafkaProducer<String, byte[]> p, String topic, UUID run, byte[] value) throws Exception {
-        p.send(new ProducerRecord<>(topic, run.toString(), value)).get();
+        return StudyEventsFixture.request(studyId, kind, tasks, optimizer, seed);
     }
 
     /** STARTED, then (MTL) ten gradient steps with b's gradient opposed to a's and three times larger, COMPLETED. */
     void run(KafkaProducer<String, byte[]> p, TrainingRequest r, double... mse) throws Exception {
-        send(p, Topics.RUN_EVENTS, r.runId(), RunEvent.started(r, 10, new RunEvent.RunDescriptor(r.kind(), r.tasks(),
-                r.optimizer().name(), 0.01, r.method(), r.seed(), List.of("trunk.0"), 2, "cpu")).encode());
+        StudyEventsFixture.started(p, r);
         if (r.kind() == RunKind.MTL) {
             for (int step = 0; step < 10; step++) {
                 float[][] g = {{1, 0}, {-3, step % 2 == 0 ? 0.3f : -0.3f}};
-                send(p, Topics.GRADIENTS, r.runId(), GradientEventCodec.encode(new GradientEvent(r.runId(), 1, step, 0,
+                StudyEventsFixture.send(p, Topics.GRADIENTS, r.runId(), GradientEventCodec.encode(new GradientEvent(r.runId(), 1, step, 0,
                         new float[] {1, 1}, new float[] {1, 1}, new double[][] {GradientGeometry.packedGram(g, 0, 2)},
                         null, null)));
             }
         }
-        List<RunEvent.Metric> metrics = new ArrayList<>();
-        for (int t = 0; t < r.tasks().size(); t++) {
-            metrics.add(new RunEvent.Metric(r.tasks().get(t), "test", "mse", mse[t], false));
-        }
-        send(p, Topics.RUN_EVENTS, r.runId(), RunEvent.completed(r, 10, 1, metrics).encode());
+        StudyEventsFixture.completed(p, r, mse);
     }
 
     @Test
