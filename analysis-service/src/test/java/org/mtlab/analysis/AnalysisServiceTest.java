@@ -86,6 +86,18 @@ class AnalysisServiceTest {
         String prometheus = given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertTrue(prometheus.matches("(?s).*mtlab_grad_cosine\\{[^}]*run=\"" + mtl.runId() + "\"[^}]*task_a=\"a\"[^}]*\\}.*"),
                 "cosine gauge exported for the run's task pair");
+        // the provisioned Grafana dashboard queries only metrics this service exports
+        String dashboard = java.nio.file.Files.readString(java.nio.file.Path.of("../k8s/base/grafana/mtlab-dashboard.json"));
+        java.util.regex.Matcher queried = java.util.regex.Pattern.compile("mtlab_[a-z_]+").matcher(dashboard);
+        int checked = 0;
+        while (queried.find()) {
+            assertTrue(prometheus.matches("(?s).*\\n" + queried.group() + "[{ ].*"), "dashboard queries " + queried.group()
+                    + ", which the analysis service does not export");
+            checked++;
+        }
+        assertTrue(checked >= 8, "the dashboard's queries were found");
+        assertTrue(run.getDouble("statistics.paretoStationarity.mean") >= 0);
+        assertEquals(10.0, run.getDouble("statistics.epochs[0].pairs[0].cosine.count"));
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/studies/" + studyId + "/analysis")
                 .then().statusCode(200).body("analysis.finishedRuns", equalTo(3)));

@@ -81,6 +81,49 @@ class AnalysisMathTest {
         assertEquals(sumMag12 / 50, snap.pairs().get(2).magnitudeSimilarity().mean(), 1e-9);
     }
 
+    @Property(tries = 200)
+    void percentilesInterpolateBetweenOrderStatistics(@ForAll @Size(min = 1, max = 80) List<@DoubleRange(min = -1, max = 1) Double> xs) {
+        double[] values = xs.stream().mapToDouble(d -> d).toArray();
+        Percentiles p = Percentiles.of(values, values.length);
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        // independent: the q-quantile is the value below which a fraction q of the (n − 1) gaps lies
+        for (double[] qv : new double[][] {{0.025, p.p2_5()}, {0.5, p.p50()}, {0.975, p.p97_5()}}) {
+            double h = (sorted.length - 1) * qv[0];
+            int lo = (int) h;
+            double expected = lo + 1 < sorted.length ? sorted[lo] * (1 - (h - lo)) + sorted[lo + 1] * (h - lo) : sorted[lo];
+            assertEquals(expected, qv[1], 1e-12);
+        }
+        if (sorted.length % 2 == 1) {
+            assertEquals(sorted[sorted.length / 2], p.p50(), 0.0, "odd count: the median is the middle value");
+        }
+        assertTrue(p.p2_5() <= p.p50() && p.p50() <= p.p97_5());
+    }
+
+    @Test
+    void perEpochPerBlockAndStationarityStatistics() {
+        UUID run = UUID.randomUUID();
+        RunGradientStatistics stats = new RunGradientStatistics(2);
+        // epoch 0: opposite gradients on block 0, identical on block 1; epoch 1: orthogonal on both blocks
+        for (int step = 0; step < 4; step++) {
+            boolean first = step < 2;
+            float[][] g = first ? new float[][] {{1, 0, 2, 0}, {-1, 0, 2, 0}} : new float[][] {{1, 0, 0, 3}, {0, 1, 3, 0}};
+            double[][] grams = {GradientGeometry.packedGram(g, 0, 2), GradientGeometry.packedGram(g, 2, 4)};
+            stats.add(new GradientEvent(run, 1, step, first ? 0 : 1, new float[2], new float[] {1, 1}, grams, null, null));
+        }
+        RunGradientStatistics.Snapshot snap = stats.snapshot(List.of("a", "b"));
+        assertEquals(2, snap.epochs().size());
+        // epoch 0 on the whole trunk: g_a = (1,0,2,0), g_b = (−1,0,2,0): cosine (−1 + 4)/5 = 0.6
+        assertEquals(0.6, snap.epochs().get(0).pairs().get(0).cosine().p50(), 1e-12);
+        assertEquals(0.0, snap.epochs().get(1).pairs().get(0).cosine().mean(), 1e-12);
+        assertEquals(-1.0, snap.blocks().get(0).cosine().min(), 1e-12, "block 0 opposed in epoch 0");
+        assertEquals(1.0, snap.blocks().get(1).cosine().max(), 1e-12, "block 1 identical in epoch 0");
+        // min-norm point of the hull: epoch 0 → ½(g_a + g_b) = (0,0,2,0), norm 2; epoch 1 orthogonal, equal norms √10 → √10/√2 = √5
+        assertEquals(2.0, snap.epochs().get(0).paretoStationarity().mean(), 1e-9);
+        assertEquals(Math.sqrt(5), snap.epochs().get(1).paretoStationarity().mean(), 1e-9);
+        assertEquals(1.0, snap.pairs().get(0).normRatio().mean(), 1e-12, "equal norms throughout");
+    }
+
     static RunResult stl(String task, String opt, long seed, double mse) {
         return new RunResult(UUID.randomUUID(), RunKind.STL, List.of(task), opt, "stl", seed,
                 List.of(new RunResult.TaskMetric(task, "mse", mse, false)));
