@@ -53,6 +53,12 @@ public class AnalysisEngine implements ConsumerLoop.PartitionListener {
 
     @Inject
     GradientMetrics metrics;
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+    /** From a gradient event's production (its record timestamp) to its statistics being updated, i.e. visible. */
+    private io.micrometer.core.instrument.Timer eventDelay;
+    private io.micrometer.core.instrument.Counter eventsAnalysed;
+    private volatile long assignedAtMs;
 
     private final Map<UUID, RunState> runs = new ConcurrentHashMap<>();
     private KafkaProducer<String, byte[]> producer;
@@ -62,6 +68,11 @@ public class AnalysisEngine implements ConsumerLoop.PartitionListener {
         if (createTopics) {
             TopicAdmin.ensureTopics(bootstrapServers, Topics.ALL, partitions, replication);
         }
+        eventDelay = io.micrometer.core.instrument.Timer.builder("mtlab.analysis.event.delay")
+                .description("time from a gradient event's production to its statistics being visible")
+                .publishPercentiles(0.5, 0.99).register(registry);
+        eventsAnalysed = io.micrometer.core.instrument.Counter.builder("mtlab.analysis.events.analysed")
+                .description("gradient events counted into the statistics (duplicates excluded)").register(registry);
         producer = new KafkaProducer<>(KafkaSettings.producer(bootstrapServers, "analysis"));
         loop = new ConsumerLoop("analysis", KafkaSettings.consumer(bootstrapServers, "mtlab-analysis", "analysis"),
                 List.copyOf(TOPICS), this::handle, new DeadLetterPublisher(producer, "analysis"))
@@ -79,7 +90,13 @@ public class AnalysisEngine implements ConsumerLoop.PartitionListener {
         if (record.topic().equals(Topics.GRADIENTS)) {
             var gradients = GradientEventCodec.decode(record.value());
             checkKey(record, gradients.runId());
-            stateOf(gradients.runId(), record.partition()).addGradients(gradients);
+            if (stateOf(gradients.runId(), record.partition()).addGradients(gradients)) {
+                eventsAnalysed.increment();
+            }
+            if (record.timestamp() >= assignedAtMs) {
+                // live events only: replayed history after an assignment is old by construction
+                eventDelay.record(Math.max(0, System.currentTimeMillis() - record.timestamp()), java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
         } else {
             RunEvent runEvent = RunEvent.decode(record.value());
             checkKey(record, runEvent.runId());
@@ -105,6 +122,7 @@ public class AnalysisEngine implements ConsumerLoop.PartitionListener {
     @Override
     public void assigned(Consumer<String, byte[]> consumer, Collection<TopicPartition> assigned) {
         LOG.infof("assigned %s: replaying them from the beginning", assigned);
+        assignedAtMs = System.currentTimeMillis();
         consumer.seekToBeginning(assigned);
     }
 

@@ -27,6 +27,7 @@ public final class LocalStack implements AutoCloseable {
 
     private final List<AutoCloseable> started = new ArrayList<>();
     private String kafkaBootstrap;
+    private final Map<String, String> database = new HashMap<>();
     private ServiceProcess gateway;
     private final List<ServiceProcess> analysers = new ArrayList<>();
     private final List<ServiceProcess> trainers = new ArrayList<>();
@@ -79,6 +80,7 @@ public final class LocalStack implements AutoCloseable {
             started.add(kafka);
             kafkaBootstrap = kafka.bootstrapServers();
         }
+        database.putAll(db);
         Map<String, String> common = new HashMap<>(extra);
         common.put("kafka.bootstrap.servers", kafkaBootstrap);
         common.put("mtlab.kafka.partitions", String.valueOf(partitions));
@@ -113,6 +115,11 @@ public final class LocalStack implements AutoCloseable {
 
     public String kafkaBootstrap() {
         return kafkaBootstrap;
+    }
+
+    /** The datasource properties the services were started with. */
+    public Map<String, String> databaseProperties() {
+        return Map.copyOf(database);
     }
 
     public ServiceProcess gateway() {
