@@ -1,0 +1,84 @@
+package org.mtlab.benchmarks;
+
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.mtlab.core.analysis.RunGradientStatistics;
+import org.mtlab.core.contract.GradientEvent;
+import org.mtlab.core.contract.GradientEventCodec;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * The analysis path of one gradient event with 4 tasks and 8 blocks (Gram matrices of random Gaussian block
+ * gradients of 64 entries, no full gradients): {@link RunGradientStatistics#add} of a new step each call, and the
+ * binary codec both ways.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class TelemetryBenchmark {
+    static final int TASKS = 4;
+    static final int BLOCKS = 8;
+    static final int BLOCK_SIZE = 64;
+
+    private GradientEvent event;
+    private byte[] encoded;
+    private RunGradientStatistics statistics;
+    private long step;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        Random random = new Random(MethodBenchmark.SEED);
+        double[][] grams = new double[BLOCKS][];
+        for (int b = 0; b < BLOCKS; b++) {
+            double[][] g = Gaussian.gram(Gaussian.matrix(random, TASKS, BLOCK_SIZE));
+            grams[b] = new double[GradientEvent.packedLength(TASKS)];
+            for (int i = 0; i < TASKS; i++) {
+                for (int j = i; j < TASKS; j++) {
+                    grams[b][GradientEvent.packedIndex(i, j, TASKS)] = g[i][j];
+                }
+            }
+        }
+        float[] losses = new float[TASKS];
+        float[] weights = new float[TASKS];
+        for (int t = 0; t < TASKS; t++) {
+            losses[t] = 0.5f + random.nextFloat();
+            weights[t] = 1f;
+        }
+        event = new GradientEvent(new UUID(random.nextLong(), random.nextLong()), 1, 0, 0, losses, weights, grams,
+                null, null);
+        encoded = GradientEventCodec.encode(event);
+    }
+
+    /** A fresh run per iteration, so that the analysed-step set does not grow across the whole trial. */
+    @Setup(Level.Iteration)
+    public void newRun() {
+        statistics = new RunGradientStatistics(TASKS);
+        step = 0;
+    }
+
+    /** Adds the event as the run's next step (a new step each call; the event record is re-created around it). */
+    @Benchmark
+    public boolean statisticsAdd() {
+        GradientEvent e = event;
+        return statistics.add(new GradientEvent(e.runId(), e.attempt(), step++, e.epoch(), e.losses(), e.weights(),
+                e.blockGrams(), null, null));
+    }
+
+    @Benchmark
+    public byte[] encode() {
+        return GradientEventCodec.encode(event);
+    }
+
+    @Benchmark
+    public GradientEvent decode() {
+        return GradientEventCodec.decode(encoded);
+    }
+}
