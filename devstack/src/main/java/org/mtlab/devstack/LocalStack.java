@@ -28,6 +28,9 @@ public final class LocalStack implements AutoCloseable {
     private final List<AutoCloseable> started = new ArrayList<>();
     private String kafkaBootstrap;
     private final Map<String, String> database = new HashMap<>();
+    private Map<String, String> analysisProperties;
+    private Path repo;
+    private Path logs;
     private ServiceProcess gateway;
     private final List<ServiceProcess> analysers = new ArrayList<>();
     private final List<ServiceProcess> trainers = new ArrayList<>();
@@ -94,6 +97,9 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> analysisProps = new HashMap<>(common);
         analysisProps.putAll(db);
         analysisProps.putIfAbsent("mtlab.analysis.flush-interval", "500ms");
+        this.analysisProperties = analysisProps;
+        this.repo = repo;
+        this.logs = logs;
         for (int i = 0; i < analysisCount; i++) {
             analysers.add(track(ServiceProcess.start(repo, "analysis-service", ServiceProcess.freePort(), analysisProps, logs, "384m")));
         }
@@ -115,6 +121,17 @@ public final class LocalStack implements AutoCloseable {
 
     public String kafkaBootstrap() {
         return kafkaBootstrap;
+    }
+
+    /** Stops analysis process {@code index} and starts a new one in its place (it rebuilds its state from Kafka). */
+    public ServiceProcess restartAnalysis(int index) throws Exception {
+        ServiceProcess old = analysers.get(index);
+        old.close();
+        started.remove(old);
+        ServiceProcess fresh = track(ServiceProcess.start(repo, "analysis-service", ServiceProcess.freePort(),
+                analysisProperties, logs, "384m"));
+        analysers.set(index, fresh);
+        return fresh.awaitReady(Duration.ofSeconds(120));
     }
 
     /** The datasource properties the services were started with. */

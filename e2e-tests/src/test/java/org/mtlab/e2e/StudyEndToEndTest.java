@@ -105,6 +105,14 @@ class StudyEndToEndTest {
             assertEquals(1, result.getList("analysis.runs").size());
             assertTrue(Double.isFinite(result.getDouble("analysis.runs[0].deltaMPercent")));
         }
+        // a restarted analysis service rebuilds exactly the statistics it had: nothing lost, nothing counted twice
+        String run = exact(given().baseUri(gateway).get("/api/studies/" + studies.get(0.9)).asString())
+                .getString("runs.find { it.kind == 'MTL' }.id");
+        String before = given().baseUri(analysis).get("/api/runs/" + run + "/gradients").jsonPath().getString("statistics");
+        String restarted = stack.restartAnalysis(0).url();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertEquals(before,
+                given().baseUri(restarted).get("/api/runs/" + run + "/gradients").jsonPath().getString("statistics")));
+
         // "clearly higher": the difference of the mean cosines exceeds three standard errors of that difference
         double difference = meanCosine.get(0.9) - meanCosine.get(0.0);
         double se = Math.hypot(standardError.get(0.9), standardError.get(0.0));
