@@ -1,6 +1,9 @@
 package org.mtlab.devstack;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -9,7 +12,9 @@ import java.util.Map;
  */
 public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
     private static LocalKafka kafka;
-    private LocalPostgres postgres;
+    private static LocalPostgres postgres;
+    private static Path postgresData;
+    private static int postgresPort;
     private boolean withPostgres = true;
 
     /** {@code @ResourceArg(name = "postgres", value = "false")} for a service that needs Kafka only. */
@@ -25,7 +30,9 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
             if (!withPostgres) {
                 return Map.of("kafka.bootstrap.servers", kafka.bootstrapServers());
             }
-            postgres = LocalPostgres.start(0);
+            postgresData = Files.createTempDirectory("mtlab-pg-");
+            postgres = LocalPostgres.start(0, postgresData);
+            postgresPort = postgres.port();
         } catch (Exception e) {
             throw new IllegalStateException("cannot start test infrastructure", e);
         }
@@ -39,6 +46,16 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
     /** The running broker, for tests that produce or consume records themselves. */
     public static LocalKafka kafka() {
         return kafka;
+    }
+
+    /** Stops PostgreSQL, keeping its data, to test what the service does while its database is down. */
+    public static void stopPostgres() throws IOException {
+        postgres.close();
+    }
+
+    /** Starts PostgreSQL again on the same port with the same data. */
+    public static void startPostgres() throws IOException {
+        postgres = LocalPostgres.start(postgresPort, postgresData);
     }
 
     @Override
