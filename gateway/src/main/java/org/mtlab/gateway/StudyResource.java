@@ -25,6 +25,8 @@ import org.mtlab.core.contract.Violation;
 @Path("/api")
 @Produces(MediaType.APPLICATION_JSON)
 public class StudyResource {
+    /** A spec is a few hundred bytes; anything near this is a mistake or an attack (the HTTP layer stops at 8 MB). */
+    static final int MAX_SPEC_CHARACTERS = 1_000_000;
     @Inject
     StudyService studies;
 
@@ -33,6 +35,11 @@ public class StudyResource {
     @Path("/studies")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> submit(String body) {
+        if (body != null && body.length() > MAX_SPEC_CHARACTERS) {
+            throw new ProblemException(413, "Study spec too large", "a study spec may have at most "
+                    + MAX_SPEC_CHARACTERS + " characters, this one has " + body.length(),
+                    List.of(new Violation("(body)", "too large")));
+        }
         StudySpec spec;
         try {
             spec = Json.read(body, StudySpec.class);

@@ -70,7 +70,7 @@ class GatewayTest {
         given().contentType("application/json").body(SPEC.replace("\"EW\"", "\"magic\""))
                 .when().post("/api/studies")
                 .then().statusCode(400).body("field", equalTo("methods[0]")).body("detail", containsString("known: [")).body("detail", containsString("nash-mtl"));
-        given().contentType("application/json").body("{\"name\": 3, \"tasks\": \"x\"}")
+        given().contentType("application/json").body("{\"name\": \"n\", \"tasks\": \"x\"}")
                 .when().post("/api/studies")
                 .then().statusCode(400).contentType("application/problem+json").body("field", equalTo("tasks"));
         given().contentType("application/json").body("{not json")

@@ -68,6 +68,10 @@ class JsonContractsTest {
         assertEquals("colour", assertThrows(ContractException.class,
                 () -> Json.read("{\"colour\":1}", StudySpec.class)).field());
         assertThrows(ContractException.class, () -> Json.read("{not json", StudySpec.class));
+        // no guessing of types: a number is no name, a string no number
+        assertEquals("name", assertThrows(ContractException.class, () -> Json.read("{\"name\":7}", StudySpec.class)).field());
+        assertEquals("name", assertThrows(ContractException.class, () -> Json.read("{\"name\":true}", StudySpec.class)).field());
+        assertEquals("epochs", assertThrows(ContractException.class, () -> Json.read("{\"epochs\":\"3\"}", StudySpec.class)).field());
         assertThrows(ContractException.class, () -> Json.read(new byte[0], StudySpec.class));
     }
 
