@@ -118,11 +118,81 @@ class AnalysisServiceTest {
             c.subscribe(List.of(Topics.DEAD_LETTERS));
             long deadline = System.currentTimeMillis() + 30_000;
             while (letters.size() < 2 && System.currentTimeMillis() < deadline) {
-                c.poll(Duration.ofMillis(200)).forEach(r -> letters.add(DeadLetter.decode(r.value())));
+                c.poll(Duration.ofMillis(200)).forEach(r -> {
+                    DeadLetter letter = DeadLetter.decode(r.value());
+                    // this test's two bad records (other tests dead-letter records of their own runs)
+                    if (mtl.runId().toString().equals(letter.key()) || letter.reason().contains(mtl.runId().toString())) {
+                        letters.add(letter);
+                    }
+                });
             }
         }
         assertEquals(2, letters.size());
         assertTrue(letters.stream().anyMatch(l -> l.reason().contains("keyed")), letters.toString());
+        given().get("/q/health/ready").then().statusCode(200);
+    }
+
+    /** Generated bad gradient records, interleaved with good ones: every bad one dead-lettered, every good one counted. */
+    @Test
+    void generatedBadGradientRecordsAreDeadLetteredAndGoodOnesAllCounted() throws Exception {
+        Random rnd = new Random(7);
+        TrainingRequest run = request(RunKind.MTL, List.of("a", "b"), "sgd", 3);
+        String bootstrap = RealInfrastructure.kafka().bootstrapServers();
+        int good = 0;
+        int bad = 0;
+        java.util.Map<String, Integer> kinds = new java.util.TreeMap<>();
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaSettings.producer(bootstrap, "fuzz"))) {
+            StudyEventsFixture.started(p, run);
+            for (int step = 0; step < 300; step++) {
+                float[][] g = {{(float) rnd.nextGaussian(), (float) rnd.nextGaussian()}, {(float) rnd.nextGaussian(), 1}};
+                byte[] valid = GradientEventCodec.encode(new GradientEvent(run.runId(), 1, step, 0, new float[] {1, 1},
+                        new float[] {1, 1}, new double[][] {GradientGeometry.packedGram(g, 0, 2)}, null, null));
+                StudyEventsFixture.send(p, Topics.GRADIENTS, run.runId(), valid);
+                good++;
+                String kind;
+                byte[] broken;
+                switch (step % 6) {
+                    case 0 -> { kind = "truncated"; broken = java.util.Arrays.copyOf(valid, rnd.nextInt(valid.length)); }
+                    case 1 -> { kind = "over-long"; broken = java.util.Arrays.copyOf(valid, valid.length + 1 + rnd.nextInt(16)); }
+                    case 2 -> { kind = "unknown version"; broken = valid.clone(); broken[0] = (byte) (2 + rnd.nextInt(100)); }
+                    case 3 -> {
+                        kind = "wrong task count";
+                        float[][] three = {{1, 0}, {0, 1}, {1, 1}};
+                        broken = GradientEventCodec.encode(new GradientEvent(run.runId(), 1, 10_000 + step, 0, new float[3],
+                                new float[] {1, 1, 1}, new double[][] {GradientGeometry.packedGram(three, 0, 2)}, null, null));
+                    }
+                    case 4 -> {
+                        kind = "non-finite value";
+                        broken = valid.clone();
+                        // the first loss: bytes 38..41
+                        java.nio.ByteBuffer.wrap(broken).putFloat(38, rnd.nextBoolean() ? Float.NaN : Float.POSITIVE_INFINITY);
+                    }
+                    default -> { kind = "random bytes"; broken = new byte[1 + rnd.nextInt(300)]; rnd.nextBytes(broken); }
+                }
+                StudyEventsFixture.send(p, Topics.GRADIENTS, run.runId(), broken);
+                kinds.merge(kind, 1, Integer::sum);
+                bad++;
+            }
+        }
+        int expectedGood = good;
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/api/runs/" + run.runId() + "/gradients")
+                .then().statusCode(200).body("analysedSteps", equalTo(expectedGood)));
+        List<DeadLetter> letters = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaSettings.consumer(bootstrap, "dlq-" + UUID.randomUUID(), "r"))) {
+            c.subscribe(List.of(Topics.DEAD_LETTERS));
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (letters.size() < bad && System.currentTimeMillis() < deadline) {
+                c.poll(Duration.ofMillis(200)).forEach(r -> {
+                    DeadLetter letter = DeadLetter.decode(r.value());
+                    if (run.runId().toString().equals(letter.key())) {
+                        letters.add(letter);
+                    }
+                });
+            }
+        }
+        System.out.printf("bad gradient records by kind %s: %d dead-lettered, %d good counted%n", kinds, letters.size(), good);
+        assertEquals(bad, letters.size(), "every bad record dead-lettered once");
+        assertTrue(letters.stream().allMatch(l -> l.reason() != null && !l.reason().isBlank() && l.originalValue() != null));
         given().get("/q/health/ready").then().statusCode(200);
     }
 }
