@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 import org.mtlab.core.contract.Topics;
 import org.mtlab.kafka.KafkaSettings;
 import org.mtlab.kafka.TopicAdmin;
+import org.mtlab.trainer.engine.Checkpoints;
 import org.mtlab.trainer.engine.MultiTaskTrainer;
 
 /** Starts this pod's training workers: each one a consumer-group member that trains one run at a time. */
@@ -38,6 +39,12 @@ public class TrainerService {
     /** cpu, gpu (fail at start when PyTorch sees none) or auto (a GPU when there is one). */
     @ConfigProperty(name = "mtlab.trainer.device")
     String device;
+    /** Where runs checkpoint (one file per run id); a redelivered run resumes from its checkpoint there. */
+    @ConfigProperty(name = "mtlab.trainer.checkpoint-dir")
+    java.nio.file.Path checkpointDir;
+    /** Steps between checkpoints (besides one at each epoch end and one when a worker stops); 0: those only. */
+    @ConfigProperty(name = "mtlab.trainer.checkpoint-every")
+    int checkpointEvery;
 
     @jakarta.inject.Inject
     io.micrometer.core.instrument.MeterRegistry registry;
@@ -51,7 +58,8 @@ public class TrainerService {
             TopicAdmin.ensureTopics(bootstrapServers, Topics.ALL, partitions, replication);
         }
         producer = new KafkaProducer<>(KafkaSettings.producer(bootstrapServers, "trainer-" + ProcessHandle.current().pid()));
-        MultiTaskTrainer trainer = new MultiTaskTrainer(selectDevice(device), null);
+        Checkpoints checkpoints = new Checkpoints(checkpointDir, checkpointEvery);
+        MultiTaskTrainer trainer = new MultiTaskTrainer(selectDevice(device), null, checkpoints);
         for (int i = 0; i < workerCount; i++) {
             String name = "trainer-" + ProcessHandle.current().pid() + "-" + i;
             workers.add(new TrainingWorker(name, bootstrapServers, maxPollInterval, producer, trainer).start());
@@ -61,7 +69,8 @@ public class TrainerService {
                 .description("runs this process trained to an outcome (completed or failed)").register(registry);
         io.micrometer.core.instrument.Gauge.builder("mtlab.trainer.busy.workers", this, TrainerService::busyWorkers)
                 .description("workers training a run now").register(registry);
-        LOG.infof("%d training worker(s) on %s", workerCount, trainer.deviceName());
+        LOG.infof("%d training worker(s) on %s, checkpoints every %d steps in %s", workerCount, trainer.deviceName(),
+                checkpointEvery, checkpoints.directory());
     }
 
     static Device selectDevice(String setting) {

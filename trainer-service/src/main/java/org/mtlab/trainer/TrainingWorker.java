@@ -25,6 +25,7 @@ import org.mtlab.core.contract.Topics;
 import org.mtlab.core.contract.TrainingRequest;
 import org.mtlab.kafka.DeadLetterPublisher;
 import org.mtlab.kafka.KafkaSettings;
+import org.mtlab.trainer.engine.Checkpoints;
 import org.mtlab.trainer.engine.MultiTaskTrainer;
 import org.mtlab.trainer.engine.TrainingOutcome;
 
@@ -36,6 +37,12 @@ import org.mtlab.trainer.engine.TrainingOutcome;
  * returns nothing while paused, but keeps the member alive in the group). When the run's outcome (COMPLETED or
  * FAILED) has been acknowledged by Kafka, the request's offset is committed and the partitions resume. A worker that
  * dies mid-run never commits, so its request is redelivered to another member.
+ *
+ * <p>Resume: the trainer checkpoints the run as it goes (and when the worker stops), so a redelivered request for the
+ * same run continues from its last checkpoint instead of starting over (when the checkpoint directory is one this
+ * pod sees). The resumed run keeps the request's {@code attempt} number — the request is the same record, redelivered
+ * — and emits again every event after its checkpoint (STARTED too); readers count each {@code (run, step)} once. The
+ * checkpoint is deleted once the outcome (COMPLETED or FAILED) is acknowledged by Kafka; a stopped run keeps it.
  */
 final class TrainingWorker implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TrainingWorker.class);
@@ -178,12 +185,21 @@ final class TrainingWorker implements AutoCloseable {
                 throw new InterruptedException("worker stopping");
             }
             outcome = RunEvent.completed(request, result.steps(), result.epochs(), testMetrics(result));
-            LOG.infof("%s: run %s completed in %d ms (%d steps)", name, request.runId(), result.wallTimeMs(), result.steps());
+            LOG.infof("%s: run %s completed in %d ms (%d steps%s)", name, request.runId(), result.wallTimeMs(),
+                    result.steps(), result.resumedFromStep() > 0 ? ", resumed after step " + result.resumedFromStep() : "");
         } catch (IllegalArgumentException | IllegalStateException e) {
             LOG.warnf("%s: run %s failed: %s", name, request.runId(), e.getMessage());
             outcome = RunEvent.failed(request, e.getMessage());
         }
         events.finish(outcome);
+        Checkpoints checkpoints = trainer.checkpoints();
+        if (checkpoints != null) {
+            try {
+                checkpoints.delete(request.runId());
+            } catch (RuntimeException e) {
+                LOG.warnf("%s: checkpoint of run %s not deleted: %s", name, request.runId(), e.toString());
+            }
+        }
         return null;
     }
 

@@ -33,13 +33,20 @@ import org.mtlab.core.contract.Topics;
 import org.mtlab.core.contract.TrainingRequest;
 import org.mtlab.devstack.RealInfrastructure;
 import org.mtlab.kafka.KafkaSettings;
+import org.mtlab.trainer.engine.Checkpoints;
+import org.mtlab.trainer.engine.MultiTaskTrainer;
+import org.mtlab.trainer.engine.TrainingListener;
+import org.mtlab.trainer.engine.TrainingOutcome;
 
 @QuarkusTest
 @QuarkusTestResource(value = RealInfrastructure.class, restrictToAnnotatedClass = true,
         initArgs = @ResourceArg(name = "postgres", value = "false"))
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class TrainerServiceTest {
     @jakarta.inject.Inject
     TrainerService service;
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "mtlab.trainer.checkpoint-dir")
+    java.nio.file.Path checkpointDir;
 
     static TrainingRequest request(String method) {
         return request(method, 200, 2, 32);
@@ -58,6 +65,7 @@ class TrainerServiceTest {
      * would have been expelled and its commit refused.
      */
     @Test
+    @org.junit.jupiter.api.Order(2)
     void aRunLongerThanThePollIntervalCompletesWithoutARebalance() throws Exception {
         String bootstrap = RealInfrastructure.kafka().bootstrapServers();
         TrainingRequest slow = request("ew", 4000, 40, 4);
@@ -94,7 +102,66 @@ class TrainerServiceTest {
         }
     }
 
+    /**
+     * A request whose run has a checkpoint (here: left by an earlier attempt that stopped after step 5) resumes from
+     * it: only the steps after it are trained and reported, under the request's attempt, and the checkpoint is gone
+     * once the outcome is out.
+     */
     @Test
+    @org.junit.jupiter.api.Order(3)
+    void aRedeliveredRunResumesFromItsCheckpointAndDeletesIt() throws Exception {
+        String bootstrap = RealInfrastructure.kafka().bootstrapServers();
+        TrainingRequest run = request("ew", 200, 2, 32); // 160 training samples: 5 steps per epoch
+        Checkpoints checkpoints = new Checkpoints(checkpointDir, 0);
+        java.util.concurrent.atomic.AtomicLong steps = new java.util.concurrent.atomic.AtomicLong();
+        TrainingOutcome earlier = new MultiTaskTrainer(ai.djl.Device.cpu(), null, checkpoints).train(run,
+                new TrainingListener() {
+                    @Override
+                    public void gradients(GradientEvent event) {
+                        steps.set(event.step());
+                    }
+                }, () -> steps.get() >= 7);
+        assertTrue(earlier.cancelled());
+        assertTrue(checkpoints.exists(run.runId()));
+
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaSettings.producer(bootstrap, "t3"))) {
+            p.send(new ProducerRecord<>(Topics.TRAINING_REQUESTS, run.runId().toString(), run.encode())).get();
+        }
+        List<RunEvent> events = new CopyOnWriteArrayList<>();
+        List<GradientEvent> gradients = new CopyOnWriteArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaSettings.consumer(bootstrap, "test-" + UUID.randomUUID(), "r3"))) {
+            c.subscribe(List.of(Topics.RUN_EVENTS, Topics.GRADIENTS));
+            await().atMost(Duration.ofSeconds(120)).until(() -> {
+                c.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (r.topic().equals(Topics.RUN_EVENTS)) {
+                        RunEvent e = RunEvent.decode(r.value());
+                        if (e.runId().equals(run.runId())) {
+                            events.add(e);
+                        }
+                    } else {
+                        GradientEvent g = GradientEventCodec.decode(r.value());
+                        if (g.runId().equals(run.runId())) {
+                            gradients.add(g);
+                        }
+                    }
+                });
+                // one partition per topic and run, in order: once step 10's telemetry is in, all of it is
+                return events.stream().anyMatch(e -> e.type() == RunEvent.Type.COMPLETED)
+                        && gradients.stream().anyMatch(g -> g.step() == 10);
+            });
+        }
+        assertEquals(List.of(8L, 9L, 10L), gradients.stream().map(GradientEvent::step).toList(),
+                "only the steps after the checkpoint");
+        assertTrue(gradients.stream().allMatch(g -> g.attempt() == run.attempt()));
+        RunEvent completed = events.get(events.size() - 1);
+        assertEquals(RunEvent.Type.COMPLETED, completed.type());
+        assertEquals(10, completed.step());
+        assertEquals(1, events.stream().filter(e -> e.type() == RunEvent.Type.EVAL).count(), "epoch 2 only");
+        await().atMost(Duration.ofSeconds(20)).until(() -> !checkpoints.exists(run.runId()));
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(1) // counts the group's committed offsets: the first to send requests
     void trainsRequestsPublishesEventsCommitsAfterTheOutcomeAndDeadLettersGarbage() throws Exception {
         String bootstrap = RealInfrastructure.kafka().bootstrapServers();
         TrainingRequest good = request("ew");
@@ -139,6 +206,9 @@ class TrainerServiceTest {
         List<GradientEvent> runGradients = gradients.stream().filter(g -> g.runId().equals(good.runId())).toList();
         assertEquals(totalSteps, runGradients.size(), "telemetry every step");
         assertTrue(runGradients.stream().allMatch(GradientEvent::hasFullGradients));
+        Checkpoints checkpoints = new Checkpoints(checkpointDir, 0);
+        await().atMost(Duration.ofSeconds(20)).until(() -> !checkpoints.exists(good.runId())
+                && !checkpoints.exists(unsupported.runId()));
 
         // every request's offset is committed once its outcome is out: nothing left for the group
         Properties props = new Properties();

@@ -62,6 +62,21 @@ interface Aggregation {
     void afterStep(LossProbe lossesAfterStep);
 
     /**
+     * For a checkpoint: the method's learnable parameters and their optimizer's state, or null when it has none (or
+     * none yet). Other internal state of a method is not captured (see {@link Checkpoints}).
+     */
+    default Checkpoints.MethodState checkpointState() {
+        return null;
+    }
+
+    /** Puts back what {@link #checkpointState()} returned, before the first step of a resumed run. */
+    default void restore(Checkpoints.MethodState state) {
+        if (state != null) {
+            throw new IllegalArgumentException(name() + " has no learnable state to restore");
+        }
+    }
+
+    /**
      * The aggregation for a run.
      *
      * @param method    a {@link MethodRegistry} name (case, '-' and '_' ignored) or {@code stl} for a one-task run

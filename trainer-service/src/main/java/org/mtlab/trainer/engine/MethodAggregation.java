@@ -206,6 +206,39 @@ final class MethodAggregation implements Aggregation {
         learnable.setValues(updated);
     }
 
+    @Override
+    public Checkpoints.MethodState checkpointState() {
+        if (learnableOptimizer == null) {
+            return null;
+        }
+        return new Checkpoints.MethodState(learnableValues.clone(), learnableOptimizer.state());
+    }
+
+    @Override
+    public void restore(Checkpoints.MethodState state) {
+        if (state == null) {
+            return;
+        }
+        if (learnable == null) {
+            throw new IllegalArgumentException(name() + " has no learnable parameters to restore");
+        }
+        int size = state.learnableValues().length;
+        int current = learnable.values().length;
+        if (current != 0 && current != size) {
+            throw new IllegalArgumentException(name() + " has " + current + " learnable parameters, the checkpoint "
+                    + size);
+        }
+        learnableOptimizer = Optimizers.create(optimizerSpec, size);
+        learnableOptimizer.restore(state.optimizer());
+        learnableValues = state.learnableValues().clone();
+        learnableGradient = new float[size];
+        double[] values = new double[size];
+        for (int i = 0; i < size; i++) {
+            values[i] = learnableValues[i];
+        }
+        learnable.setValues(values);
+    }
+
     /** Σ over blocks of the packed Grams, summed exactly as {@link GradientEvent#totalGram()} does. */
     static double[][] totalGram(double[][] blockGrams, int tasks) {
         double[][] g = new double[tasks][tasks];

@@ -6,8 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
+import java.util.logging.Logger;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
@@ -40,15 +42,28 @@ import org.mtlab.core.optim.Optimizers;
  * identical losses. An STL run uses the same code path with one head, initialised exactly as that task's head in the
  * MTL runs of the same seed.
  *
- * <p>One instance may train many runs, one after the other or concurrently (no state between calls).
+ * <p><b>Checkpoints and resume.</b> Given a {@link Checkpoints} store, the trainer writes the run's checkpoint every
+ * {@link Checkpoints#everySteps()} steps, after each epoch's evaluation and when cancelled, and starts a run whose
+ * store holds a checkpoint of the same configuration from there: steps up to the checkpoint are skipped, and every
+ * event after it (gradient telemetry, progress, evaluations) is emitted again, under the request's own attempt
+ * number ({@code STARTED} too, once more) — a resumed run does not count as a new attempt, and the analysis counts
+ * each {@code (run, step)} once. Initial metrics are recomputed from the seeded initialisation. On CPU, for methods
+ * whose state the checkpoint holds (see {@link Checkpoints}), the resumed run's losses, telemetry and final metrics
+ * equal those of an uninterrupted run bit for bit. Deleting the checkpoint once the outcome is durable is the
+ * caller's job ({@link Checkpoints#delete}). A checkpoint that cannot be written is logged and training goes on.
+ *
+ * <p>One instance may train many runs, one after the other or concurrently (no state between calls; concurrent runs
+ * must have distinct run ids).
  */
 public final class MultiTaskTrainer {
     public static final String ENGINE = "PyTorch";
     private static final int EVAL_CHUNK = 1024;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final Logger LOG = Logger.getLogger(MultiTaskTrainer.class.getName());
 
     private final Device device;
     private final NDManager parent;
+    private final Checkpoints checkpoints;
 
     /** Trains on the CPU, in a base manager of its own per run. */
     public MultiTaskTrainer() {
@@ -61,8 +76,23 @@ public final class MultiTaskTrainer {
      *               manager per run
      */
     public MultiTaskTrainer(Device device, NDManager parent) {
+        this(device, parent, null);
+    }
+
+    /**
+     * @param device      where tensors live
+     * @param parent      manager under which each run opens its own sub-manager; null for a fresh base manager
+     * @param checkpoints where runs checkpoint and resume from; null for neither
+     */
+    public MultiTaskTrainer(Device device, NDManager parent, Checkpoints checkpoints) {
         this.device = Objects.requireNonNull(device, "device");
         this.parent = parent;
+        this.checkpoints = checkpoints;
+    }
+
+    /** The checkpoint store, or null. */
+    public Checkpoints checkpoints() {
+        return checkpoints;
     }
 
     /** The RunDescriptor's device name: {@code cpu}, or {@code gpu:0} etc. */
@@ -71,7 +101,8 @@ public final class MultiTaskTrainer {
     }
 
     /**
-     * Trains the run to the end or until {@code cancelled} says stop (checked before every step).
+     * Trains the run to the end or until {@code cancelled} says stop (checked before every step), resuming from the
+     * run's checkpoint when the trainer has a store holding one.
      *
      * @throws IllegalArgumentException for what this trainer cannot run (unknown method, model kind, optimizer,
      *                                  dataset kind, full gradients on too large a trunk), before any listener call;
@@ -84,6 +115,8 @@ public final class MultiTaskTrainer {
         TrainingListener events = listener == null ? TrainingListener.NONE : listener;
         BooleanSupplier stop = cancelled == null ? () -> false : cancelled;
         Run run = prepare(request);
+        Checkpoints.Checkpoint resume = checkpoints == null ? null : checkpoints.load(request)
+                .flatMap(c -> adopt(request, run, c)).orElse(null);
 
         long totalSteps = (long) run.stepsPerEpoch * request.epochs();
         long progressEvery = Math.max(1, totalSteps / 100);
@@ -93,7 +126,10 @@ public final class MultiTaskTrainer {
             events.started(totalSteps, descriptor(request, run));
             DjlMlp model = new DjlMlp(runManager, run.layout);
             List<RunEvent.Metric> initial = evaluate(model, run);
-            List<RunEvent.Metric> last = List.of();
+            List<RunEvent.Metric> last = resume == null ? List.of() : resume.lastMetrics();
+            if (resume != null) {
+                System.arraycopy(resume.params(), 0, run.params, 0, run.params.length);
+            }
 
             int tasks = run.taskIndex.length;
             int d = run.layout.input();
@@ -102,16 +138,24 @@ public final class MultiTaskTrainer {
             float[][] batchY = new float[tasks][request.batchSize()];
             float[] gradient = new float[run.layout.totalSize()];
             float[] combined = new float[run.layout.sharedSize()];
-            long step = 0;
-            int epochsDone = 0;
+            long step = resume == null ? 0 : resume.step();
+            int epochsDone = resume == null ? 0 : resume.epochsDone();
+            int firstEpoch = resume == null ? 1 : resume.epoch();
+            int firstFrom = resume == null ? 0 : resume.from();
+            long resumedFrom = step;
+            long lastSaved = step;
+            int every = checkpoints == null ? 0 : checkpoints.everySteps();
             long stepNanos = 0;
             long stepCpuNanos = 0;
             boolean stopped = false;
-            for (int epoch = 1; epoch <= request.epochs() && !stopped; epoch++) {
+            for (int epoch = firstEpoch; epoch <= request.epochs() && !stopped; epoch++) {
                 int[] order = permutation(train.size(), Seeds.mix(Seeds.mix(request.seed(), Seeds.SHUFFLE), epoch));
-                for (int from = 0; from < train.size(); from += request.batchSize()) {
+                for (int from = epoch == firstEpoch ? firstFrom : 0; from < train.size(); from += request.batchSize()) {
                     if (stop.getAsBoolean()) {
                         stopped = true;
+                        if (checkpoints != null && step > lastSaved) {
+                            save(request, run, step, epoch, from, epochsDone, last);
+                        }
                         break;
                     }
                     long t0 = System.nanoTime();
@@ -151,20 +195,74 @@ public final class MultiTaskTrainer {
                     if (step % progressEvery == 0 || epochEnd) {
                         events.progress(step, totalSteps, epoch);
                     }
+                    if (every > 0 && step % every == 0 && !epochEnd) {
+                        save(request, run, step, epoch, from + rows, epochsDone, last);
+                        lastSaved = step;
+                    }
                 }
                 if (!stopped) {
                     epochsDone = epoch;
                     last = evaluate(model, run);
                     events.evaluated(step, epoch, last);
+                    if (checkpoints != null) {
+                        save(request, run, step, epoch + 1, 0, epochsDone, last);
+                        lastSaved = step;
+                    }
                 }
             }
             long wallMs = (System.nanoTime() - startNanos) / 1_000_000;
+            long taken = step - resumedFrom;
             return new TrainingOutcome(last, initial, step, epochsDone, wallMs,
-                    step == 0 ? 0 : stepNanos / 1e3 / step, step == 0 ? 0 : stepCpuNanos / 1e3 / step, stopped);
+                    taken == 0 ? 0 : stepNanos / 1e3 / taken, taken == 0 ? 0 : stepCpuNanos / 1e3 / taken, stopped,
+                    resumedFrom);
         } finally {
             if (base != null) {
                 base.close();
             }
+        }
+    }
+
+    /**
+     * Takes a checkpoint's optimizer and method state into the run (its parameters are copied in after the initial
+     * evaluation), or refuses one that does not fit the run (logged; the run starts over).
+     */
+    private static Optional<Checkpoints.Checkpoint> adopt(TrainingRequest request, Run run, Checkpoints.Checkpoint c) {
+        try {
+            if (c.params().length != run.params.length) {
+                throw new IllegalArgumentException("it has " + c.params().length + " parameters, the model "
+                        + run.params.length);
+            }
+            boolean atEnd = c.epoch() == request.epochs() + 1 && c.from() == 0;
+            if (c.step() < 0 || c.epoch() < 1 || c.epoch() > request.epochs() + 1 || c.from() < 0
+                    || c.from() >= run.dataset.train().size() && !atEnd || c.epochsDone() > request.epochs()) {
+                throw new IllegalArgumentException("its position (step " + c.step() + ", epoch " + c.epoch()
+                        + ", sample " + c.from() + ") is outside the run");
+            }
+            Optimizer optimizer = Optimizers.create(request.optimizer(), run.layout.totalSize());
+            optimizer.restore(c.optimizer());
+            Aggregation aggregation = Aggregation.forMethod(request.method(), request.tasks().size(),
+                    Seeds.mix(request.seed(), Seeds.METHOD), request.optimizer());
+            aggregation.restore(c.methodState());
+            run.optimizer = optimizer;
+            run.aggregation = aggregation;
+            LOG.info("run " + request.runId() + " resumes from its checkpoint after step " + c.step());
+            return Optional.of(c);
+        } catch (IllegalArgumentException e) {
+            LOG.warning("ignoring the checkpoint of run " + request.runId() + ": " + e.getMessage()
+                    + "; the run starts over");
+            return Optional.empty();
+        }
+    }
+
+    /** Writes the run's checkpoint: the next step is the batch at {@code from} of {@code epoch}. */
+    private void save(TrainingRequest request, Run run, long step, int epoch, int from, int epochsDone,
+                      List<RunEvent.Metric> last) {
+        try {
+            checkpoints.save(request.runId(), new Checkpoints.Checkpoint(Checkpoints.fingerprint(request), step, epoch,
+                    from, epochsDone, run.params, run.optimizer.state(), run.aggregation.checkpointState(), last));
+        } catch (java.io.UncheckedIOException e) {
+            LOG.warning("run " + request.runId() + ": checkpoint after step " + step + " not written ("
+                    + e.getMessage() + "); training goes on");
         }
     }
 

@@ -15,7 +15,10 @@ public interface TrainingListener {
     TrainingListener NONE = new TrainingListener() {
     };
 
-    /** Once, before the first step, with the run's description for the STARTED event. */
+    /**
+     * Once per {@code train} call, before its first step, with the run's description for the STARTED event (a run
+     * resumed from a checkpoint reports it again).
+     */
     default void started(long totalSteps, RunEvent.RunDescriptor run) {
     }
 

@@ -18,8 +18,10 @@ import org.mtlab.core.contract.RunEvent;
  *                         threads, so it is the whole step's compute only with {@code ai.djl.pytorch.num_threads=1};
  *                         unlike wall time it hardly moves when other processes compete for the cores
  * @param cancelled        whether training stopped early because it was cancelled
+ * @param resumedFromStep  the step of the checkpoint this run resumed from (0 when it started from scratch); the
+ *                         step means cover only the steps taken after it
  */
 public record TrainingOutcome(List<RunEvent.Metric> finalMetrics, List<RunEvent.Metric> initialMetrics, long steps,
                               int epochs, long wallTimeMs, double meanStepMicros, double meanStepCpuMicros,
-                              boolean cancelled) {
+                              boolean cancelled, long resumedFromStep) {
 }
