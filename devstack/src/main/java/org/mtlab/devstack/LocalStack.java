@@ -91,6 +91,9 @@ public final class LocalStack implements AutoCloseable {
 
         Map<String, String> gatewayProps = new HashMap<>(common);
         gatewayProps.putAll(db);
+        // the gateway's dashboard reads the (first) analysis process over HTTP: choose its port now
+        int firstAnalysisPort = ServiceProcess.freePort();
+        gatewayProps.putIfAbsent("mtlab.analysis.url", "http://localhost:" + firstAnalysisPort);
         gateway = track(ServiceProcess.start(repo, "gateway", ServiceProcess.freePort(), gatewayProps, logs, "384m"));
         // the gateway creates the topics and its tables first; the others then find them
         gateway.awaitReady(Duration.ofSeconds(120));
@@ -101,7 +104,8 @@ public final class LocalStack implements AutoCloseable {
         this.repo = repo;
         this.logs = logs;
         for (int i = 0; i < analysisCount; i++) {
-            analysers.add(track(ServiceProcess.start(repo, "analysis-service", ServiceProcess.freePort(), analysisProps, logs, "384m")));
+            int port = i == 0 ? firstAnalysisPort : ServiceProcess.freePort();
+            analysers.add(track(ServiceProcess.start(repo, "analysis-service", port, analysisProps, logs, "384m")));
         }
         for (int i = 0; i < trainerCount; i++) {
             trainers.add(track(ServiceProcess.start(repo, "trainer-service", ServiceProcess.freePort(), common, logs, "512m")));

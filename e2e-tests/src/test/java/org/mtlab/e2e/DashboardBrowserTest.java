@@ -1,0 +1,131 @@
+package org.mtlab.e2e;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.mtlab.devstack.LocalStack;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * The live dashboard in headless Chromium against the whole stack (gateway, analysis, trainer as processes): the page
+ * lists the study, the cosine chart gains points while the MTL run trains (server-sent events), and the verdict
+ * appears when the study ends. Leaves a screenshot of the finished study in {@code e2e-tests/target/dashboard.png}.
+ */
+class DashboardBrowserTest {
+    private static LocalStack stack;
+    private static WebDriver browser;
+    private static Path work;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path repo = Path.of(System.getProperty("mtlab.repo", "..")).toAbsolutePath().normalize();
+        work = Files.createDirectories(repo.resolve("e2e-tests/target/dashboard-" + System.currentTimeMillis()));
+        stack = LocalStack.start(repo, work, LocalStack.External.none(), 1, 1, 4, Map.of());
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).usingAnyFreePort().build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-dev-shm-usage", "--window-size=1400,2000",
+                "--user-data-dir=" + Files.createDirectories(work.resolve("chromium-profile")));
+        browser = new ChromeDriver(service, options);
+        browser.manage().window().setSize(new Dimension(1400, 2000));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            if (browser != null) {
+                browser.quit();
+            }
+        } finally {
+            if (stack != null) {
+                stack.close();
+            }
+        }
+    }
+
+    /** Long enough (about 60 steps per epoch) that the MTL run trains for many server-sent events. */
+    static String spec(String name) {
+        return """
+                {"name":"%s","dataset":{"kind":"synthetic","params":{"rho":0.5,"dimension":10,"samples":2500,"seed":5}},
+                 "tasks":[{"name":"y1"},{"name":"y2"}],"model":{"kind":"mlp","hidden":[16]},
+                 "optimizers":[{"name":"adam","learningRate":0.01},{"name":"sgd","learningRate":0.01,"momentum":0.9}],
+                 "methods":["ew"],"seeds":[1],"epochs":12,"batchSize":32,
+                 "telemetry":{"everySteps":1,"fullGradients":false}}""".formatted(name);
+    }
+
+    private static long cosinePoints() {
+        Object n = ((JavascriptExecutor) browser).executeScript("""
+                const el = document.getElementById('cosine-chart');
+                const chart = el && window.echarts && echarts.getInstanceByDom(el);
+                const series = chart && chart.getOption().series;
+                return series && series.length ? series[0].data.length : 0;""");
+        return ((Number) n).longValue();
+    }
+
+    @Test
+    void theDashboardFollowsAStudyLiveAndShowsItsVerdict() throws Exception {
+        String gateway = stack.gateway().url();
+        // the gateway answers the dashboard's proxies from the analysis process it was started with
+        given().baseUri(gateway).get("/webjars/echarts/5.3.1/dist/echarts.min.js").then().statusCode(200);
+        String study = given().baseUri(gateway).contentType("application/json").body(spec("dashboard demo"))
+                .post("/api/studies").then().statusCode(201).extract().path("id");
+
+        browser.get(gateway + "/");
+        await().atMost(Duration.ofSeconds(30)).until(() -> browser.findElements(By.cssSelector("#study-list li.study"))
+                .stream().anyMatch(li -> study.equals(li.getAttribute("data-id"))
+                        && li.getText().contains("dashboard demo")));
+        browser.findElements(By.cssSelector("#study-list li.study")).stream()
+                .filter(li -> study.equals(li.getAttribute("data-id"))).findFirst().orElseThrow().click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElement(By.id("study-name")).getText()
+                .equals("dashboard demo"));
+
+        // while an MTL run trains, the cosine-over-time chart gains points from the event stream
+        await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofMillis(300)).until(() -> cosinePoints() >= 1);
+        long first = cosinePoints();
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(300)).until(() -> cosinePoints() > first);
+        assertTrue(browser.findElements(By.cssSelector("#runs tbody tr")).size() == 6, "six runs listed");
+
+        // the study ends; the page shows the verdict, the STL vs MTL table and the Pareto scatter
+        await().atMost(Duration.ofMinutes(8)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
+                given().baseUri(gateway).get("/api/studies/" + study).then().body("status", equalTo("COMPLETED")));
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() ->
+                !browser.findElements(By.cssSelector("#verdict .answer")).isEmpty());
+        String answer = browser.findElement(By.cssSelector("#verdict .answer")).getText();
+        assertTrue(List.of("TRAIN TOGETHER", "TRAIN TOGETHER WITH TRADE OFF", "TRAIN APART", "NOT DISTINGUISHABLE",
+                "INSUFFICIENT DATA").contains(answer), "verdict: " + answer);
+        String expected = given().baseUri(gateway).get("/api/studies/" + study + "/report").then().statusCode(200)
+                .extract().path("verdict.answer");
+        assertEquals(expected.replace('_', ' '), answer);
+        assertEquals("COMPLETED", browser.findElement(By.id("study-status")).getText());
+        assertTrue(browser.findElements(By.cssSelector("#stl-mtl-table tbody tr")).size() >= 4, "STL and MTL rows");
+        await().atMost(Duration.ofSeconds(10)).until(() -> ((Number) ((JavascriptExecutor) browser).executeScript(
+                "return echarts.getInstanceByDom(document.getElementById('pareto-chart')).getOption().series.length"))
+                .intValue() >= 2);
+        assertTrue(cosinePoints() > first);
+
+        Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
+        Files.copy(shot, work.getParent().resolve("dashboard.png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+}
