@@ -154,7 +154,7 @@ class AnalysisServiceTest {
                 switch (step % 6) {
                     case 0 -> { kind = "truncated"; broken = java.util.Arrays.copyOf(valid, rnd.nextInt(valid.length)); }
                     case 1 -> { kind = "over-long"; broken = java.util.Arrays.copyOf(valid, valid.length + 1 + rnd.nextInt(16)); }
-                    case 2 -> { kind = "unknown version"; broken = valid.clone(); broken[0] = (byte) (2 + rnd.nextInt(100)); }
+                    case 2 -> { kind = "unknown version"; broken = valid.clone(); broken[0] = (byte) (3 + rnd.nextInt(100)); }
                     case 3 -> {
                         kind = "wrong task count";
                         float[][] three = {{1, 0}, {0, 1}, {1, 1}};

@@ -16,9 +16,17 @@ import java.util.UUID;
  * @param blockGrams    per block, the packed upper triangle of the T×T Gram matrix ({@link #packedIndex})
  * @param blockSizes    per block, its number of parameters (only with full gradients, else null)
  * @param fullGradients per task, the complete gradient over all shared parameters, blocks concatenated (or null)
+ * @param baseline      the single-task conflict baseline of the step (inter-sample and inter-batch), or null on steps
+ *                      without one
  */
 public record GradientEvent(UUID runId, int attempt, long step, int epoch, float[] losses, float[] weights,
-                            double[][] blockGrams, int[] blockSizes, float[][] fullGradients) {
+                            double[][] blockGrams, int[] blockSizes, float[][] fullGradients, ConflictBaseline baseline) {
+
+    /** An event without a conflict baseline. */
+    public GradientEvent(UUID runId, int attempt, long step, int epoch, float[] losses, float[] weights,
+                         double[][] blockGrams, int[] blockSizes, float[][] fullGradients) {
+        this(runId, attempt, step, epoch, losses, weights, blockGrams, blockSizes, fullGradients, null);
+    }
 
     /** Above this many shared parameters a run cannot ask for full gradients: the event would outgrow Kafka's limits. */
     public static final int MAX_FULL_GRADIENT_PARAMETERS = 50_000;
@@ -33,6 +41,16 @@ public record GradientEvent(UUID runId, int attempt, long step, int epoch, float
 
     public boolean hasFullGradients() {
         return fullGradients != null;
+    }
+
+    public boolean hasBaseline() {
+        return baseline != null;
+    }
+
+    /** This event with the given conflict baseline. */
+    public GradientEvent withBaseline(ConflictBaseline conflictBaseline) {
+        return new GradientEvent(runId, attempt, step, epoch, losses, weights, blockGrams, blockSizes, fullGradients,
+                conflictBaseline);
     }
 
     /** Index of Gram entry (i, j) in a packed upper triangle of a T×T matrix. */
@@ -78,7 +96,7 @@ public record GradientEvent(UUID runId, int attempt, long step, int epoch, float
         return o instanceof GradientEvent e && runId.equals(e.runId) && attempt == e.attempt && step == e.step
                 && epoch == e.epoch && Arrays.equals(losses, e.losses) && Arrays.equals(weights, e.weights)
                 && Arrays.deepEquals(blockGrams, e.blockGrams) && Arrays.equals(blockSizes, e.blockSizes)
-                && Arrays.deepEquals(fullGradients, e.fullGradients);
+                && Arrays.deepEquals(fullGradients, e.fullGradients) && java.util.Objects.equals(baseline, e.baseline);
     }
 
     @Override
@@ -89,6 +107,6 @@ public record GradientEvent(UUID runId, int attempt, long step, int epoch, float
     @Override
     public String toString() {
         return "GradientEvent[run=" + runId + ", attempt=" + attempt + ", step=" + step + ", epoch=" + epoch
-                + ", tasks=" + taskCount() + ", blocks=" + blockCount() + ", full=" + hasFullGradients() + "]";
+                + ", tasks=" + taskCount() + ", blocks=" + blockCount() + ", full=" + hasFullGradients() + ", baseline=" + hasBaseline() + "]";
     }
 }

@@ -7,18 +7,28 @@ import java.util.UUID;
 /**
  * Compact binary form of a {@link GradientEvent} (big-endian), version {@value #VERSION}:
  * <pre>
- * u8 version | u8 flags (bit 0: full gradients) | 16 B run id | i32 attempt | i64 step | i32 epoch
- * | u16 T | u16 B | T × f32 loss | T × f32 weight | B × T(T+1)/2 × f64 packed Gram upper triangle
+ * u8 version | u8 flags (bit 0: full gradients, bit 1: conflict baseline) | 16 B run id | i32 attempt | i64 step
+ * | i32 epoch | u16 T | u16 B | T × f32 loss | T × f32 weight | B × T(T+1)/2 × f64 packed Gram upper triangle
+ * | if baseline: u16 m | i32 P | m × T(T+1)/2 × f64 per-sample task Grams | m × T(T−1)/2 × i32 sign disagreements
+ *               | T × m(m+1)/2 × f64 per-task sample Grams | T × m(m−1)/2 × i32 sign disagreements
+ *               | T × 3 × f64 half-batch (‖a‖², ‖b‖², ⟨a,b⟩) | T × i32 half-batch sign disagreements
+ *               | T(T−1)/2 × i32 batch sign disagreements
  * | if full: B × i32 block size, then T × P × f32 gradient (P = Σ block sizes)
  * </pre>
  * Gram entries are doubles because cosine similarity is read from them and must be exact; losses and weights are
- * floats as they are in training. Decoding checks every length and value and refuses anything else.
+ * floats as they are in training; sign disagreements are exact counts out of P. Decoding checks every length and value
+ * and refuses anything else. Version 1 (the same layout without the baseline section, flag bit 1 unused) is still
+ * decoded, so that a topic replayed from its start after an upgrade is read whole; readers of version 1 refuse
+ * version 2 by its version byte.
  */
 public final class GradientEventCodec {
-    public static final byte VERSION = 1;
+    public static final byte VERSION = 2;
+    /** The version before the conflict baseline; decoded, never written. */
+    public static final byte VERSION_1 = 1;
     public static final int MAX_TASKS = 64;
     public static final int MAX_BLOCKS = 4096;
     private static final int FLAG_FULL = 1;
+    private static final int FLAG_BASELINE = 2;
     private static final int HEADER_BYTES = 1 + 1 + 16 + 4 + 8 + 4 + 2 + 2;
 
     private GradientEventCodec() {
@@ -39,9 +49,10 @@ public final class GradientEventCodec {
             }
         }
         long length = HEADER_BYTES + 8L * t + 8L * b * packed
+                + (e.hasBaseline() ? baselineBytes(t, e.baseline().samples()) : 0)
                 + (e.hasFullGradients() ? 4L * b + 4L * t * parameters : 0);
         ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(length));
-        out.put(VERSION).put((byte) (e.hasFullGradients() ? FLAG_FULL : 0));
+        out.put(VERSION).put((byte) ((e.hasFullGradients() ? FLAG_FULL : 0) | (e.hasBaseline() ? FLAG_BASELINE : 0)));
         out.putLong(e.runId().getMostSignificantBits()).putLong(e.runId().getLeastSignificantBits());
         out.putInt(e.attempt()).putLong(e.step()).putInt(e.epoch());
         out.putShort((short) t).putShort((short) b);
@@ -58,6 +69,9 @@ public final class GradientEventCodec {
             for (double v : block) {
                 out.putDouble(v);
             }
+        }
+        if (e.hasBaseline()) {
+            encodeBaseline(e.baseline(), t, out);
         }
         if (e.hasFullGradients()) {
             if (e.blockSizes().length != b || e.fullGradients().length != t) {
@@ -86,12 +100,13 @@ public final class GradientEventCodec {
         }
         ByteBuffer in = ByteBuffer.wrap(bytes);
         byte version = in.get();
-        if (version != VERSION) {
+        if (version != VERSION && version != VERSION_1) {
             throw new ContractException("version", "unsupported gradient event version " + version
-                    + ", this reader knows " + VERSION);
+                    + ", this reader knows " + VERSION_1 + " and " + VERSION);
         }
         int flags = in.get();
-        if ((flags & ~FLAG_FULL) != 0) {
+        int knownFlags = version == VERSION ? FLAG_FULL | FLAG_BASELINE : FLAG_FULL;
+        if ((flags & ~knownFlags) != 0) {
             throw new ContractException("flags", "unknown flags " + flags);
         }
         try {
@@ -113,7 +128,8 @@ public final class GradientEventCodec {
             int packed = GradientEvent.packedLength(t);
             long fixed = HEADER_BYTES + 8L * t + 8L * b * packed;
             boolean full = (flags & FLAG_FULL) != 0;
-            if (!full && bytes.length != fixed) {
+            boolean withBaseline = (flags & FLAG_BASELINE) != 0;
+            if (!full && !withBaseline && bytes.length != fixed) {
                 throw new ContractException(null, "gradient event of " + t + " tasks and " + b + " blocks must be "
                         + fixed + " bytes, got " + bytes.length);
             }
@@ -127,12 +143,14 @@ public final class GradientEventCodec {
                         throw new ContractException("blockGrams[" + k + "]", "non-finite Gram entry");
                     }
                 }
-                checkGram(grams[k], t, k);
+                checkGram(grams[k], t, "blockGrams[" + k + "]");
             }
+            ConflictBaseline baseline = withBaseline ? decodeBaseline(in, t, bytes.length) : null;
+            long beforeFull = in.position();
             int[] sizes = null;
             float[][] gradients = null;
             if (full) {
-                if (bytes.length < fixed + 4L * b) {
+                if (bytes.length < beforeFull + 4L * b) {
                     throw new ContractException("blockSizes", "truncated");
                 }
                 sizes = new int[b];
@@ -145,7 +163,7 @@ public final class GradientEventCodec {
                     parameters += sizes[k];
                 }
                 if (parameters > GradientEvent.MAX_FULL_GRADIENT_PARAMETERS
-                        || bytes.length != fixed + 4L * b + 4L * t * parameters) {
+                        || bytes.length != beforeFull + 4L * b + 4L * t * parameters) {
                     throw new ContractException("fullGradients", "expected " + t + " × " + parameters
                             + " floats (at most " + GradientEvent.MAX_FULL_GRADIENT_PARAMETERS + " parameters)");
                 }
@@ -154,7 +172,10 @@ public final class GradientEventCodec {
                     gradients[i] = finiteFloats(in, (int) parameters, "fullGradients[" + i + "]");
                 }
             }
-            return new GradientEvent(runId, attempt, step, epoch, losses, weights, grams, sizes, gradients);
+            if (in.hasRemaining()) {
+                throw new ContractException(null, "gradient event has " + in.remaining() + " bytes after its end");
+            }
+            return new GradientEvent(runId, attempt, step, epoch, losses, weights, grams, sizes, gradients, baseline);
         } catch (BufferUnderflowException e) {
             throw new ContractException(null, "gradient event truncated");
         }
@@ -171,17 +192,144 @@ public final class GradientEventCodec {
         return out;
     }
 
+    /** Bytes of the baseline section for T tasks and m samples. */
+    static long baselineBytes(int t, int m) {
+        return 2 + 4 + 8L * m * GradientEvent.packedLength(t) + 4L * m * ConflictBaseline.pairCount(t)
+                + 8L * t * GradientEvent.packedLength(m) + 4L * t * ConflictBaseline.pairCount(m) + 8L * 3 * t + 4L * t
+                + 4L * ConflictBaseline.pairCount(t);
+    }
+
+    private static void encodeBaseline(ConflictBaseline c, int t, ByteBuffer out) {
+        int m = c.samples();
+        if (m < ConflictBaseline.MIN_SAMPLES || m > ConflictBaseline.MAX_SAMPLES || c.sharedParameters() < 1
+                || c.taskCount() != t) {
+            throw new IllegalArgumentException("a conflict baseline needs " + ConflictBaseline.MIN_SAMPLES + ".."
+                    + ConflictBaseline.MAX_SAMPLES + " samples, a positive parameter count and the event's " + t
+                    + " tasks, got " + m + " samples, " + c.sharedParameters() + " parameters, " + c.taskCount() + " tasks");
+        }
+        out.putShort((short) m).putInt(c.sharedParameters());
+        putDoubles(out, c.sampleGrams(), m, GradientEvent.packedLength(t), "sampleGrams");
+        putInts(out, c.sampleSignDisagreements(), m, ConflictBaseline.pairCount(t), "sampleSignDisagreements");
+        putDoubles(out, c.taskSampleGrams(), t, GradientEvent.packedLength(m), "taskSampleGrams");
+        putInts(out, c.taskSampleSignDisagreements(), t, ConflictBaseline.pairCount(m), "taskSampleSignDisagreements");
+        putDoubles(out, c.halfBatches(), t, 3, "halfBatches");
+        putInts(out, new int[][] {c.halfBatchSignDisagreements()}, 1, t, "halfBatchSignDisagreements");
+        putInts(out, new int[][] {c.batchSignDisagreements()}, 1, ConflictBaseline.pairCount(t), "batchSignDisagreements");
+    }
+
+    private static void putDoubles(ByteBuffer out, double[][] rows, int n, int width, String field) {
+        if (rows == null || rows.length != n) {
+            throw new IllegalArgumentException(field + " must have " + n + " rows");
+        }
+        for (double[] row : rows) {
+            if (row == null || row.length != width) {
+                throw new IllegalArgumentException(field + " rows must have " + width + " entries");
+            }
+            for (double v : row) {
+                out.putDouble(v);
+            }
+        }
+    }
+
+    private static void putInts(ByteBuffer out, int[][] rows, int n, int width, String field) {
+        if (rows == null || rows.length != n) {
+            throw new IllegalArgumentException(field + " must have " + n + " rows");
+        }
+        for (int[] row : rows) {
+            if (row == null || row.length != width) {
+                throw new IllegalArgumentException(field + " must have " + width + " entries per row");
+            }
+            for (int v : row) {
+                out.putInt(v);
+            }
+        }
+    }
+
+    private static ConflictBaseline decodeBaseline(ByteBuffer in, int t, int totalBytes) {
+        int m = Short.toUnsignedInt(in.getShort());
+        int parameters = in.getInt();
+        if (m < ConflictBaseline.MIN_SAMPLES || m > ConflictBaseline.MAX_SAMPLES) {
+            throw new ContractException("baseline.samples", "sample count " + m + " outside "
+                    + ConflictBaseline.MIN_SAMPLES + ".." + ConflictBaseline.MAX_SAMPLES);
+        }
+        if (parameters < 1) {
+            throw new ContractException("baseline.sharedParameters", "must be positive, got " + parameters);
+        }
+        if (totalBytes - (in.position() - 6) < baselineBytes(t, m)) {
+            throw new ContractException("baseline", "truncated: " + m + " samples of " + t + " tasks need "
+                    + baselineBytes(t, m) + " bytes");
+        }
+        double[][] sampleGrams = new double[m][];
+        int[][] sampleSigns = new int[m][];
+        for (int s = 0; s < m; s++) {
+            sampleGrams[s] = finiteDoubles(in, GradientEvent.packedLength(t), "baseline.sampleGrams[" + s + "]");
+            checkGram(sampleGrams[s], t, "baseline.sampleGrams[" + s + "]");
+        }
+        for (int s = 0; s < m; s++) {
+            sampleSigns[s] = counts(in, ConflictBaseline.pairCount(t), parameters, "baseline.sampleSignDisagreements[" + s + "]");
+        }
+        double[][] taskGrams = new double[t][];
+        int[][] taskSigns = new int[t][];
+        for (int k = 0; k < t; k++) {
+            taskGrams[k] = finiteDoubles(in, GradientEvent.packedLength(m), "baseline.taskSampleGrams[" + k + "]");
+            checkGram(taskGrams[k], m, "baseline.taskSampleGrams[" + k + "]");
+            for (int s = 0; s < m; s++) {
+                // the same squared norm, sent in both matrices: equal or corrupt
+                if (taskGrams[k][GradientEvent.packedIndex(s, s, m)] != sampleGrams[s][GradientEvent.packedIndex(k, k, t)]) {
+                    throw new ContractException("baseline.taskSampleGrams[" + k + "]", "squared norm of sample " + s
+                            + " differs from baseline.sampleGrams[" + s + "]");
+                }
+            }
+        }
+        for (int k = 0; k < t; k++) {
+            taskSigns[k] = counts(in, ConflictBaseline.pairCount(m), parameters, "baseline.taskSampleSignDisagreements[" + k + "]");
+        }
+        double[][] halves = new double[t][];
+        for (int k = 0; k < t; k++) {
+            halves[k] = finiteDoubles(in, 3, "baseline.halfBatches[" + k + "]");
+            double[] asGram = {halves[k][ConflictBaseline.HALF_A], halves[k][ConflictBaseline.HALF_DOT],
+                    halves[k][ConflictBaseline.HALF_B]};
+            checkGram(asGram, 2, "baseline.halfBatches[" + k + "]");
+        }
+        int[] halfSigns = counts(in, t, parameters, "baseline.halfBatchSignDisagreements");
+        int[] batchSigns = counts(in, ConflictBaseline.pairCount(t), parameters, "baseline.batchSignDisagreements");
+        return new ConflictBaseline(m, parameters, sampleGrams, sampleSigns, taskGrams, taskSigns, halves, halfSigns,
+                batchSigns);
+    }
+
+    private static double[] finiteDoubles(ByteBuffer in, int n, String field) {
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = in.getDouble();
+            if (!Double.isFinite(out[i])) {
+                throw new ContractException(field, "non-finite entry " + i);
+            }
+        }
+        return out;
+    }
+
+    private static int[] counts(ByteBuffer in, int n, int parameters, String field) {
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = in.getInt();
+            if (out[i] < 0 || out[i] > parameters) {
+                throw new ContractException(field + "[" + i + "]", "count " + out[i] + " outside 0.." + parameters);
+            }
+        }
+        return out;
+    }
+
     /** A Gram matrix has a non-negative diagonal and obeys Cauchy–Schwarz; anything else is corrupt. */
-    private static void checkGram(double[] packed, int t, int block) {
+    private static void checkGram(double[] packed, int t, String field) {
         for (int i = 0; i < t; i++) {
             double gii = packed[GradientEvent.packedIndex(i, i, t)];
             if (gii < 0) {
-                throw new ContractException("blockGrams[" + block + "]", "negative squared norm for task " + i);
+                throw new ContractException(field, "negative squared norm of vector " + i);
             }
             for (int j = i + 1; j < t; j++) {
                 double bound = Math.sqrt(gii * packed[GradientEvent.packedIndex(j, j, t)]);
                 if (Math.abs(packed[GradientEvent.packedIndex(i, j, t)]) > bound * (1 + 1e-6) + 1e-30) {
-                    throw new ContractException("blockGrams[" + block + "]",
+                    throw new ContractException(field,
                             "entry (" + i + "," + j + ") violates Cauchy-Schwarz: not a Gram matrix");
                 }
             }

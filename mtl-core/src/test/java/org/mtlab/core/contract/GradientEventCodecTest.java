@@ -118,6 +118,123 @@ class GradientEventCodecTest {
         assertThrows(ContractException.class, () -> GradientEventCodec.decode(GradientEventCodec.encode(corrupt)));
     }
 
+    static GradientEvent withRandomBaseline(Random rnd, int tasks, int blocks, int samples, boolean full) {
+        GeneratedBaseline vectors = GeneratedBaseline.random(rnd, tasks, samples, 1 + rnd.nextInt(40), 0.5,
+                rnd.doubles(tasks, 0.1, 3).toArray());
+        return randomEvent(rnd, tasks, blocks, full).withBaseline(vectors.toBaseline());
+    }
+
+    @Property(tries = 200)
+    void eventsWithABaselineRoundTripExactly(@ForAll @IntRange(min = 1, max = 6) int tasks,
+                                             @ForAll @IntRange(min = 2, max = 10) int samples, @ForAll boolean full,
+                                             @ForAll long seed) {
+        GradientEvent event = withRandomBaseline(new Random(seed), tasks, 3, samples, full);
+        byte[] bytes = GradientEventCodec.encode(event);
+        GradientEvent back = GradientEventCodec.decode(bytes);
+        assertEquals(event, back);
+        assertEquals(event.baseline(), back.baseline());
+        int cut = new Random(seed).nextInt(bytes.length);
+        assertThrows(ContractException.class, () -> GradientEventCodec.decode(Arrays.copyOf(bytes, cut)));
+        assertThrows(ContractException.class, () -> GradientEventCodec.decode(Arrays.copyOf(bytes, bytes.length + 4)));
+    }
+
+    @Test
+    void sizeWithABaselineOfEightSamples() {
+        byte[] bytes = GradientEventCodec.encode(withRandomBaseline(new Random(5), 4, 8, 8, false));
+        // v1 part 710; baseline: u16 m + i32 P, 8 samples × 10 packed task Grams (f64) and × 6 pair counts (i32),
+        // 4 tasks × 36 packed sample Grams (f64) and × 28 pair counts (i32), 4 × 3 half-batch f64, 4 + 6 counts
+        assertEquals(710 + 6 + 8 * 10 * 8 + 8 * 6 * 4 + 4 * 36 * 8 + 4 * 28 * 4 + 4 * 3 * 8 + 4 * 4 + 6 * 4, bytes.length);
+        assertEquals(3284, bytes.length);
+    }
+
+    @Test
+    void versionOneBytesAreStillDecodedButCannotCarryABaseline() {
+        GradientEvent plain = randomEvent(new Random(6), 3, 2, true);
+        byte[] bytes = GradientEventCodec.encode(plain);
+        assertEquals(GradientEventCodec.VERSION, bytes[0]);
+        bytes[0] = GradientEventCodec.VERSION_1;
+        assertEquals(plain, GradientEventCodec.decode(bytes), "a v1 event (same layout) decodes to the same event");
+        byte[] withBaseline = GradientEventCodec.encode(withRandomBaseline(new Random(6), 3, 2, 4, false));
+        withBaseline[0] = GradientEventCodec.VERSION_1;
+        assertEquals("flags", assertThrows(ContractException.class, () -> GradientEventCodec.decode(withBaseline)).field());
+    }
+
+    @Test
+    void malformedBaselinesAreRefusedNamingTheField() {
+        Random rnd = new Random(7);
+        GradientEvent good = withRandomBaseline(rnd, 2, 1, 4, false);
+        ConflictBaseline b = good.baseline();
+        // a sign count above the parameter count
+        int[][] tooMany = {b.sampleSignDisagreements()[0].clone(), b.sampleSignDisagreements()[1],
+                b.sampleSignDisagreements()[2], b.sampleSignDisagreements()[3]};
+        tooMany[0][0] = b.sharedParameters() + 1;
+        assertRefused(good.withBaseline(new ConflictBaseline(4, b.sharedParameters(), b.sampleGrams(), tooMany,
+                b.taskSampleGrams(), b.taskSampleSignDisagreements(), b.halfBatches(), b.halfBatchSignDisagreements(),
+                b.batchSignDisagreements())), "baseline.sampleSignDisagreements[0][0]");
+        // NaN in a per-sample Gram
+        double[][] nan = copy(b.sampleGrams());
+        nan[2][1] = Double.NaN;
+        assertRefused(good.withBaseline(new ConflictBaseline(4, b.sharedParameters(), nan, b.sampleSignDisagreements(),
+                b.taskSampleGrams(), b.taskSampleSignDisagreements(), b.halfBatches(), b.halfBatchSignDisagreements(),
+                b.batchSignDisagreements())), "baseline.sampleGrams[2]");
+        // the two copies of a squared norm disagree
+        double[][] otherNorm = copy(b.taskSampleGrams());
+        otherNorm[1][GradientEvent.packedIndex(3, 3, 4)] *= 2;
+        assertRefused(good.withBaseline(new ConflictBaseline(4, b.sharedParameters(), b.sampleGrams(),
+                b.sampleSignDisagreements(), otherNorm, b.taskSampleSignDisagreements(), b.halfBatches(),
+                b.halfBatchSignDisagreements(), b.batchSignDisagreements())), "baseline.taskSampleGrams[1]");
+        // half-batch dot product beyond Cauchy-Schwarz
+        double[][] halves = copy(b.halfBatches());
+        halves[0][ConflictBaseline.HALF_DOT] = 2 * Math.sqrt(halves[0][0] * halves[0][1]) + 1;
+        assertRefused(good.withBaseline(new ConflictBaseline(4, b.sharedParameters(), b.sampleGrams(),
+                b.sampleSignDisagreements(), b.taskSampleGrams(), b.taskSampleSignDisagreements(), halves,
+                b.halfBatchSignDisagreements(), b.batchSignDisagreements())), "baseline.halfBatches[0]");
+        // a sample count outside 2..64, written by hand (the encoder refuses it)
+        byte[] bytes = GradientEventCodec.encode(good);
+        int sectionStart = 38 + 8 * 2 + 8 * 3;
+        java.nio.ByteBuffer.wrap(bytes).putShort(sectionStart, (short) 1);
+        assertEquals("baseline.samples", assertThrows(ContractException.class, () -> GradientEventCodec.decode(bytes)).field());
+        java.nio.ByteBuffer.wrap(bytes).putShort(sectionStart, (short) 5); // more samples than the bytes hold
+        assertEquals("baseline", assertThrows(ContractException.class, () -> GradientEventCodec.decode(bytes)).field());
+        // the encoder refuses rows of the wrong count instead of writing them
+        assertThrows(IllegalArgumentException.class, () -> GradientEventCodec.encode(good.withBaseline(
+                new ConflictBaseline(4, b.sharedParameters(), Arrays.copyOf(b.sampleGrams(), 3),
+                        b.sampleSignDisagreements(), b.taskSampleGrams(), b.taskSampleSignDisagreements(),
+                        b.halfBatches(), b.halfBatchSignDisagreements(), b.batchSignDisagreements()))));
+    }
+
+    private static void assertRefused(GradientEvent event, String field) {
+        ContractException e = assertThrows(ContractException.class,
+                () -> GradientEventCodec.decode(GradientEventCodec.encode(event)));
+        assertEquals(field, e.field(), e.getMessage());
+    }
+
+    private static double[][] copy(double[][] rows) {
+        double[][] out = new double[rows.length][];
+        for (int i = 0; i < rows.length; i++) {
+            out[i] = rows[i].clone();
+        }
+        return out;
+    }
+
+    @Test
+    void pairIndexCoversTheStrictUpperTriangleOnce() {
+        for (int n = 2; n <= 12; n++) {
+            boolean[] seen = new boolean[ConflictBaseline.pairCount(n)];
+            for (int i = 0; i < n; i++) {
+                for (int j = i + 1; j < n; j++) {
+                    int idx = ConflictBaseline.pairIndex(i, j, n);
+                    assertTrue(!seen[idx], "index used twice");
+                    seen[idx] = true;
+                    assertEquals(idx, ConflictBaseline.pairIndex(j, i, n));
+                }
+            }
+            for (boolean s : seen) {
+                assertTrue(s);
+            }
+        }
+    }
+
     @Test
     void packedIndexCoversTheUpperTriangleOnce() {
         for (int t = 1; t <= 10; t++) {
