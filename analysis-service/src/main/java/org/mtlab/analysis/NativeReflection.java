@@ -1,6 +1,7 @@
 package org.mtlab.analysis;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import org.mtlab.core.analysis.ConflictBaselineStatistics;
 import org.mtlab.core.analysis.RunGradientStatistics;
 import org.mtlab.core.analysis.RunningStat;
 import org.mtlab.core.analysis.StudyAnalysis;
@@ -13,7 +14,12 @@ import org.mtlab.core.contract.RunEvent;
         RunGradientStatistics.TaskSummary.class, RunningStat.Summary.class, StudyAnalysis.Result.class,
         StudyAnalysis.Spread.class, StudyAnalysis.StlOption.class, StudyAnalysis.StlBaseline.class,
         StudyAnalysis.RunDelta.class, StudyAnalysis.Configuration.class, StudyAnalysis.ParetoPoint.class,
-        AnalysisResource.RunGradients.class, AnalysisResource.StudyAnalysisView.class})
+        AnalysisResource.RunGradients.class, AnalysisResource.StudyAnalysisView.class,
+        ConflictBaselineStatistics.Snapshot.class, ConflictBaselineStatistics.Summary.class,
+        ConflictBaselineStatistics.Distribution.class, ConflictBaselineStatistics.InterTaskPair.class,
+        ConflictBaselineStatistics.SingleTask.class, ConflictBaselineStatistics.EpochInterTaskPair.class,
+        ConflictBaselineStatistics.EpochSingleTask.class, ConflictBaselineStatistics.Epoch.class,
+        org.mtlab.core.analysis.Percentiles.class})
 final class NativeReflection {
     private NativeReflection() {
     }

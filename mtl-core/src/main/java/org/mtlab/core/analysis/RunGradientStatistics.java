@@ -16,6 +16,10 @@ import org.mtlab.core.methods.ParetoStationarity;
  * cosine, magnitude similarity and stationarity, as Elich et al. report them. Each step counts once whatever the
  * attempt or redelivery: a resumed run re-emits the steps after its last checkpoint, and Kafka redelivers after a
  * crash.
+ *
+ * <p>Events that carry a {@link org.mtlab.core.contract.ConflictBaseline} also feed the run's
+ * {@link ConflictBaselineStatistics}: the inter-sample and inter-batch spread every inter-task figure is to be read
+ * against.
  */
 public final class RunGradientStatistics {
     private final int tasks;
@@ -27,6 +31,7 @@ public final class RunGradientStatistics {
     private RunningStat[][] blockCosine;
     private final TreeMap<Integer, EpochValues> epochs = new TreeMap<>();
     private final BitSet analysedSteps = new BitSet();
+    private ConflictBaselineStatistics baseline;
     private long lastStep = -1;
 
     public RunGradientStatistics(int tasks) {
@@ -103,6 +108,12 @@ public final class RunGradientStatistics {
         double s = ParetoStationarity.fromGram(g);
         stationarity.add(s);
         epoch.stationarity.add(s);
+        if (event.hasBaseline()) {
+            if (baseline == null) {
+                baseline = new ConflictBaselineStatistics(tasks);
+            }
+            baseline.add(event.epoch(), event.baseline());
+        }
         return true;
     }
 
@@ -141,7 +152,7 @@ public final class RunGradientStatistics {
     }
 
     /** Values of one epoch until it is closed; then only their percentiles. */
-    private static final class Series {
+    static final class Series {
         private double[] values = new double[64];
         private int size;
         private Percentiles closed;
@@ -206,7 +217,8 @@ public final class RunGradientStatistics {
             }
             perEpoch.add(new EpochSummary(epoch, epochPairs, values.stationarity.percentiles()));
         });
-        return new Snapshot(analysedSteps.cardinality(), lastStep, pairs, perTask, stationarity.summary(), perEpoch, blocks);
+        return new Snapshot(analysedSteps.cardinality(), lastStep, pairs, perTask, stationarity.summary(), perEpoch, blocks,
+                baseline == null ? null : baseline.snapshot(names));
     }
 
     private List<String> defaultNames() {
@@ -238,7 +250,12 @@ public final class RunGradientStatistics {
     public record TaskSummary(String task, RunningStat.Summary gradientNorm) {
     }
 
+    /**
+     * @param baseline the single-task conflict baseline (inter-task on the same sample, inter-sample, inter-batch),
+     *                 null when no event of the run carried one
+     */
     public record Snapshot(long analysedSteps, long lastStep, List<PairSummary> pairs, List<TaskSummary> tasks,
-                           RunningStat.Summary paretoStationarity, List<EpochSummary> epochs, List<BlockPair> blocks) {
+                           RunningStat.Summary paretoStationarity, List<EpochSummary> epochs, List<BlockPair> blocks,
+                           ConflictBaselineStatistics.Snapshot baseline) {
     }
 }
