@@ -50,6 +50,9 @@ public class AnalysisEngine implements ConsumerLoop.PartitionListener {
     int partitions;
     @ConfigProperty(name = "mtlab.kafka.replication")
     short replication;
+    /** How long a killed analyser's partitions wait before another analyser (or its restart) takes them over. */
+    @ConfigProperty(name = "mtlab.kafka.session-timeout")
+    java.time.Duration sessionTimeout;
 
     @Inject
     GradientMetrics metrics;
@@ -74,7 +77,8 @@ public class AnalysisEngine implements ConsumerLoop.PartitionListener {
         eventsAnalysed = io.micrometer.core.instrument.Counter.builder("mtlab.analysis.events.analysed")
                 .description("gradient events counted into the statistics (duplicates excluded)").register(registry);
         producer = new KafkaProducer<>(KafkaSettings.producer(bootstrapServers, "analysis"));
-        loop = new ConsumerLoop("analysis", KafkaSettings.consumer(bootstrapServers, "mtlab-analysis", "analysis"),
+        loop = new ConsumerLoop("analysis", KafkaSettings.withSessionTimeout(
+                        KafkaSettings.consumer(bootstrapServers, "mtlab-analysis", "analysis"), sessionTimeout),
                 List.copyOf(TOPICS), this::handle, new DeadLetterPublisher(producer, "analysis"))
                 .withPartitionListener(this).start();
     }

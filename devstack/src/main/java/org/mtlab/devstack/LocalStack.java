@@ -29,6 +29,7 @@ public final class LocalStack implements AutoCloseable {
     private String kafkaBootstrap;
     private final Map<String, String> database = new HashMap<>();
     private Map<String, String> analysisProperties;
+    private Map<String, String> trainerProperties;
     private Path repo;
     private Path logs;
     private ServiceProcess gateway;
@@ -107,6 +108,7 @@ public final class LocalStack implements AutoCloseable {
             int port = i == 0 ? firstAnalysisPort : ServiceProcess.freePort();
             analysers.add(track(ServiceProcess.start(repo, "analysis-service", port, analysisProps, logs, "384m")));
         }
+        this.trainerProperties = common;
         for (int i = 0; i < trainerCount; i++) {
             trainers.add(track(ServiceProcess.start(repo, "trainer-service", ServiceProcess.freePort(), common, logs, "512m")));
         }
@@ -133,6 +135,33 @@ public final class LocalStack implements AutoCloseable {
         old.close();
         started.remove(old);
         ServiceProcess fresh = track(ServiceProcess.start(repo, "analysis-service", ServiceProcess.freePort(),
+                analysisProperties, logs, "384m"));
+        analysers.set(index, fresh);
+        return fresh.awaitReady(Duration.ofSeconds(120));
+    }
+
+    /** Kills trainer process {@code index} without warning (SIGKILL), as a crash or a lost node would. */
+    public void killTrainer(int index) throws InterruptedException {
+        ServiceProcess trainer = trainers.get(index);
+        trainer.kill();
+        started.remove(trainer);
+    }
+
+    /** Starts one more trainer process (without waiting for it to be ready); returns its index in {@link #trainers()}. */
+    public int startTrainer() throws Exception {
+        ServiceProcess trainer = track(ServiceProcess.start(repo, "trainer-service", ServiceProcess.freePort(),
+                trainerProperties, logs, "512m"));
+        trainers.add(trainer);
+        return trainers.size() - 1;
+    }
+
+    /** Kills analysis process {@code index} (SIGKILL) and starts a new one in its place, which rebuilds its state. */
+    public ServiceProcess killAndRestartAnalysis(int index) throws Exception {
+        ServiceProcess old = analysers.get(index);
+        old.kill();
+        started.remove(old);
+        // same port: the gateway's dashboard keeps reading it
+        ServiceProcess fresh = track(ServiceProcess.start(repo, "analysis-service", old.port(),
                 analysisProperties, logs, "384m"));
         analysers.set(index, fresh);
         return fresh.awaitReady(Duration.ofSeconds(120));

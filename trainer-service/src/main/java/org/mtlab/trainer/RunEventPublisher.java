@@ -52,6 +52,15 @@ final class RunEventPublisher implements TrainingListener {
         send(Topics.RUN_EVENTS, RunEvent.eval(request, step, totalSteps, epoch, metrics).encode());
     }
 
+    /** Waits until Kafka has acknowledged everything sent so far (a kill -9 after this loses none of it). */
+    @Override
+    public void beforeCheckpoint() {
+        producer.flush();
+        if (sendFailure != null) {
+            throw new IllegalStateException("telemetry of run " + key + " was not delivered: " + sendFailure);
+        }
+    }
+
     /** Sends the outcome after everything sent before it, and waits until Kafka has it. */
     void finish(RunEvent outcome) throws ExecutionException, InterruptedException, TimeoutException {
         producer.flush();

@@ -36,6 +36,9 @@ public class TrainerService {
     /** Kafka's limit between polls; runs may take far longer, since the workers keep polling while they train. */
     @ConfigProperty(name = "mtlab.trainer.max-poll-interval")
     java.time.Duration maxPollInterval;
+    /** How long a killed trainer's partitions (and its run) wait before another trainer takes them over. */
+    @ConfigProperty(name = "mtlab.kafka.session-timeout")
+    java.time.Duration sessionTimeout;
     /** cpu, gpu (fail at start when PyTorch sees none) or auto (a GPU when there is one). */
     @ConfigProperty(name = "mtlab.trainer.device")
     String device;
@@ -62,7 +65,7 @@ public class TrainerService {
         MultiTaskTrainer trainer = new MultiTaskTrainer(selectDevice(device), null, checkpoints);
         for (int i = 0; i < workerCount; i++) {
             String name = "trainer-" + ProcessHandle.current().pid() + "-" + i;
-            workers.add(new TrainingWorker(name, bootstrapServers, maxPollInterval, producer, trainer).start());
+            workers.add(new TrainingWorker(name, bootstrapServers, maxPollInterval, sessionTimeout, producer, trainer).start());
         }
         io.micrometer.core.instrument.Gauge.builder("mtlab.trainer.runs.finished", this,
                         s -> s.workers.stream().mapToLong(TrainingWorker::runsFinished).sum())

@@ -5,14 +5,18 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
@@ -42,7 +46,10 @@ import org.mtlab.trainer.engine.TrainingOutcome;
  * same run continues from its last checkpoint instead of starting over (when the checkpoint directory is one this
  * pod sees). The resumed run keeps the request's {@code attempt} number — the request is the same record, redelivered
  * — and emits again every event after its checkpoint (STARTED too); readers count each {@code (run, step)} once. The
- * checkpoint is deleted once the outcome (COMPLETED or FAILED) is acknowledged by Kafka; a stopped run keeps it.
+ * checkpoint is replaced by a "finished" mark once the outcome (COMPLETED or FAILED) is acknowledged by Kafka, and the
+ * mark is removed once the request's offset is committed: a trainer killed between the two leaves the mark, and the
+ * redelivered request is committed without training the run again — each run has one outcome. A stopped run keeps
+ * its checkpoint.
  */
 final class TrainingWorker implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TrainingWorker.class);
@@ -54,17 +61,26 @@ final class TrainingWorker implements AutoCloseable {
     private final MultiTaskTrainer trainer;
     private final ExecutorService training;
     private final Thread pollThread;
+    private static final Duration HAND_OVER_TIMEOUT = Duration.ofSeconds(30);
+
     private final AtomicBoolean running = new AtomicBoolean(true);
+    /** Set to stop the run in training at its next step, e.g. when its partition moves to another member. */
+    private final AtomicBoolean stopCurrent = new AtomicBoolean(false);
     private final AtomicLong runsFinished = new AtomicLong();
     private final AtomicLong assignments = new AtomicLong();
     private volatile ConsumerRecord<String, byte[]> current;
+    private TrainingRequest currentRequest;
     private Future<?> job;
 
-    TrainingWorker(String name, String bootstrapServers, Duration maxPollInterval, Producer<String, byte[]> producer,
-                   MultiTaskTrainer trainer) {
+    TrainingWorker(String name, String bootstrapServers, Duration maxPollInterval, Duration sessionTimeout,
+                   Producer<String, byte[]> producer, MultiTaskTrainer trainer) {
         this.name = name;
-        Properties props = KafkaSettings.consumer(bootstrapServers, "mtlab-trainers", name);
+        Properties props = KafkaSettings.withSessionTimeout(
+                KafkaSettings.consumer(bootstrapServers, "mtlab-trainers", name), sessionTimeout);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
+        // incremental rebalances: a member joining or leaving moves only the partitions it must, so runs in training
+        // elsewhere are not stopped
+        props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         props.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) maxPollInterval.toMillis());
         this.consumer = new KafkaConsumer<>(props);
         this.producer = producer;
@@ -103,7 +119,7 @@ final class TrainingWorker implements AutoCloseable {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                     if (current != null && partitions.contains(partitionOf(current))) {
-                        LOG.warnf("%s: partition of the run in training was revoked; its request will be redelivered", name);
+                        handOver();
                     }
                 }
 
@@ -121,6 +137,9 @@ final class TrainingWorker implements AutoCloseable {
                 }
                 if (job != null && job.isDone()) {
                     finishJob();
+                }
+                if (current == null && !consumer.paused().isEmpty()) {
+                    consumer.resume(consumer.paused()); // e.g. after a hand-over, partitions still held stay paused
                 }
             }
         } catch (WakeupException e) {
@@ -147,7 +166,21 @@ final class TrainingWorker implements AutoCloseable {
             deadLetter(record, e.getMessage());
             return;
         }
+        Checkpoints checkpoints = trainer.checkpoints();
+        if (checkpoints != null && checkpoints.finished(request.runId(), request.attempt())) {
+            // a trainer died after publishing this run's outcome but before committing: the run is done
+            LOG.infof("%s: run %s already has its outcome; committing its redelivered request", name, request.runId());
+            try {
+                consumer.commitSync(Map.of(partitionOf(record), new OffsetAndMetadata(record.offset() + 1)));
+                checkpoints.clearFinished(request.runId(), request.attempt());
+            } catch (RuntimeException e) {
+                LOG.warnf("%s: cannot commit finished run %s yet, will retry: %s", name, request.runId(), e.toString());
+                consumer.seek(partitionOf(record), record.offset());
+            }
+            return;
+        }
         current = record;
+        currentRequest = request;
         consumer.pause(consumer.assignment());
         job = training.submit(() -> train(request));
     }
@@ -162,15 +195,56 @@ final class TrainingWorker implements AutoCloseable {
             outcomePublished = false;
             LOG.warnf("%s: outcome of %s not published (%s); the request stays uncommitted", name, record.key(), e.toString());
         }
+        TrainingRequest request = currentRequest;
         job = null;
         current = null;
+        currentRequest = null;
         if (outcomePublished && consumer.assignment().contains(partitionOf(record))) {
             consumer.commitSync(Map.of(partitionOf(record), new OffsetAndMetadata(record.offset() + 1)));
             runsFinished.incrementAndGet();
+            if (trainer.checkpoints() != null) {
+                trainer.checkpoints().clearFinished(request.runId(), request.attempt());
+            }
         } else {
             consumer.seek(partitionOf(record), record.offset());
         }
         consumer.resume(consumer.paused());
+    }
+
+    /**
+     * The partition of the run in training moves to another member (a rebalance): stop the run at its next step — it
+     * checkpoints as it stops — before the partition is handed over, so that the new owner resumes it from that
+     * checkpoint and the run is never trained by two members at once. Runs inside the rebalance callback, which Kafka
+     * lets finish before the partition is assigned elsewhere. A run that finished meanwhile is committed here.
+     */
+    private void handOver() {
+        ConsumerRecord<String, byte[]> record = current;
+        TrainingRequest request = currentRequest;
+        stopCurrent.set(true);
+        boolean outcomePublished = false;
+        try {
+            job.get(HAND_OVER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            outcomePublished = true;
+        } catch (ExecutionException stopped) {
+            // the run stopped at a step boundary, checkpointed; the new owner resumes it
+        } catch (TimeoutException e) {
+            LOG.warnf("%s: run %s did not stop within %s of its partition's revocation", name, request.runId(), HAND_OVER_TIMEOUT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (outcomePublished) {
+            consumer.commitSync(Map.of(partitionOf(record), new OffsetAndMetadata(record.offset() + 1)));
+            runsFinished.incrementAndGet();
+            if (trainer.checkpoints() != null) {
+                trainer.checkpoints().clearFinished(request.runId(), request.attempt());
+            }
+        }
+        LOG.infof("%s: partition of run %s revoked; %s", name, request.runId(),
+                outcomePublished ? "its outcome was already published" : "stopped at a checkpoint for its new owner");
+        job = null;
+        current = null;
+        currentRequest = null;
+        stopCurrent.set(false);
     }
 
     /** Trains and publishes the outcome; throws only if the outcome could not be published. */
@@ -180,9 +254,9 @@ final class TrainingWorker implements AutoCloseable {
         try {
             LOG.infof("%s: training run %s (%s %s %s seed %d)", name, request.runId(), request.kind(),
                     request.optimizer().name(), request.method(), request.seed());
-            TrainingOutcome result = trainer.train(request, events, () -> !running.get());
+            TrainingOutcome result = trainer.train(request, events, () -> !running.get() || stopCurrent.get());
             if (result.cancelled()) {
-                throw new InterruptedException("worker stopping");
+                throw new InterruptedException("stopped: worker stopping or partition handed over");
             }
             outcome = RunEvent.completed(request, result.steps(), result.epochs(), testMetrics(result));
             LOG.infof("%s: run %s completed in %d ms (%d steps%s)", name, request.runId(), result.wallTimeMs(),
@@ -195,9 +269,9 @@ final class TrainingWorker implements AutoCloseable {
         Checkpoints checkpoints = trainer.checkpoints();
         if (checkpoints != null) {
             try {
-                checkpoints.delete(request.runId());
+                checkpoints.markFinished(request.runId(), request.attempt());
             } catch (RuntimeException e) {
-                LOG.warnf("%s: checkpoint of run %s not deleted: %s", name, request.runId(), e.toString());
+                LOG.warnf("%s: run %s not marked finished: %s", name, request.runId(), e.toString());
             }
         }
         return null;

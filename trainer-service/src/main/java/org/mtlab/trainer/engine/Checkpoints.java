@@ -119,6 +119,36 @@ public final class Checkpoints {
         }
     }
 
+    private Path finishedMarker(UUID runId, int attempt) {
+        return directory.resolve(runId + "-" + attempt + ".finished");
+    }
+
+    /**
+     * Records that the run's outcome is acknowledged by Kafka and drops its checkpoint. Until {@link #clearFinished}
+     * (after the request's offset is committed), a redelivery of the request — the trainer was killed between the
+     * two — is recognised by {@link #finished} and not trained a second time.
+     */
+    public void markFinished(UUID runId, int attempt) {
+        try {
+            Files.writeString(finishedMarker(runId, attempt), "outcome published\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot mark run " + runId + " finished", e);
+        }
+        delete(runId);
+    }
+
+    public boolean finished(UUID runId, int attempt) {
+        return Files.exists(finishedMarker(runId, attempt));
+    }
+
+    public void clearFinished(UUID runId, int attempt) {
+        try {
+            Files.deleteIfExists(finishedMarker(runId, attempt));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clear the finished mark of run " + runId, e);
+        }
+    }
+
     /**
      * A run's state at a step boundary.
      *

@@ -154,7 +154,7 @@ public final class MultiTaskTrainer {
                     if (stop.getAsBoolean()) {
                         stopped = true;
                         if (checkpoints != null && step > lastSaved) {
-                            save(request, run, step, epoch, from, epochsDone, last);
+                            save(listener, request, run, step, epoch, from, epochsDone, last);
                         }
                         break;
                     }
@@ -196,7 +196,7 @@ public final class MultiTaskTrainer {
                         events.progress(step, totalSteps, epoch);
                     }
                     if (every > 0 && step % every == 0 && !epochEnd) {
-                        save(request, run, step, epoch, from + rows, epochsDone, last);
+                        save(listener, request, run, step, epoch, from + rows, epochsDone, last);
                         lastSaved = step;
                     }
                 }
@@ -205,7 +205,7 @@ public final class MultiTaskTrainer {
                     last = evaluate(model, run);
                     events.evaluated(step, epoch, last);
                     if (checkpoints != null) {
-                        save(request, run, step, epoch + 1, 0, epochsDone, last);
+                        save(listener, request, run, step, epoch + 1, 0, epochsDone, last);
                         lastSaved = step;
                     }
                 }
@@ -255,12 +255,14 @@ public final class MultiTaskTrainer {
     }
 
     /** Writes the run's checkpoint: the next step is the batch at {@code from} of {@code epoch}. */
-    private void save(TrainingRequest request, Run run, long step, int epoch, int from, int epochsDone,
-                      List<RunEvent.Metric> last) {
+    private void save(TrainingListener listener, TrainingRequest request, Run run, long step, int epoch, int from,
+                      int epochsDone, List<RunEvent.Metric> last) {
         try {
+            // a resumed run does not send again what came before its checkpoint, so that must be delivered first
+            listener.beforeCheckpoint();
             checkpoints.save(request.runId(), new Checkpoints.Checkpoint(Checkpoints.fingerprint(request), step, epoch,
                     from, epochsDone, run.params, run.optimizer.state(), run.aggregation.checkpointState(), last));
-        } catch (java.io.UncheckedIOException e) {
+        } catch (java.io.UncheckedIOException | IllegalStateException e) {
             LOG.warning("run " + request.runId() + ": checkpoint after step " + step + " not written ("
                     + e.getMessage() + "); training goes on");
         }

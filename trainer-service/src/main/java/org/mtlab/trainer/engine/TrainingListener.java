@@ -39,4 +39,12 @@ public interface TrainingListener {
      */
     default void evaluated(long step, int epoch, List<RunEvent.Metric> metrics) {
     }
+
+    /**
+     * Before a checkpoint is written: everything reported so far must be delivered, since a run resumed from that
+     * checkpoint reports only what comes after it. Throws {@link IllegalStateException} when that cannot be made
+     * sure (the checkpoint is then skipped).
+     */
+    default void beforeCheckpoint() {
+    }
 }
