@@ -36,15 +36,46 @@ public record StudySpec(
     public record ModelSpec(String kind, List<Integer> hidden) {
     }
 
-    /** An optimizer and its learning rate; momentum applies to SGD only. */
-    public record OptimizerSpec(String name, Double learningRate, Double momentum) {
+    /**
+     * An optimizer with one learning rate ({@code learningRate}) or a grid of them ({@code learningRates}, each a
+     * run of its own, the best selected on the validation split); momentum applies to SGD only, the decoupled
+     * {@code weightDecay} to AdamW only (default 0.01); {@code stepDecay} (optional) decays the rate every
+     * {@code stepSize} epochs by {@code gamma}.
+     */
+    public record OptimizerSpec(String name, Double learningRate, Double momentum, List<Double> learningRates,
+                                Double weightDecay, StepDecaySpec stepDecay) {
         public OptimizerSpec {
             name = name == null ? null : name.toLowerCase(java.util.Locale.ROOT);
+        }
+
+        public OptimizerSpec(String name, Double learningRate, Double momentum) {
+            this(name, learningRate, momentum, null);
+        }
+
+        public OptimizerSpec(String name, Double learningRate, Double momentum, List<Double> learningRates) {
+            this(name, learningRate, momentum, learningRates, null, null);
+        }
+
+        /** The learning rates to try: the grid, or the single rate. */
+        public List<Double> learningRateGrid() {
+            return learningRates != null ? learningRates : learningRate == null ? List.of() : List.of(learningRate);
+        }
+
+        /** This optimizer at one learning rate of its grid: what a training request carries. */
+        public OptimizerSpec at(double rate) {
+            return new OptimizerSpec(name, rate, momentum, null, weightDecay, stepDecay);
         }
 
         public double momentumOrDefault() {
             return momentum == null ? 0.9 : momentum;
         }
+    }
+
+    /**
+     * Step learning-rate decay, as {@code torch.optim.lr_scheduler.StepLR} stepped once per epoch: in epoch e
+     * (1-based) the rate is {@code learningRate · gamma^⌊(e − 1) / stepSize⌋}.
+     */
+    public record StepDecaySpec(Integer stepSize, Double gamma) {
     }
 
     /**

@@ -22,9 +22,10 @@ public final class StudySpecValidator {
     public static final int MAX_LAYER_WIDTH = 4096;
     public static final int MAX_DIMENSION = 10_000;
     public static final int MAX_SAMPLES = 1_000_000;
-    public static final Set<String> DATASET_KINDS = Set.of("synthetic");
-    public static final Set<String> MODEL_KINDS = Set.of("mlp");
-    public static final Set<String> OPTIMIZERS = Set.of("sgd", "adam");
+    public static final Set<String> DATASET_KINDS = Set.of("synthetic", "multi-fashion", "csv");
+    public static final Set<String> MODEL_KINDS = Set.of("mlp", "multilenet");
+    public static final Set<String> OPTIMIZERS = Set.of("sgd", "adam", "adamw");
+    public static final double MAX_WEIGHT_DECAY = 1;
     private static final Pattern TASK_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     private final Set<String> knownMethods;
@@ -93,32 +94,7 @@ public final class StudySpecValidator {
             out.add(new Violation("dataset.kind", "must be one of " + sorted(DATASET_KINDS)));
             return;
         }
-        Set<String> allowed = Set.of("rho", "dimension", "samples", "seed", "scale");
-        if (dataset.params() != null) {
-            for (var entry : dataset.params().entrySet()) {
-                String field = "dataset.params." + entry.getKey();
-                if (!allowed.contains(entry.getKey())) {
-                    out.add(new Violation(field, "unknown parameter; known: " + sorted(allowed)));
-                } else if (!(entry.getValue() instanceof Number n) || !Double.isFinite(n.doubleValue())) {
-                    out.add(new Violation(field, "must be a finite number"));
-                }
-            }
-        }
-        if (!out.isEmpty()) {
-            return;
-        }
-        double rho = dataset.number("rho", 0.5);
-        if (rho < -1 || rho > 1) {
-            out.add(new Violation("dataset.params.rho", "task correlation must lie in [-1, 1]"));
-        }
-        integral(out, "dataset.params.dimension", dataset.number("dimension", 100), 2, MAX_DIMENSION);
-        integral(out, "dataset.params.samples", dataset.number("samples", 4000), 20, MAX_SAMPLES);
-        if (dataset.number("scale", 1) <= 0) {
-            out.add(new Violation("dataset.params.scale", "must be positive"));
-        }
-        if (spec.tasks() != null && dataset.number("dimension", 100) < spec.tasks().size()) {
-            out.add(new Violation("dataset.params.dimension", "must be at least the number of tasks"));
-        }
+        DatasetValidation.validate(spec, out);
     }
 
     private static void validateModel(StudySpec spec, List<Violation> out) {
@@ -128,15 +104,9 @@ public final class StudySpecValidator {
         }
         if (spec.model().kind() == null || !MODEL_KINDS.contains(spec.model().kind().toLowerCase(Locale.ROOT))) {
             out.add(new Violation("model.kind", "must be one of " + sorted(MODEL_KINDS)));
-        }
-        List<Integer> hidden = spec.model().hidden();
-        if (hidden == null || hidden.isEmpty() || hidden.size() > MAX_LAYERS) {
-            out.add(new Violation("model.hidden", "must list 1 to " + MAX_LAYERS + " layer widths"));
             return;
         }
-        for (int i = 0; i < hidden.size(); i++) {
-            range(out, "model.hidden[" + i + "]", hidden.get(i), 1, MAX_LAYER_WIDTH);
-        }
+        DatasetValidation.model(spec, out);
     }
 
     private static void validateOptimizers(StudySpec spec, List<Violation> out) {
@@ -160,6 +130,25 @@ public final class StudySpecValidator {
             }
             if (opt.momentum() != null && !"sgd".equals(opt.name())) {
                 out.add(new Violation(field + ".momentum", "applies to sgd only"));
+            }
+            validateDecay(field, opt, out);
+        }
+    }
+
+    /** AdamW's decoupled weight decay and the optional step learning-rate decay. */
+    private static void validateDecay(String field, StudySpec.OptimizerSpec opt, List<Violation> out) {
+        if (opt.weightDecay() != null) {
+            if (!"adamw".equals(opt.name())) {
+                out.add(new Violation(field + ".weightDecay", "applies to adamw only (decoupled weight decay)"));
+            } else if (!(opt.weightDecay() >= 0) || opt.weightDecay() > MAX_WEIGHT_DECAY) {
+                out.add(new Violation(field + ".weightDecay", "must lie in [0, " + MAX_WEIGHT_DECAY + "]"));
+            }
+        }
+        StudySpec.StepDecaySpec decay = opt.stepDecay();
+        if (decay != null) {
+            range(out, field + ".stepDecay.stepSize", decay.stepSize(), 1, MAX_EPOCHS);
+            if (decay.gamma() != null && (!(decay.gamma() > 0) || decay.gamma() > 1)) {
+                out.add(new Violation(field + ".stepDecay.gamma", "must lie in (0, 1] (default 0.1)"));
             }
         }
     }
@@ -211,15 +200,9 @@ public final class StudySpecValidator {
         }
     }
 
-    /** Parameters of the shared trunk of the MLP: weights and biases of every hidden layer. */
+    /** Parameters of the shared trunk (MLP or MultiLeNet); -1 when only the data file tells (a CSV without features). */
     public static long sharedParameterCount(StudySpec spec) {
-        long in = (long) spec.dataset().number("dimension", 100);
-        long count = 0;
-        for (int width : spec.model().hidden()) {
-            count += in * width + width;
-            in = width;
-        }
-        return count;
+        return DatasetValidation.sharedParameterCount(spec);
     }
 
     private static void range(List<Violation> out, String field, Integer value, int min, int max) {

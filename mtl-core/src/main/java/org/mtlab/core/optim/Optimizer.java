@@ -8,10 +8,20 @@ package org.mtlab.core.optim;
  */
 public interface Optimizer {
 
-    /** Lower-case name as studies spell it: {@code "sgd"} or {@code "adam"}. */
+    /** Lower-case name as studies spell it: {@code "sgd"}, {@code "adam"} or {@code "adamw"}. */
     String name();
 
+    /** The learning rate the optimizer was built with (the schedule's base rate). */
     double learningRate();
+
+    /** The learning rate the next {@link #step} uses: {@link #learningRate()} until a schedule sets another. */
+    double currentLearningRate();
+
+    /**
+     * Sets the rate of the following steps (a schedule's rate for the epoch, e.g. {@link StepDecay}); like a PyTorch
+     * scheduler it changes no buffer, so momentum and Adam's moments carry over.
+     */
+    void setLearningRate(double rate);
 
     /** Number of parameters this optimizer was built for. */
     int size();
@@ -27,6 +37,13 @@ public interface Optimizer {
 
     /** Replaces the state by a copy of {@code state}; refuses state of another optimizer or size. */
     void restore(OptimizerState state);
+
+    static double checkRate(double rate) {
+        if (!(rate > 0) || Double.isInfinite(rate)) {
+            throw new IllegalArgumentException("learning rate must be positive and finite, got " + rate);
+        }
+        return rate;
+    }
 
     static void checkLengths(Optimizer optimizer, float[] params, float[] gradient) {
         if (params.length != optimizer.size() || gradient.length != optimizer.size()) {

@@ -6,18 +6,20 @@ import org.mtlab.core.contract.StudySpec;
 
 /** Builds the optimizer a study names. */
 public final class Optimizers {
-    public static final Set<String> NAMES = Set.of(Sgd.NAME, Adam.NAME);
+    public static final Set<String> NAMES = Set.of(Sgd.NAME, Adam.NAME, Adam.ADAMW);
 
     private Optimizers() {
     }
 
     /**
-     * {@code sgd} (momentum from the spec, default 0.9) or {@code adam} (PyTorch defaults); anything else, or a missing
-     * learning rate, is an {@link IllegalArgumentException} naming what is wrong.
+     * {@code sgd} (momentum from the spec, default 0.9), {@code adam} (PyTorch defaults) or {@code adamw} (decoupled
+     * weight decay from the spec, default 0.01); anything else, or a missing learning rate, is an
+     * {@link IllegalArgumentException} naming what is wrong. The rate is the base rate: a {@link StepDecay} schedule
+     * is the trainer's to apply per epoch ({@link Optimizer#setLearningRate}).
      */
     public static Optimizer create(StudySpec.OptimizerSpec spec, int size) {
         if (spec == null || spec.name() == null) {
-            throw new IllegalArgumentException("an optimizer name is required; known: [adam, sgd]");
+            throw new IllegalArgumentException("an optimizer name is required; known: [adam, adamw, sgd]");
         }
         if (spec.learningRate() == null) {
             throw new IllegalArgumentException("optimizer '" + spec.name() + "' needs a learning rate");
@@ -25,7 +27,10 @@ public final class Optimizers {
         return switch (spec.name()) {
             case Sgd.NAME -> new Sgd(size, spec.learningRate(), spec.momentumOrDefault());
             case Adam.NAME -> new Adam(size, spec.learningRate());
-            default -> throw new IllegalArgumentException("unsupported optimizer '" + spec.name() + "'; known: [adam, sgd]");
+            case Adam.ADAMW -> Adam.adamW(size, spec.learningRate(),
+                    spec.weightDecay() == null ? Adam.DEFAULT_WEIGHT_DECAY : spec.weightDecay());
+            default -> throw new IllegalArgumentException("unsupported optimizer '" + spec.name()
+                    + "'; known: [adam, adamw, sgd]");
         };
     }
 }

@@ -11,6 +11,7 @@ public final class Sgd implements Optimizer {
     public static final String NAME = "sgd";
 
     private final double learningRate;
+    private double currentRate;
     private final double momentum;
     private double[] velocity;
     private long steps;
@@ -26,6 +27,7 @@ public final class Sgd implements Optimizer {
             throw new IllegalArgumentException("momentum must lie in [0, 1), got " + momentum);
         }
         this.learningRate = learningRate;
+        this.currentRate = learningRate;
         this.momentum = momentum;
         this.velocity = new double[size];
     }
@@ -45,6 +47,16 @@ public final class Sgd implements Optimizer {
     }
 
     @Override
+    public double currentLearningRate() {
+        return currentRate;
+    }
+
+    @Override
+    public void setLearningRate(double rate) {
+        currentRate = Optimizer.checkRate(rate);
+    }
+
+    @Override
     public int size() {
         return velocity.length;
     }
@@ -60,7 +72,7 @@ public final class Sgd implements Optimizer {
         for (int k = 0; k < params.length; k++) {
             double v = momentum * velocity[k] + gradient[k];
             velocity[k] = v;
-            params[k] = (float) (params[k] - learningRate * v);
+            params[k] = (float) (params[k] - currentRate * v);
         }
         steps++;
     }

@@ -4,14 +4,17 @@ import java.nio.FloatBuffer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.internal.NDArrayEx;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 
 /**
- * The MLP's forward pass and per-task backward passes on DJL's PyTorch engine, over parameters held in a Java
- * {@code float[]} ({@link MlpLayout}).
+ * The model's forward pass and per-task backward passes on DJL's PyTorch engine, over parameters held in a Java
+ * {@code float[]} ({@link MlpLayout}): an MLP trunk or MultiLeNet's convolutional trunk, then one linear head per
+ * task. A regression head has one output and mean-squared-error loss; a classification head has one logit per class
+ * and cross-entropy loss (mean over the batch of −log softmax(logits)[label], as {@code nn.CrossEntropyLoss}).
  *
  * <p>Why Java-side parameters: every step copies the parameters into fresh NDArrays of a per-step sub-manager that is
  * closed when the step ends, so no native tensor outlives its step (native memory cannot grow step over step, which
@@ -35,10 +38,27 @@ final class DjlMlp {
     private final float[] losses;
     private final float[][] sharedGradients;
     private final float[] headGradients;
+    private final boolean[] classification;
 
+    /** Every head a regression head. */
     DjlMlp(NDManager runManager, MlpLayout layout) {
+        this(runManager, layout, new boolean[layout.heads()]);
+    }
+
+    /** @param classification per head: true for cross-entropy over its outputs (at least 2), false for MSE (1 output) */
+    DjlMlp(NDManager runManager, MlpLayout layout, boolean[] classification) {
+        if (classification.length != layout.heads()) {
+            throw new IllegalArgumentException(classification.length + " head kinds for " + layout.heads() + " heads");
+        }
+        for (int t = 0; t < classification.length; t++) {
+            if (classification[t] ? layout.headOutputs(t) < 2 : layout.headOutputs(t) != 1) {
+                throw new IllegalArgumentException("head " + t + " has " + layout.headOutputs(t) + " outputs: a "
+                        + (classification[t] ? "classification head needs at least 2" : "regression head has 1"));
+            }
+        }
         this.runManager = runManager;
         this.layout = layout;
+        this.classification = classification.clone();
         this.losses = new float[layout.heads()];
         this.sharedGradients = new float[layout.heads()][layout.sharedSize()];
         this.headGradients = new float[layout.totalSize() - layout.sharedSize()];
@@ -47,7 +67,7 @@ final class DjlMlp {
     /**
      * The per-task results of one step. The arrays are this instance's buffers, overwritten by the next call.
      *
-     * @param losses          per task, its mean squared error on the batch
+     * @param losses          per task, its loss on the batch (MSE or cross-entropy)
      * @param sharedGradients per task, ∂loss_t/∂θ_shared (length {@link MlpLayout#sharedSize()})
      * @param headGradients   per head, the gradient of its own task's loss, heads concatenated in layout order
      *                        (index {@code offset(tensor) − sharedSize})
@@ -59,7 +79,7 @@ final class DjlMlp {
      * One forward and one backward per task on a batch.
      *
      * @param x       row-major features, at least {@code rows × input} entries
-     * @param targets per head, at least {@code rows} targets
+     * @param targets per head, at least {@code rows} targets: values, or class indices for classification heads
      */
     Gradients gradients(float[] params, float[] x, float[][] targets, int rows) {
         boolean gradMode = JniUtils.isGradMode();
@@ -70,8 +90,7 @@ final class DjlMlp {
             NDArray[] predictions = forward(p, input, rows);
             NDArray[] taskLoss = new NDArray[layout.heads()];
             for (int t = 0; t < layout.heads(); t++) {
-                NDArray y = step.create(FloatBuffer.wrap(targets[t], 0, rows), new Shape(rows));
-                taskLoss[t] = predictions[t].sub(y).square().mean();
+                taskLoss[t] = loss(step, t, predictions[t], targets[t], rows);
             }
             PtNDArray seed = (PtNDArray) step.ones(taskLoss[0].getShape());
             int shared = layout.sharedTensorCount();
@@ -94,7 +113,11 @@ final class DjlMlp {
         return new Gradients(losses, sharedGradients, headGradients);
     }
 
-    /** Predictions of every head for {@code rows} samples (no graph), written into {@code out[head][row]}. */
+    /**
+     * Outputs of every head for {@code rows} samples from row {@code fromRow} of {@code x} (no graph), written
+     * row-major into {@code out[head]} from {@code fromRow × outputs}: the prediction of a regression head, the
+     * logits of a classification head.
+     */
     void predict(float[] params, float[] x, int fromRow, int rows, float[][] out) {
         boolean gradMode = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
@@ -105,7 +128,7 @@ final class DjlMlp {
             NDArray[] predictions = forward(p, input, rows);
             for (int t = 0; t < layout.heads(); t++) {
                 float[] values = predictions[t].toFloatArray();
-                System.arraycopy(values, 0, out[t], fromRow, rows);
+                System.arraycopy(values, 0, out[t], fromRow * layout.headOutputs(t), values.length);
             }
         } finally {
             JniUtils.setGradMode(gradMode);
@@ -125,8 +148,7 @@ final class DjlMlp {
             NDArray input = step.create(FloatBuffer.wrap(x, 0, rows * layout.input()), new Shape(rows, layout.input()));
             NDArray[] predictions = forward(p, input, rows);
             for (int t = 0; t < layout.heads(); t++) {
-                NDArray y = step.create(FloatBuffer.wrap(targets[t], 0, rows), new Shape(rows));
-                out[t] = predictions[t].sub(y).square().mean().getFloat();
+                out[t] = loss(step, t, predictions[t], targets[t], rows).getFloat();
             }
         } finally {
             JniUtils.setGradMode(gradMode);
@@ -145,18 +167,59 @@ final class DjlMlp {
         return p;
     }
 
-    /** Trunk of ReLU(linear) layers, then a linear head per task; each prediction has shape [rows]. */
+    /** Head t's loss: MSE of its [rows] predictions, or cross-entropy of its [rows, C] logits against class indices. */
+    private NDArray loss(NDManager step, int t, NDArray prediction, float[] target, int rows) {
+        if (!classification[t]) {
+            NDArray y = step.create(FloatBuffer.wrap(target, 0, rows), new Shape(rows));
+            return prediction.sub(y).square().mean();
+        }
+        int classes = layout.headOutputs(t);
+        float[] oneHot = new float[rows * classes];
+        for (int r = 0; r < rows; r++) {
+            int label = (int) target[r];
+            if (label < 0 || label >= classes || label != target[r]) {
+                throw new IllegalArgumentException("head " + t + ": label " + target[r] + " is not a class 0.."
+                        + (classes - 1));
+            }
+            oneHot[r * classes + label] = 1;
+        }
+        NDArray mask = step.create(oneHot, new Shape(rows, classes));
+        return prediction.logSoftmax(1).mul(mask).sum().div(-rows);
+    }
+
+    /** The trunk, then a linear head per task: shape [rows] for a regression head, [rows, C] for a classifier. */
     private NDArray[] forward(NDArray[] p, NDArray input, int rows) {
+        NDArray h = layout.trunk() == MlpLayout.Trunk.MULTILENET ? multiLeNetTrunk(p, input, rows) : mlpTrunk(p, input);
+        NDArray[] predictions = new NDArray[layout.heads()];
+        for (int t = 0; t < layout.heads(); t++) {
+            NDArray out = h.getNDArrayInternal().linear(h, p[layout.headWeight(t)], p[layout.headBias(t)])
+                    .singletonOrThrow();
+            predictions[t] = classification[t] ? out : out.reshape(rows);
+        }
+        return predictions;
+    }
+
+    /** ReLU(linear) layers. */
+    private NDArray mlpTrunk(NDArray[] p, NDArray input) {
         NDArray h = input;
         for (int l = 0; l < layout.layers(); l++) {
             h = Activation.relu(h.getNDArrayInternal().linear(h, p[2 * l], p[2 * l + 1]).singletonOrThrow());
         }
-        NDArray[] predictions = new NDArray[layout.heads()];
-        for (int t = 0; t < layout.heads(); t++) {
-            predictions[t] = h.getNDArrayInternal().linear(h, p[layout.headWeight(t)], p[layout.headBias(t)])
-                    .singletonOrThrow().reshape(rows);
+        return h;
+    }
+
+    /** conv(k 9) → ReLU → maxpool 2 → conv(k 5) → ReLU → maxpool 2 → flatten → ReLU(linear). */
+    private NDArray multiLeNetTrunk(NDArray[] p, NDArray input, int rows) {
+        int[] image = layout.imageShape();
+        NDArray h = input.reshape(rows, 1, image[0], image[1]);
+        for (int l = 0; l < 2; l++) {
+            NDArrayEx ex = h.getNDArrayInternal();
+            h = Activation.relu(ex.convolution(h, p[2 * l], p[2 * l + 1], new Shape(1, 1), new Shape(0, 0),
+                    new Shape(1, 1), 1).singletonOrThrow());
+            h = h.getNDArrayInternal().maxPool(new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false);
         }
-        return predictions;
+        h = h.reshape(rows, -1);
+        return Activation.relu(h.getNDArrayInternal().linear(h, p[4], p[5]).singletonOrThrow());
     }
 
     private static void copyGradient(NDArray parameter, float[] destination, int offset) {

@@ -18,10 +18,12 @@ import org.mtlab.core.contract.GradientEvent;
 import org.mtlab.core.contract.RunEvent;
 import org.mtlab.core.contract.StudySpec;
 import org.mtlab.core.contract.TrainingRequest;
-import org.mtlab.core.data.SyntheticMmoeDataset;
+import org.mtlab.core.data.TaskData;
+import org.mtlab.core.data.TaskDatasets;
 import org.mtlab.core.gradient.GradientGeometry;
 import org.mtlab.core.optim.Optimizer;
 import org.mtlab.core.optim.Optimizers;
+import org.mtlab.core.optim.StepDecay;
 
 /**
  * Trains one run of a study: a hard-parameter-sharing MLP (a trunk of {@code model.hidden} ReLU layers shared by
@@ -124,7 +126,7 @@ public final class MultiTaskTrainer {
         NDManager base = parent == null ? Engine.getEngine(ENGINE).newBaseManager(device) : null;
         try (NDManager runManager = parent == null ? base.newSubManager(device) : parent.newSubManager(device)) {
             events.started(totalSteps, descriptor(request, run));
-            DjlMlp model = new DjlMlp(runManager, run.layout);
+            DjlMlp model = new DjlMlp(runManager, run.layout, run.classification);
             List<RunEvent.Metric> initial = evaluate(model, run);
             List<RunEvent.Metric> last = resume == null ? List.of() : resume.lastMetrics();
             if (resume != null) {
@@ -133,7 +135,7 @@ public final class MultiTaskTrainer {
 
             int tasks = run.taskIndex.length;
             int d = run.layout.input();
-            SyntheticMmoeDataset.Split train = run.dataset.train();
+            TaskData.Split train = run.dataset.train();
             float[] batchX = new float[request.batchSize() * d];
             float[][] batchY = new float[tasks][request.batchSize()];
             float[] gradient = new float[run.layout.totalSize()];
@@ -150,6 +152,7 @@ public final class MultiTaskTrainer {
             boolean stopped = false;
             for (int epoch = firstEpoch; epoch <= request.epochs() && !stopped; epoch++) {
                 int[] order = permutation(train.size(), Seeds.mix(Seeds.mix(request.seed(), Seeds.SHUFFLE), epoch));
+                run.optimizer.setLearningRate(run.schedule.rate(run.optimizer.learningRate(), epoch));
                 for (int from = epoch == firstEpoch ? firstFrom : 0; from < train.size(); from += request.batchSize()) {
                     if (stop.getAsBoolean()) {
                         stopped = true;
@@ -164,9 +167,9 @@ public final class MultiTaskTrainer {
                     int rows = Math.min(request.batchSize(), train.size() - from);
                     for (int r = 0; r < rows; r++) {
                         int sample = order[from + r];
-                        System.arraycopy(train.features(), sample * d, batchX, r * d, d);
+                        train.features(sample, batchX, r * d);
                         for (int t = 0; t < tasks; t++) {
-                            batchY[t][r] = train.targets()[run.taskIndex[t]][sample];
+                            batchY[t][r] = train.target(run.taskIndex[t], sample);
                         }
                     }
                     DjlMlp.Gradients g = model.gradients(run.params, batchX, batchY, rows);
@@ -270,11 +273,13 @@ public final class MultiTaskTrainer {
 
     /** Everything a run needs, checked before anything is reported. */
     private static final class Run {
-        SyntheticMmoeDataset dataset;
+        TaskData dataset;
+        boolean[] classification;
         int[] taskIndex;
         MlpLayout layout;
         float[] params;
         Optimizer optimizer;
+        StepDecay schedule;
         Aggregation aggregation;
         int stepsPerEpoch;
         int telemetryEvery;
@@ -290,19 +295,36 @@ public final class MultiTaskTrainer {
             throw new IllegalArgumentException("epochs and batchSize must be positive");
         }
         StudySpec.ModelSpec model = request.model();
-        if (model == null || model.kind() == null || !"mlp".equals(model.kind().toLowerCase(Locale.ROOT))) {
+        String modelKind = model == null || model.kind() == null ? null : model.kind().toLowerCase(Locale.ROOT);
+        if (!"mlp".equals(modelKind) && !"multilenet".equals(modelKind)) {
             throw new IllegalArgumentException("unsupported model kind '" + (model == null ? null : model.kind())
-                    + "'; this trainer knows [mlp]");
+                    + "'; this trainer knows [mlp, multilenet]");
         }
         Run run = new Run();
         run.aggregation = Aggregation.forMethod(request.method(), request.tasks().size(),
                 Seeds.mix(request.seed(), Seeds.METHOD), request.optimizer());
-        run.dataset = SyntheticMmoeDataset.generate(request.datasetTasks(), request.dataset());
+        run.dataset = TaskDatasets.load(request.datasetTasks(), request.dataset());
         run.taskIndex = request.tasks().stream().mapToInt(run.dataset::taskIndex).toArray();
-        run.layout = new MlpLayout(run.dataset.dimension(), model.hidden(), request.tasks().size());
+        int[] headOutputs = new int[run.taskIndex.length];
+        run.classification = new boolean[run.taskIndex.length];
+        for (int t = 0; t < headOutputs.length; t++) {
+            TaskData.Task task = run.dataset.tasks().get(run.taskIndex[t]);
+            headOutputs[t] = task.outputs();
+            run.classification[t] = task.isClassification();
+        }
+        if ("multilenet".equals(modelKind)) {
+            int[] image = run.dataset.imageShape();
+            if (image == null) {
+                throw new IllegalArgumentException("model multilenet needs an image dataset (multi-fashion)");
+            }
+            run.layout = MlpLayout.multiLeNet(image[0], image[1], headOutputs);
+        } else {
+            run.layout = new MlpLayout(run.dataset.dimension(), model.hidden(), headOutputs);
+        }
         run.params = new float[run.layout.totalSize()];
         run.layout.initialise(run.params, request.seed(), run.taskIndex);
         run.optimizer = Optimizers.create(request.optimizer(), run.layout.totalSize());
+        run.schedule = StepDecay.of(request.optimizer());
         int n = run.dataset.train().size();
         run.stepsPerEpoch = (n + request.batchSize() - 1) / request.batchSize();
         StudySpec.TelemetrySpec telemetry = request.telemetry() == null ? StudySpec.TelemetrySpec.DEFAULT : request.telemetry();
@@ -350,27 +372,44 @@ public final class MultiTaskTrainer {
                 sizes, full);
     }
 
-    /** Validation then test MSE of every run task, accumulated in double. */
+    /**
+     * Every run task on the test then the validation split (an empty split is skipped), accumulated in double: for a
+     * classification task its accuracy (higher is better; the task's primary metric, listed first) then its
+     * cross-entropy loss; for a regression task its MSE (primary), MAE and loss (the MSE it trains on).
+     */
     private static List<RunEvent.Metric> evaluate(DjlMlp model, Run run) {
         List<RunEvent.Metric> metrics = new ArrayList<>();
-        List<String> tasks = new ArrayList<>();
-        for (int index : run.taskIndex) {
-            tasks.add(run.dataset.tasks().get(index));
+        int tasks = run.taskIndex.length;
+        int d = run.dataset.dimension();
+        float[] x = new float[EVAL_CHUNK * d];
+        float[][] outputs = new float[tasks][];
+        for (int t = 0; t < tasks; t++) {
+            outputs[t] = new float[EVAL_CHUNK * run.layout.headOutputs(t)];
         }
-        for (String split : List.of("validation", "test")) {
-            SyntheticMmoeDataset.Split data = "validation".equals(split) ? run.dataset.validation() : run.dataset.test();
-            float[][] predictions = new float[run.taskIndex.length][data.size()];
-            for (int from = 0; from < data.size(); from += EVAL_CHUNK) {
-                model.predict(run.params, data.features(), from, Math.min(EVAL_CHUNK, data.size() - from), predictions);
+        for (String split : List.of("test", "validation")) {
+            TaskData.Split data = "validation".equals(split) ? run.dataset.validation() : run.dataset.test();
+            if (data.size() == 0) {
+                continue;
             }
-            for (int t = 0; t < run.taskIndex.length; t++) {
-                float[] y = data.targets()[run.taskIndex[t]];
-                double sum = 0;
-                for (int s = 0; s < data.size(); s++) {
-                    double e = (double) predictions[t][s] - y[s];
-                    sum += e * e;
+            TaskMetrics[] sums = new TaskMetrics[tasks];
+            for (int t = 0; t < tasks; t++) {
+                sums[t] = new TaskMetrics(run.layout.headOutputs(t), run.classification[t]);
+            }
+            for (int from = 0; from < data.size(); from += EVAL_CHUNK) {
+                int rows = Math.min(EVAL_CHUNK, data.size() - from);
+                for (int r = 0; r < rows; r++) {
+                    data.features(from + r, x, r * d);
                 }
-                metrics.add(new RunEvent.Metric(tasks.get(t), split, "mse", sum / data.size(), false));
+                model.predict(run.params, x, 0, rows, outputs);
+                for (int t = 0; t < tasks; t++) {
+                    for (int r = 0; r < rows; r++) {
+                        sums[t].add(outputs[t], r, data.target(run.taskIndex[t], from + r));
+                    }
+                }
+            }
+            for (int t = 0; t < tasks; t++) {
+                String task = run.dataset.tasks().get(run.taskIndex[t]).name();
+                sums[t].report(task, split, metrics);
             }
         }
         return List.copyOf(metrics);

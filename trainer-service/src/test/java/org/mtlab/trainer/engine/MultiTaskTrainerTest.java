@@ -129,15 +129,17 @@ class MultiTaskTrainerTest {
         assertFalse(outcome.cancelled());
         assertEquals(10, recorder.evaluations.size());
         assertEquals(recorder.evaluations.get(9), outcome.finalMetrics());
-        assertEquals(6, outcome.finalMetrics().size(), "validation and test MSE of three tasks");
-        for (int i = 0; i < 6; i++) {
+        assertEquals(18, outcome.finalMetrics().size(), "test then validation MSE, MAE and loss of three tasks");
+        for (int i = 0; i < 18; i++) {
             RunEvent.Metric before = outcome.initialMetrics().get(i);
             RunEvent.Metric after = outcome.finalMetrics().get(i);
             assertEquals(before.task(), after.task());
-            assertEquals(i < 3 ? "validation" : "test", after.split());
-            assertEquals("mse", after.name());
+            assertEquals(tasks.get(i / 3 % 3), after.task());
+            assertEquals(i < 9 ? "test" : "validation", after.split());
+            assertEquals(List.of("mse", "mae", "loss").get(i % 3), after.name());
             assertFalse(after.higherIsBetter());
-            assertTrue(after.value() < 0.5 * before.value(), after + " should be far below " + before);
+            assertTrue(after.value() < (after.name().equals("mae") ? 0.75 : 0.5) * before.value(),
+                    after + " should be far below " + before);
         }
         long[] lastProgress = recorder.progress.get(recorder.progress.size() - 1);
         assertArrayEquals(new long[] {500, 500, 10}, lastProgress);
@@ -179,13 +181,13 @@ class MultiTaskTrainerTest {
             assertEquals(1, e.taskCount());
             assertEquals(1, e.blockGrams()[0].length);
         }
-        assertEquals(2, outcome.finalMetrics().size());
+        assertEquals(6, outcome.finalMetrics().size(), "test and validation MSE, MAE and loss of b");
         assertTrue(outcome.finalMetrics().stream().allMatch(m -> m.task().equals("b")));
         // same data, same trunk and head initialisation, same batches: the very first loss of b is the same number
         assertEquals(mtlRecorder.gradients.get(0).losses()[1], stlRecorder.gradients.get(0).losses()[0]);
-        // and the same initial evaluation of b
+        // and the same initial evaluation of b (its test MSE: first for the STL run, after a's three for the MTL run)
         assertEquals(outcome.initialMetrics().get(0).value(),
-                trainer.train(mtl, TrainingListener.NONE, () -> true).initialMetrics().get(1).value());
+                trainer.train(mtl, TrainingListener.NONE, () -> true).initialMetrics().get(3).value());
     }
 
     @Test

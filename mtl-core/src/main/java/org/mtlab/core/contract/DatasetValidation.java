@@ -1,0 +1,259 @@
+package org.mtlab.core.contract;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import org.mtlab.core.data.CsvTaskData;
+import org.mtlab.core.data.MultiFashion;
+
+/**
+ * The dataset and model parts of {@link StudySpecValidator}: each dataset kind's parameters, named by their dotted
+ * path, and which model fits which data. What only the trainer can see (whether the files exist, a CSV's columns and
+ * values) is checked when the run starts and fails the run with the reason: the gateway does not share the
+ * trainers' file system.
+ */
+final class DatasetValidation {
+    static final String SYNTHETIC = "synthetic";
+    static final String MULTI_FASHION = MultiFashion.KIND;
+    static final String CSV = CsvTaskData.KIND;
+    static final String MLP = "mlp";
+    static final String MULTILENET = "multilenet";
+    /** MultiFashion's canvas: 28×28 Fashion-MNIST items with 4 pixels of shift on each side. */
+    static final int FASHION_SIDE = MultiFashion.CANVAS;
+    static final int MAX_FASHION_SAMPLES = 1_000_000;
+
+    private DatasetValidation() {
+    }
+
+    static String kind(StudySpec.DatasetSpec dataset) {
+        return dataset == null || dataset.kind() == null ? null : dataset.kind().toLowerCase(Locale.ROOT);
+    }
+
+    static void validate(StudySpec spec, List<Violation> out) {
+        StudySpec.DatasetSpec dataset = spec.dataset();
+        Map<String, Object> params = dataset.params() == null ? Map.of() : dataset.params();
+        switch (kind(dataset)) {
+            case SYNTHETIC -> synthetic(spec, dataset, params, out);
+            case MULTI_FASHION -> multiFashion(spec, params, out);
+            case CSV -> csv(spec, params, out);
+            default -> throw new IllegalStateException("unreachable: kind checked by the caller");
+        }
+    }
+
+    private static void synthetic(StudySpec spec, StudySpec.DatasetSpec dataset, Map<String, Object> params,
+                                  List<Violation> out) {
+        int before = out.size();
+        Set<String> allowed = Set.of("rho", "dimension", "samples", "seed", "scale");
+        for (var entry : params.entrySet()) {
+            String field = "dataset.params." + entry.getKey();
+            if (!allowed.contains(entry.getKey())) {
+                out.add(new Violation(field, "unknown parameter; known: " + sorted(allowed)));
+            } else if (!(entry.getValue() instanceof Number n) || !Double.isFinite(n.doubleValue())) {
+                out.add(new Violation(field, "must be a finite number"));
+            }
+        }
+        if (out.size() > before) {
+            return;
+        }
+        double rho = dataset.number("rho", 0.5);
+        if (rho < -1 || rho > 1) {
+            out.add(new Violation("dataset.params.rho", "task correlation must lie in [-1, 1]"));
+        }
+        integral(out, "dataset.params.dimension", dataset.number("dimension", 100), 2, StudySpecValidator.MAX_DIMENSION);
+        integral(out, "dataset.params.samples", dataset.number("samples", 4000), 20, StudySpecValidator.MAX_SAMPLES);
+        if (dataset.number("scale", 1) <= 0) {
+            out.add(new Violation("dataset.params.scale", "must be positive"));
+        }
+        if (spec.tasks() != null && dataset.number("dimension", 100) < spec.tasks().size()) {
+            out.add(new Violation("dataset.params.dimension", "must be at least the number of tasks"));
+        }
+    }
+
+    private static void multiFashion(StudySpec spec, Map<String, Object> params, List<Violation> out) {
+        Set<String> allowed = Set.of("path", "trainSamples", "validationSamples", "testSamples", "seed");
+        for (var entry : params.entrySet()) {
+            String field = "dataset.params." + entry.getKey();
+            Object value = entry.getValue();
+            switch (entry.getKey()) {
+                case "path" -> {
+                    if (!(value instanceof String s) || s.isBlank()) {
+                        out.add(new Violation(field, "must be the directory holding the Fashion-MNIST IDX files "
+                                + "(default " + MultiFashion.DEFAULT_DIRECTORY + ", Debian package "
+                                + MultiFashion.DEBIAN_PACKAGE + ")"));
+                    }
+                }
+                case "trainSamples", "testSamples" -> integral(out, field, value, 1, MAX_FASHION_SAMPLES);
+                case "validationSamples" -> integral(out, field, value, 0, MAX_FASHION_SAMPLES);
+                case "seed" -> integral(out, field, value, Long.MIN_VALUE, Long.MAX_VALUE);
+                default -> out.add(new Violation(field, "unknown parameter; known: " + sorted(allowed)));
+            }
+        }
+        if (spec.tasks() != null) {
+            for (int i = 0; i < spec.tasks().size(); i++) {
+                StudySpec.TaskSpec task = spec.tasks().get(i);
+                if (task != null && task.name() != null && !MultiFashion.TASKS.contains(task.name())) {
+                    out.add(new Violation("tasks[" + i + "].name", "multi-fashion has the tasks " + MultiFashion.TASKS
+                            + ", got '" + task.name() + "'"));
+                }
+            }
+        }
+    }
+
+    private static void csv(StudySpec spec, Map<String, Object> params, List<Violation> out) {
+        Set<String> allowed = Set.of("path", "features", "targets", "validationFraction", "testFraction", "seed");
+        for (String key : params.keySet()) {
+            if (!allowed.contains(key)) {
+                out.add(new Violation("dataset.params." + key, "unknown parameter; known: " + sorted(allowed)));
+            }
+        }
+        if (!(params.get("path") instanceof String path) || path.isBlank()) {
+            out.add(new Violation("dataset.params.path", "is required: the CSV file, as the trainers see it"));
+        }
+        Set<String> targetNames = new HashSet<>();
+        if (!(params.get("targets") instanceof Map<?, ?> targets)) {
+            out.add(new Violation("dataset.params.targets", "is required: per task (its target column has the task's "
+                    + "name), \"" + CsvTaskData.CLASSIFICATION + "\" or \"" + CsvTaskData.REGRESSION + "\""));
+        } else {
+            List<String> tasks = spec.tasks() == null ? List.of() : spec.tasks().stream()
+                    .map(t -> t == null ? null : t.name()).toList();
+            for (var entry : targets.entrySet()) {
+                String name = String.valueOf(entry.getKey());
+                targetNames.add(name);
+                String field = "dataset.params.targets." + name;
+                if (!tasks.contains(name)) {
+                    out.add(new Violation(field, "is not one of the tasks " + tasks));
+                } else if (!(entry.getValue() instanceof String kind)
+                        || !Set.of(CsvTaskData.CLASSIFICATION, CsvTaskData.REGRESSION).contains(kind.toLowerCase(Locale.ROOT))) {
+                    out.add(new Violation(field, "must be \"" + CsvTaskData.CLASSIFICATION + "\" or \""
+                            + CsvTaskData.REGRESSION + "\""));
+                }
+            }
+            for (String task : tasks) {
+                if (task != null && !targets.containsKey(task)) {
+                    out.add(new Violation("dataset.params.targets." + task, "is required: \"" + CsvTaskData.CLASSIFICATION
+                            + "\" or \"" + CsvTaskData.REGRESSION + "\" for task '" + task + "'"));
+                }
+            }
+        }
+        Object features = params.get("features");
+        if (features != null) {
+            if (!(features instanceof List<?> list) || list.isEmpty()) {
+                out.add(new Violation("dataset.params.features", "must list the feature columns (omit it for every "
+                        + "column that is not a target)"));
+            } else {
+                Set<Object> seen = new HashSet<>();
+                for (int i = 0; i < list.size(); i++) {
+                    String field = "dataset.params.features[" + i + "]";
+                    if (!(list.get(i) instanceof String name) || name.isBlank()) {
+                        out.add(new Violation(field, "must be a column name"));
+                    } else if (!seen.add(name)) {
+                        out.add(new Violation(field, "duplicate column '" + name + "'"));
+                    } else if (targetNames.contains(name)) {
+                        out.add(new Violation(field, "'" + name + "' is a target column"));
+                    }
+                }
+            }
+        }
+        double validation = fraction(out, params, "validationFraction", CsvTaskData.DEFAULT_VALIDATION_FRACTION, true);
+        double test = fraction(out, params, "testFraction", CsvTaskData.DEFAULT_TEST_FRACTION, false);
+        if (validation + test >= 1) {
+            out.add(new Violation("dataset.params.testFraction", "validationFraction + testFraction must be below 1"));
+        }
+        if (params.containsKey("seed")) {
+            integral(out, "dataset.params.seed", params.get("seed"), Long.MIN_VALUE, Long.MAX_VALUE);
+        }
+    }
+
+    /** The model against the data: MultiLeNet takes images and no {@code hidden}; an MLP needs {@code hidden}. */
+    static void model(StudySpec spec, List<Violation> out) {
+        String kind = spec.model().kind().toLowerCase(Locale.ROOT);
+        if (MULTILENET.equals(kind)) {
+            if (spec.model().hidden() != null) {
+                out.add(new Violation("model.hidden", "does not apply to multilenet (its layers are fixed)"));
+            }
+            if (spec.dataset() != null && spec.dataset().kind() != null && !MULTI_FASHION.equals(kind(spec.dataset()))) {
+                out.add(new Violation("model.kind", "multilenet needs image data: dataset kind " + MULTI_FASHION));
+            }
+            return;
+        }
+        List<Integer> hidden = spec.model().hidden();
+        if (hidden == null || hidden.isEmpty() || hidden.size() > StudySpecValidator.MAX_LAYERS) {
+            out.add(new Violation("model.hidden", "must list 1 to " + StudySpecValidator.MAX_LAYERS + " layer widths"));
+            return;
+        }
+        for (int i = 0; i < hidden.size(); i++) {
+            Integer width = hidden.get(i);
+            String field = "model.hidden[" + i + "]";
+            if (width == null) {
+                out.add(new Violation(field, "is required: an integer in [1, " + StudySpecValidator.MAX_LAYER_WIDTH + "]"));
+            } else if (width < 1 || width > StudySpecValidator.MAX_LAYER_WIDTH) {
+                out.add(new Violation(field, "must lie in [1, " + StudySpecValidator.MAX_LAYER_WIDTH + "], got " + width));
+            }
+        }
+    }
+
+    /**
+     * Parameters of the shared trunk: MultiLeNet's on 36×36 images, or the MLP's weights and biases over the data's
+     * input size; -1 when the input size is only known from the file (a CSV without a {@code features} list).
+     */
+    static long sharedParameterCount(StudySpec spec) {
+        String model = spec.model().kind().toLowerCase(Locale.ROOT);
+        if (MULTILENET.equals(model)) {
+            int side = ((FASHION_SIDE - 9 + 1) / 2 - 5 + 1) / 2;
+            return 10L * 81 + 10 + 20L * 10 * 25 + 20 + 50L * 20 * side * side + 50;
+        }
+        long in;
+        switch (String.valueOf(kind(spec.dataset()))) {
+            case MULTI_FASHION -> in = (long) FASHION_SIDE * FASHION_SIDE;
+            case CSV -> {
+                Object features = spec.dataset().params() == null ? null : spec.dataset().params().get("features");
+                if (!(features instanceof List<?> list)) {
+                    return -1;
+                }
+                in = list.size();
+            }
+            default -> in = (long) spec.dataset().number("dimension", 100);
+        }
+        long count = 0;
+        for (int width : spec.model().hidden()) {
+            count += in * width + width;
+            in = width;
+        }
+        return count;
+    }
+
+    private static double fraction(List<Violation> out, Map<String, Object> params, String key, double fallback,
+                                   boolean zeroAllowed) {
+        Object value = params.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        if (!(value instanceof Number n) || !(zeroAllowed ? n.doubleValue() >= 0 : n.doubleValue() > 0)
+                || !(n.doubleValue() < 1)) {
+            out.add(new Violation("dataset.params." + key, "must be a fraction in " + (zeroAllowed ? "[0, 1)" : "(0, 1)")));
+            return 0;
+        }
+        return n.doubleValue();
+    }
+
+    private static void integral(List<Violation> out, String field, Object value, long min, long max) {
+        if (!(value instanceof Number n) || !(n instanceof Integer || n instanceof Long || n instanceof Short
+                || n instanceof java.math.BigInteger || n.doubleValue() == Math.rint(n.doubleValue()))
+                || !Double.isFinite(n.doubleValue()) || n.doubleValue() < min || n.doubleValue() > max) {
+            out.add(new Violation(field, "must be an integer" + (min == Long.MIN_VALUE ? "" : " in [" + min + ", " + max + "]")));
+        }
+    }
+
+    private static void integral(List<Violation> out, String field, double value, int min, int max) {
+        if (value != Math.rint(value) || value < min || value > max) {
+            out.add(new Violation(field, "must be an integer in [" + min + ", " + max + "]"));
+        }
+    }
+
+    private static List<String> sorted(Set<String> values) {
+        return values.stream().sorted().toList();
+    }
+}

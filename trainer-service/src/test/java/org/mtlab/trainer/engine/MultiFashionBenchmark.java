@@ -1,0 +1,83 @@
+package org.mtlab.trainer.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+import org.mtlab.core.contract.RunEvent;
+import org.mtlab.core.contract.RunKind;
+import org.mtlab.core.contract.StudySpec;
+import org.mtlab.core.contract.TrainingRequest;
+
+/**
+ * The standard offline benchmark: MultiFashion (Fashion-MNIST from the Debian package dataset-fashion-mnist) with
+ * MultiLeNet — MTL with equal weighting under Adam and under SGD, and the STL run of each task — printing each run's
+ * test accuracy per task, wall time and mean step time as a Markdown table.
+ *
+ * <p>Run from the repository root (build and class path as for {@link StepBenchmark}):
+ * <pre>
+ * java -cp "mtl-core/target/classes:trainer-service/target/classes:trainer-service/target/test-classes:$(cat trainer-service/target/bench.cp)" \
+ *     org.mtlab.trainer.engine.MultiFashionBenchmark [trainSamples [testSamples [epochs [batch]]]]
+ * </pre>
+ * Defaults: 120,000 / 20,000 (the paper's sizes), 10 epochs, batch 256; Adam lr 1e-3, SGD lr 1e-2 momentum 0.9,
+ * seed 1, validation 2,000, telemetry every 50 steps.
+ */
+public final class MultiFashionBenchmark {
+    private MultiFashionBenchmark() {
+    }
+
+    public static void main(String[] args) {
+        System.setProperty("ai.djl.offline", "true");
+        int train = args.length > 0 ? Integer.parseInt(args[0]) : 120_000;
+        int test = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
+        int epochs = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+        int batch = args.length > 3 ? Integer.parseInt(args[3]) : 256;
+        Map<String, Object> data = Map.of("trainSamples", train, "validationSamples", 2000, "testSamples", test,
+                "seed", 0);
+        StudySpec.OptimizerSpec adam = new StudySpec.OptimizerSpec("adam", 1e-3, null);
+        StudySpec.OptimizerSpec sgd = new StudySpec.OptimizerSpec("sgd", 1e-2, 0.9);
+        List<String> both = List.of("left", "right");
+        MultiTaskTrainer trainer = new MultiTaskTrainer();
+        List<String> rows = new ArrayList<>();
+        Object[][] runs = {{"MTL ew", both, adam}, {"MTL ew", both, sgd}, {"STL", List.of("left"), adam},
+                {"STL", List.of("right"), adam}};
+        for (Object[] run : runs) {
+            @SuppressWarnings("unchecked")
+            List<String> tasks = (List<String>) run[1];
+            StudySpec.OptimizerSpec optimizer = (StudySpec.OptimizerSpec) run[2];
+            TrainingRequest request = new TrainingRequest(TrainingRequest.SCHEMA_VERSION, UUID.randomUUID(),
+                    UUID.randomUUID(), 1, tasks.size() == 1 ? RunKind.STL : RunKind.MTL, both, tasks,
+                    new StudySpec.DatasetSpec("multi-fashion", data), new StudySpec.ModelSpec("multilenet", null),
+                    optimizer, "ew", 1, epochs, batch, new StudySpec.TelemetrySpec(50, false));
+            TrainingOutcome outcome = trainer.train(request, new TrainingListener() {
+                @Override
+                public void evaluated(long step, int epoch, List<RunEvent.Metric> metrics) {
+                    System.err.println(run[0] + " " + tasks + " " + optimizer.name() + " epoch " + epoch + ": " + metrics
+                            .stream().filter(m -> m.name().equals("accuracy"))
+                            .map(m -> m.task() + "/" + m.split() + " " + String.format(Locale.ROOT, "%.4f", m.value()))
+                            .toList());
+                }
+            }, () -> false);
+            String left = accuracy(outcome, "left");
+            String right = accuracy(outcome, "right");
+            rows.add(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %.0f | %.1f |", run[0],
+                    String.join("+", tasks), optimizer.name() + " lr " + optimizer.learningRate(), left, right,
+                    outcome.meanStepMicros(), outcome.wallTimeMs() / 1000.0));
+        }
+        System.out.println();
+        System.out.printf(Locale.ROOT, "MultiFashion (train %d, test %d), MultiLeNet, %d epochs, batch %d, seed 1; %d CPUs%n",
+                train, test, epochs, batch, Runtime.getRuntime().availableProcessors());
+        System.out.println();
+        System.out.println("| run | tasks | optimizer | test accuracy left | test accuracy right | mean step µs | wall s |");
+        System.out.println("|---|---|---|---|---|---|---|");
+        rows.forEach(System.out::println);
+    }
+
+    private static String accuracy(TrainingOutcome outcome, String task) {
+        return outcome.finalMetrics().stream()
+                .filter(m -> m.task().equals(task) && m.split().equals("test") && m.name().equals("accuracy"))
+                .map(m -> String.format(Locale.ROOT, "%.4f", m.value())).findFirst().orElse("–");
+    }
+}
