@@ -17,8 +17,9 @@ import org.mtlab.core.pareto.Pareto;
  *
  * <p>Decisions, stated so that every figure can be read without guessing:
  * <ul>
- *   <li>STL baseline of a task: the STL configuration (optimizer) with the best mean test metric over seeds —
- *       MTL is compared with single-task training at its own best setting.</li>
+ *   <li>STL baseline of a task: the STL configuration (optimizer) with the best mean VALIDATION metric over seeds
+ *       (the test metric only for runs that report no validation figures) — MTL is compared with single-task
+ *       training at its own best setting, chosen without looking at the test split.</li>
  *   <li>Pareto points: each MTL run is a point (its per-task metrics); the STL runs of one optimizer and seed
  *       together form one point (T separate models, one per task), so STL competes on the same axes.</li>
  * </ul>
@@ -104,20 +105,25 @@ public final class StudyAnalysis {
     }
 
     private static StlBaseline baselineOf(String task, List<RunResult> finished) {
-        Map<String, List<RunResult.TaskMetric>> byOptimizer = new TreeMap<>();
+        Map<String, List<RunResult>> byOptimizer = new TreeMap<>();
         for (RunResult r : finished) {
             if (r.kind() == RunKind.STL && r.tasks().equals(List.of(task)) && r.metricOf(task) != null) {
-                byOptimizer.computeIfAbsent(r.optimizer(), k -> new ArrayList<>()).add(r.metricOf(task));
+                byOptimizer.computeIfAbsent(r.optimizer(), k -> new ArrayList<>()).add(r);
             }
         }
         if (byOptimizer.isEmpty()) {
             return null;
         }
-        RunResult.TaskMetric any = byOptimizer.values().iterator().next().get(0);
+        RunResult.TaskMetric any = byOptimizer.values().iterator().next().get(0).metricOf(task);
         List<StlOption> options = byOptimizer.entrySet().stream()
-                .map(e -> new StlOption(e.getKey(), Spread.of(e.getValue().stream().map(RunResult.TaskMetric::value).toList())))
+                .map(e -> new StlOption(e.getKey(), Spread.of(e.getValue().stream().map(r -> r.metricOf(task).value()).toList())))
                 .toList();
-        Comparator<StlOption> better = Comparator.comparingDouble(o -> o.metric().mean());
+        boolean validation = byOptimizer.values().stream().flatMap(List::stream).allMatch(r -> r.validationOf(task) != null);
+        // the choice among optimizers looks at validation whenever every run has it: never at test when it can avoid it
+        Map<String, Double> score = new TreeMap<>();
+        byOptimizer.forEach((optimizer, runs) -> score.put(optimizer, runs.stream()
+                .mapToDouble(r -> validation ? r.validationOf(task).value() : r.metricOf(task).value()).average().orElseThrow()));
+        Comparator<StlOption> better = Comparator.comparingDouble(o -> score.get(o.optimizer()));
         StlOption best = any.higherIsBetter() ? options.stream().max(better).orElseThrow()
                 : options.stream().min(better).orElseThrow();
         return new StlBaseline(task, any.metric(), any.higherIsBetter(), best.optimizer(), best.metric(), options);

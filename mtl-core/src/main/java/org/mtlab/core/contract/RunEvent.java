@@ -6,7 +6,8 @@ import java.util.UUID;
 /**
  * Lifecycle and evaluation of one run, on {@link Topics#RUN_EVENTS} keyed by run id (JSON). Fields that do not
  * apply to a {@link Type} are absent: {@code run} on STARTED, {@code metrics} on EVAL and COMPLETED,
- * {@code message} on FAILED.
+ * {@code message} on FAILED. Optional, absent from older producers: {@code decision} on STARTED (the study's
+ * {@link StudyDecision}, copied from the request), {@code cost} on COMPLETED ({@link RunCost}).
  */
 public record RunEvent(
         int schemaVersion,
@@ -20,9 +21,17 @@ public record RunEvent(
         Integer epoch,
         RunDescriptor run,
         List<Metric> metrics,
-        String message) {
+        String message,
+        StudyDecision decision,
+        RunCost cost) {
 
     public static final int SCHEMA_VERSION = 1;
+
+    public RunEvent(int schemaVersion, Type type, UUID runId, UUID studyId, int attempt, long timestampMs, Long step,
+                    Long totalSteps, Integer epoch, RunDescriptor run, List<Metric> metrics, String message) {
+        this(schemaVersion, type, runId, studyId, attempt, timestampMs, step, totalSteps, epoch, run, metrics, message,
+                null, null);
+    }
 
     public enum Type { STARTED, PROGRESS, EVAL, COMPLETED, FAILED }
 
@@ -41,7 +50,7 @@ public record RunEvent(
 
     public static RunEvent started(TrainingRequest r, long totalSteps, RunDescriptor descriptor) {
         return new RunEvent(SCHEMA_VERSION, Type.STARTED, r.runId(), r.studyId(), r.attempt(), now(), 0L,
-                totalSteps, 0, descriptor, null, null);
+                totalSteps, 0, descriptor, null, null, r.decision(), null);
     }
 
     public static RunEvent progress(TrainingRequest r, long step, long totalSteps, int epoch) {
@@ -55,8 +64,13 @@ public record RunEvent(
     }
 
     public static RunEvent completed(TrainingRequest r, long steps, int epochs, List<Metric> finalMetrics) {
+        return completed(r, steps, epochs, finalMetrics, null);
+    }
+
+    /** @param cost what the run cost and what its model costs to serve; null when not measured */
+    public static RunEvent completed(TrainingRequest r, long steps, int epochs, List<Metric> finalMetrics, RunCost cost) {
         return new RunEvent(SCHEMA_VERSION, Type.COMPLETED, r.runId(), r.studyId(), r.attempt(), now(), steps,
-                steps, epochs, null, finalMetrics, null);
+                steps, epochs, null, finalMetrics, null, null, cost);
     }
 
     public static RunEvent failed(TrainingRequest r, String reason) {
@@ -87,6 +101,10 @@ public record RunEvent(
                     throw new ContractException("metrics[" + i + "]", "needs task, split, name and a finite value");
                 }
             }
+        }
+        if (event.cost() != null && (event.cost().parameters() < 0 || event.cost().trainingMs() < 0
+                || !(event.cost().inferenceMicrosPerSample() >= 0) || Double.isInfinite(event.cost().inferenceMicrosPerSample()))) {
+            throw new ContractException("cost", "needs non-negative parameters, trainingMs and a finite inferenceMicrosPerSample");
         }
         return event;
     }

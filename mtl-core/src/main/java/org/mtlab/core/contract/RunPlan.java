@@ -2,14 +2,24 @@ package org.mtlab.core.contract;
 
 import java.util.List;
 
-/** One run of a study before it has an id: what to train and how. */
-public record RunPlan(RunKind kind, List<String> tasks, StudySpec.OptimizerSpec optimizer, String method, long seed) {
+/**
+ * One run of a study before it has an id: what to train and how.
+ *
+ * @param optimizer          the optimizer at this run's one learning rate
+ * @param fromLearningRateGrid whether that rate is one of a grid (then the label names it)
+ */
+public record RunPlan(RunKind kind, List<String> tasks, StudySpec.OptimizerSpec optimizer, String method, long seed,
+                      boolean fromLearningRateGrid) {
 
-    /** A short human label, e.g. {@code mtl/adam/ew/seed=1} or {@code stl[y1]/sgd/seed=2}. */
+    public RunPlan(RunKind kind, List<String> tasks, StudySpec.OptimizerSpec optimizer, String method, long seed) {
+        this(kind, tasks, optimizer, method, seed, false);
+    }
+
+    /** A short human label, e.g. {@code mtl/adam/ew/seed=1}, {@code stl[y1]/sgd/seed=2} or {@code mtl/adam@0.01/ew/seed=1}. */
     public String label() {
-        String what = kind == RunKind.STL ? "stl[" + String.join(",", tasks) + "]" : "mtl/" + method;
+        String opt = optimizer.name() + (fromLearningRateGrid ? "@" + optimizer.learningRate() : "");
         return kind == RunKind.STL
-                ? what + "/" + optimizer.name() + "/seed=" + seed
-                : "mtl/" + optimizer.name() + "/" + method + "/seed=" + seed;
+                ? "stl[" + String.join(",", tasks) + "]/" + opt + "/seed=" + seed
+                : "mtl/" + opt + "/" + method + "/seed=" + seed;
     }
 }

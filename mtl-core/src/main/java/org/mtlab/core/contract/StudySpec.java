@@ -18,7 +18,16 @@ public record StudySpec(
         List<Long> seeds,
         Integer epochs,
         Integer batchSize,
-        TelemetrySpec telemetry) {
+        TelemetrySpec telemetry,
+        String primaryTask,
+        Boolean quick) {
+
+    /** A study without the decision fields: the first task is the primary one, no quick mode. */
+    public StudySpec(String name, DatasetSpec dataset, List<TaskSpec> tasks, ModelSpec model,
+                     List<OptimizerSpec> optimizers, List<String> methods, List<Long> seeds, Integer epochs,
+                     Integer batchSize, TelemetrySpec telemetry) {
+        this(name, dataset, tasks, model, optimizers, methods, seeds, epochs, batchSize, telemetry, null, null);
+    }
 
     /** Dataset kind and its parameters, e.g. {@code {"kind":"synthetic","params":{"rho":0.5}}}. */
     public record DatasetSpec(String kind, Map<String, Object> params) {
@@ -28,8 +37,22 @@ public record StudySpec(
         }
     }
 
-    /** One prediction task; its name is how every metric and gradient statistic refers to it. */
-    public record TaskSpec(String name) {
+    /**
+     * One prediction task; its name is how every metric and gradient statistic refers to it.
+     *
+     * @param value  what the task is worth to the business, relative to the others (&gt; 0; default 1): the weight of
+     *               its relative gain in the value-weighted gain that ranks MTL configurations
+     * @param margin the largest relative degradation against STL accepted for this task, as a fraction (0.01 = 1%
+     *               worse than the STL baseline mean); 0 accepts no degradation; null (the default) sets no constraint
+     */
+    public record TaskSpec(String name, Double value, Double margin) {
+        public TaskSpec(String name) {
+            this(name, null, null);
+        }
+
+        public double valueOrDefault() {
+            return value == null ? 1.0 : value;
+        }
     }
 
     /** Hard-parameter-sharing model: a shared trunk of {@code hidden} layers and one head per task. */
@@ -96,6 +119,15 @@ public record StudySpec(
 
     public List<String> taskNames() {
         return tasks.stream().map(TaskSpec::name).toList();
+    }
+
+    /** The primary task: the one named, or the first task when none is. */
+    public String primaryTaskOrDefault() {
+        return primaryTask != null ? primaryTask : tasks.get(0).name();
+    }
+
+    public boolean quickOrDefault() {
+        return quick != null && quick;
     }
 
     public TelemetrySpec telemetryOrDefault() {

@@ -16,6 +16,13 @@ public final class StudySpecValidator {
     public static final int MAX_SEEDS = 20;
     public static final int MAX_OPTIMIZERS = 8;
     public static final int MAX_RUNS = 500;
+    /** A quick study is a bounded first answer: at most this many runs. */
+    public static final int QUICK_MAX_RUNS = 24;
+    /** The published protocol (Elich et al.) tries ten learning rates per optimizer. */
+    public static final int MAX_LEARNING_RATES = 10;
+    public static final double MAX_TASK_VALUE = 1_000_000;
+    /** A margin is a relative degradation; 10 = 1000% worse, beyond any useful constraint. */
+    public static final double MAX_MARGIN = 10;
     public static final int MAX_EPOCHS = 1000;
     public static final int MAX_BATCH_SIZE = 65_536;
     public static final int MAX_LAYERS = 8;
@@ -55,11 +62,55 @@ public final class StudySpecValidator {
         range(out, "epochs", spec.epochs(), 1, MAX_EPOCHS);
         range(out, "batchSize", spec.batchSize(), 1, MAX_BATCH_SIZE);
         validateTelemetry(spec, out);
-        if (out.isEmpty() && StudyExpansion.runCount(spec) > MAX_RUNS) {
-            out.add(new Violation("seeds", "the study expands to " + StudyExpansion.runCount(spec)
-                    + " runs, more than the limit of " + MAX_RUNS + "; use fewer optimizers, methods or seeds"));
+        validateDecision(spec, out);
+        if (out.isEmpty()) {
+            validateRunCount(spec, out);
         }
         return out;
+    }
+
+    /** The study's size against {@link #MAX_RUNS} (or {@link #QUICK_MAX_RUNS}), saying what to cut. */
+    private static void validateRunCount(StudySpec spec, List<Violation> out) {
+        int runs = StudyExpansion.runCount(spec);
+        boolean quick = spec.quickOrDefault();
+        int limit = quick ? QUICK_MAX_RUNS : MAX_RUNS;
+        if (runs <= limit) {
+            return;
+        }
+        int rates = spec.optimizers().stream().mapToInt(o -> o.learningRateGrid().size()).sum();
+        int perSetting = quick ? StudyExpansion.quickTasks(spec).size() + 1 : spec.tasks().size() + spec.methods().size();
+        String shape = rates + " optimizer learning rates × " + spec.seeds().size() + " seeds × " + perSetting
+                + (quick ? " runs (2 STL + 1 MTL with ew)" : " runs (" + spec.tasks().size() + " STL + "
+                + spec.methods().size() + " MTL)");
+        String cut = quick ? "a quick study keeps to " + QUICK_MAX_RUNS + " runs: use fewer seeds or learning rates"
+                : "use fewer learning rates, methods, seeds or optimizers, or start with \"quick\": true";
+        out.add(new Violation(quick ? "quick" : "seeds", "the study expands to " + runs + " runs (" + shape
+                + "), more than the limit of " + limit + "; " + cut));
+    }
+
+    /** Primary task, task values and margins. */
+    private static void validateDecision(StudySpec spec, List<Violation> out) {
+        if (spec.tasks() == null) {
+            return;
+        }
+        if (spec.primaryTask() != null && spec.tasks().stream()
+                .noneMatch(t -> t != null && spec.primaryTask().equals(t.name()))) {
+            out.add(new Violation("primaryTask", "must name one of the tasks, got '" + spec.primaryTask() + "'"));
+        }
+        for (int i = 0; i < spec.tasks().size(); i++) {
+            StudySpec.TaskSpec task = spec.tasks().get(i);
+            if (task == null) {
+                continue;
+            }
+            if (task.value() != null && (!(task.value() > 0) || task.value() > MAX_TASK_VALUE)) {
+                out.add(new Violation("tasks[" + i + "].value", "must be a number in (0, " + (long) MAX_TASK_VALUE
+                        + "]: what the task is worth relative to the others (default 1)"));
+            }
+            if (task.margin() != null && (!(task.margin() >= 0) || task.margin() > MAX_MARGIN)) {
+                out.add(new Violation("tasks[" + i + "].margin", "must be a fraction in [0, " + (long) MAX_MARGIN
+                        + "]: the largest accepted relative degradation against STL, e.g. 0.01 for 1%"));
+            }
+        }
     }
 
     private static void validateTasks(StudySpec spec, List<Violation> out) {
@@ -121,9 +172,10 @@ public final class StudySpecValidator {
                 out.add(new Violation(field + ".name", "must be one of " + sorted(OPTIMIZERS)));
                 continue;
             }
-            if (opt.learningRate() == null || !(opt.learningRate() > 0) || opt.learningRate() > 10
-                    || opt.learningRate().isInfinite()) {
-                out.add(new Violation(field + ".learningRate", "is required: a number in (0, 10]"));
+            if (opt.learningRates() != null) {
+                validateGrid(field, opt, out);
+            } else if (!validRate(opt.learningRate())) {
+                out.add(new Violation(field + ".learningRate", "is required (or learningRates, a grid): a number in (0, 10]"));
             }
             if (opt.momentum() != null && (!(opt.momentum() >= 0) || opt.momentum() >= 1)) {
                 out.add(new Violation(field + ".momentum", "must lie in [0, 1)"));
@@ -151,6 +203,29 @@ public final class StudySpecValidator {
                 out.add(new Violation(field + ".stepDecay.gamma", "must lie in (0, 1] (default 0.1)"));
             }
         }
+    }
+
+    private static void validateGrid(String field, StudySpec.OptimizerSpec opt, List<Violation> out) {
+        if (opt.learningRate() != null) {
+            out.add(new Violation(field + ".learningRate", "give either learningRate or learningRates, not both"));
+        }
+        List<Double> grid = opt.learningRates();
+        if (grid.isEmpty() || grid.size() > MAX_LEARNING_RATES) {
+            out.add(new Violation(field + ".learningRates", "must list 1 to " + MAX_LEARNING_RATES + " learning rates"));
+            return;
+        }
+        Set<Double> seen = new HashSet<>();
+        for (int j = 0; j < grid.size(); j++) {
+            if (!validRate(grid.get(j))) {
+                out.add(new Violation(field + ".learningRates[" + j + "]", "must be a number in (0, 10]"));
+            } else if (!seen.add(grid.get(j))) {
+                out.add(new Violation(field + ".learningRates[" + j + "]", "duplicate learning rate " + grid.get(j)));
+            }
+        }
+    }
+
+    private static boolean validRate(Double rate) {
+        return rate != null && rate > 0 && rate <= 10;
     }
 
     private void validateMethods(StudySpec spec, List<Violation> out) {

@@ -9,6 +9,8 @@ import java.util.UUID;
  * @param datasetTasks every task of the study, in order: the dataset is generated for all of them so that an
  *                     STL run sees exactly the data its task has in the MTL runs
  * @param tasks        the tasks this run trains (one for STL, all for MTL)
+ * @param decision     the study's primary task, task values and margins, quick mode (optional: absent in older
+ *                     requests); the trainer passes it on in its STARTED event
  */
 public record TrainingRequest(
         int schemaVersion,
@@ -25,14 +27,23 @@ public record TrainingRequest(
         long seed,
         int epochs,
         int batchSize,
-        StudySpec.TelemetrySpec telemetry) {
+        StudySpec.TelemetrySpec telemetry,
+        StudyDecision decision) {
 
     public static final int SCHEMA_VERSION = 1;
+
+    public TrainingRequest(int schemaVersion, UUID runId, UUID studyId, int attempt, RunKind kind,
+                           List<String> datasetTasks, List<String> tasks, StudySpec.DatasetSpec dataset,
+                           StudySpec.ModelSpec model, StudySpec.OptimizerSpec optimizer, String method, long seed,
+                           int epochs, int batchSize, StudySpec.TelemetrySpec telemetry) {
+        this(schemaVersion, runId, studyId, attempt, kind, datasetTasks, tasks, dataset, model, optimizer, method, seed,
+                epochs, batchSize, telemetry, null);
+    }
 
     public static TrainingRequest of(UUID runId, UUID studyId, RunPlan plan, StudySpec spec) {
         return new TrainingRequest(SCHEMA_VERSION, runId, studyId, 1, plan.kind(), spec.taskNames(), plan.tasks(),
                 spec.dataset(), spec.model(), plan.optimizer(), plan.method(), plan.seed(), spec.epochs(),
-                spec.batchSize(), spec.telemetryOrDefault());
+                spec.batchSize(), spec.telemetryOrDefault(), StudyDecision.of(spec));
     }
 
     /** Reads and checks a request; unknown schema versions and missing fields are refused with the field named. */

@@ -49,6 +49,13 @@ public final class HtmlReport {
             v.warnings().forEach(w -> h.append("<li class=\"warn\">").append(esc(w)).append("</li>"));
             h.append("</ul>\n");
         }
+        if (!r.quickLimits().isEmpty()) {
+            h.append("<h3>What this quick answer cannot tell</h3>\n<ul>");
+            r.quickLimits().forEach(line -> h.append("<li>").append(esc(line.startsWith("- ") ? line.substring(2) : line))
+                    .append("</li>"));
+            h.append("</ul>\n");
+        }
+        decisionAndCost(r, h);
 
         h.append("<h2>STL baselines (mean ± std over seeds)</h2>\n");
         if (r.stlBaselines().isEmpty()) {
@@ -153,6 +160,53 @@ public final class HtmlReport {
         }
         h.append("</body></html>\n");
         return h.toString();
+    }
+
+    private static void decisionAndCost(StudyReport r, StringBuilder h) {
+        if (r.decision() != null) {
+            h.append("<h2>Decision inputs</h2>\n<p>Primary task: <b>").append(esc(r.decision().primaryTask()))
+                    .append("</b>").append(r.decision().quick() ? " (quick study)" : "").append(".</p>\n")
+                    .append("<table><tr><th>task</th><th>value</th><th>margin (largest accepted loss vs STL)</th></tr>");
+            r.decision().tasks().forEach(t -> h.append("<tr><td>").append(esc(t.name())).append("</td><td>")
+                    .append(Fmt.num(t.valueOrDefault())).append("</td><td>")
+                    .append(t.margin() == null ? "none (no constraint)" : Fmt.fixed(100 * t.margin(), 1) + "%")
+                    .append("</td></tr>"));
+            h.append("</table>\n<table><tr><th>configuration</th><th>learning rate</th><th>epoch</th>"
+                    + "<th>value-weighted gain</th><th>within every margin</th><th>breaches (points beyond)</th></tr>");
+            for (Configuration c : r.configurations()) {
+                h.append("<tr><td>").append(esc(c.label())).append("</td><td>")
+                        .append(c.learningRate() == null ? "n/a" : Fmt.num(c.learningRate())).append("</td><td>")
+                        .append(c.epoch() == null ? "last" : c.epoch()).append("</td><td>")
+                        .append(c.valueWeightedGainPercent() == null ? "n/a" : esc(Fmt.pct(c.valueWeightedGainPercent())))
+                        .append("</td><td>").append(c.withinMargins() ? "yes" : "no").append("</td><td>")
+                        .append(esc(c.marginBreachPoints().entrySet().stream().map(e -> e.getKey() + " "
+                                + Fmt.fixed(e.getValue(), 1)).collect(Collectors.joining(", ")))).append("</td></tr>");
+            }
+            h.append("</table>\n");
+        }
+        StudyReport.CostSummary c = r.cost();
+        if (c != null) {
+            h.append("<h2>Cost and savings</h2>\n<ul>");
+            c.findings().forEach(f -> h.append("<li>").append(esc(f)).append("</li>"));
+            h.append("</ul>\n<table><tr><th>configuration</th><th>runs</th><th>wall time (s)</th><th>mean per run (s)</th>"
+                    + "<th>GPU-hours</th></tr>");
+            c.configurations().forEach(k -> h.append("<tr><td>").append(esc(k.configuration())).append("</td><td>")
+                    .append(k.runs()).append("</td><td>").append(Fmt.fixed(k.wallSeconds(), 1)).append("</td><td>")
+                    .append(Fmt.fixed(k.meanRunSeconds(), 1)).append("</td><td>").append(Fmt.fixed(k.gpuHours(), 4))
+                    .append("</td></tr>"));
+            h.append("</table>\n<p class=\"small\">Rule: ").append(esc(c.rule())).append(".</p>\n");
+        }
+        StudyReport.SelectionSummary sel = r.selection();
+        if (sel != null && !sel.choices().isEmpty()) {
+            h.append("<h2>Learning rate and epoch, selected on validation</h2>\n<table><tr><th>configuration</th>"
+                    + "<th>learning rate</th><th>epoch</th><th>validation score</th><th>seeds</th></tr>");
+            sel.choices().forEach(k -> h.append("<tr><td>").append(esc(k.configuration())).append("</td><td>")
+                    .append(Fmt.num(k.learningRate())).append("</td><td>").append(k.epoch() == null ? "last" : k.epoch())
+                    .append("</td><td>").append(esc(k.score())).append(' ')
+                    .append(Double.isNaN(k.validationScore()) ? "n/a" : Fmt.num(k.validationScore())).append("</td><td>")
+                    .append(k.seeds()).append("</td></tr>"));
+            h.append("</table>\n<p class=\"small\">Rule: ").append(esc(sel.rule())).append("</p>\n");
+        }
     }
 
     /** Inline SVG: configuration means (front filled), the STL point as a square; axes in metric units. */

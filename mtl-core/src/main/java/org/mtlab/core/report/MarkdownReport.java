@@ -33,6 +33,14 @@ public final class MarkdownReport {
             v.warnings().forEach(w -> md.append("- ⚠ ").append(w).append('\n'));
             md.append('\n');
         }
+        if (!r.quickLimits().isEmpty()) {
+            md.append("### What this quick answer cannot tell\n\n");
+            r.quickLimits().forEach(line -> md.append(line).append('\n'));
+            md.append('\n');
+        }
+        decision(r, md);
+        cost(r, md);
+        selection(r, md);
 
         md.append("## STL baselines (mean ± std over seeds)\n\n");
         if (r.stlBaselines().isEmpty()) {
@@ -134,6 +142,91 @@ public final class MarkdownReport {
             r.notes().forEach(n -> md.append("- ").append(n).append('\n'));
         }
         return md.toString();
+    }
+
+    private static void decision(StudyReport r, StringBuilder md) {
+        if (r.decision() == null) {
+            return;
+        }
+        md.append("## Decision inputs\n\n");
+        md.append("Primary task: **").append(cell(r.decision().primaryTask())).append("**")
+                .append(r.decision().quick() ? " (quick study)" : "").append(".\n\n");
+        md.append("| task | value | margin (largest accepted loss vs STL) |\n|---|---|---|\n");
+        r.decision().tasks().forEach(t -> md.append("| ").append(cell(t.name())).append(" | ")
+                .append(Fmt.num(t.valueOrDefault())).append(" | ")
+                .append(t.margin() == null ? "none (no constraint)" : Fmt.fixed(100 * t.margin(), 1) + "%").append(" |\n"));
+        md.append('\n');
+        if (!r.configurations().isEmpty()) {
+            md.append("| configuration | learning rate | epoch | value-weighted gain | within every margin | breaches (points beyond the margin) |\n")
+                    .append("|---|---|---|---|---|---|\n");
+            for (Configuration c : r.configurations()) {
+                md.append("| ").append(cell(c.label())).append(" | ")
+                        .append(c.learningRate() == null ? "n/a" : Fmt.num(c.learningRate())).append(" | ")
+                        .append(c.epoch() == null ? "last" : c.epoch().toString()).append(" | ")
+                        .append(c.valueWeightedGainPercent() == null ? "n/a" : Fmt.pct(c.valueWeightedGainPercent()))
+                        .append(" | ").append(c.withinMargins() ? "yes" : "no").append(" | ")
+                        .append(c.marginBreachPoints().isEmpty() ? "—" : cell(c.marginBreachPoints().entrySet().stream()
+                                .map(e -> e.getKey() + " " + Fmt.fixed(e.getValue(), 1)).collect(Collectors.joining(", "))))
+                        .append(" |\n");
+            }
+            md.append('\n');
+        }
+    }
+
+    private static void cost(StudyReport r, StringBuilder md) {
+        StudyReport.CostSummary c = r.cost();
+        if (c == null) {
+            return;
+        }
+        md.append("## Cost and savings\n\n");
+        c.findings().forEach(f -> md.append("- ").append(f).append('\n'));
+        if (c.findings().isEmpty()) {
+            md.append("No timed finished runs yet.\n");
+        }
+        md.append('\n');
+        if (!c.configurations().isEmpty()) {
+            md.append("| configuration | runs | wall time (s) | mean per run (s) | GPU-hours |\n|---|---|---|---|---|\n");
+            c.configurations().forEach(k -> md.append("| ").append(cell(k.configuration())).append(" | ").append(k.runs())
+                    .append(" | ").append(Fmt.fixed(k.wallSeconds(), 1)).append(" | ").append(Fmt.fixed(k.meanRunSeconds(), 1))
+                    .append(" | ").append(Fmt.fixed(k.gpuHours(), 4)).append(" |\n"));
+            md.append('\n');
+        }
+        StudyReport.Savings s = c.savings();
+        if (s != null) {
+            md.append("| one MTL model (").append(cell(s.mtlConfiguration())).append(") vs ").append(s.tasks())
+                    .append(" STL models | MTL | STL (sum) |\n|---|---|---|\n");
+            md.append("| parameters | ").append(opt(s.mtlParameters(), 0)).append(" | ").append(opt(s.stlParameters(), 0)).append(" |\n");
+            md.append("| training time (s) | ").append(opt(s.mtlTrainingSeconds(), 1)).append(" | ")
+                    .append(opt(s.stlTrainingSeconds(), 1)).append(" |\n");
+            md.append("| inference per sample, all tasks (µs) | ").append(opt(s.mtlMicrosPerSample(), 3)).append(" | ")
+                    .append(opt(s.stlMicrosPerSample(), 3)).append(" |\n\n");
+        }
+        md.append("Rule: ").append(c.rule()).append(".\n\n");
+    }
+
+    private static void selection(StudyReport r, StringBuilder md) {
+        StudyReport.SelectionSummary sel = r.selection();
+        if (sel == null || sel.choices().isEmpty()) {
+            return;
+        }
+        md.append("## Learning rate and epoch, selected on validation\n\n");
+        md.append("| configuration | chosen learning rate | chosen epoch | validation score (mean over seeds) | seeds | best per learning rate (lr: epoch, score) |\n")
+                .append("|---|---|---|---|---|---|\n");
+        for (var c : sel.choices()) {
+            md.append("| ").append(cell(c.configuration())).append(" | ").append(Fmt.num(c.learningRate())).append(" | ")
+                    .append(c.epoch() == null ? "last" : c.epoch().toString()).append(" | ")
+                    .append(cell(c.score())).append(' ').append(Double.isNaN(c.validationScore()) ? "n/a" : Fmt.num(c.validationScore()))
+                    .append(" | ").append(c.seeds()).append(" | ")
+                    .append(cell(c.bestPerRate().stream().map(k -> Fmt.num(k.learningRate()) + ": "
+                            + (k.epoch() == Integer.MAX_VALUE ? "last" : k.epoch()) + ", " + Fmt.num(k.validationScore()))
+                            .collect(Collectors.joining("; "))))
+                    .append(" |\n");
+        }
+        md.append("\nRule: ").append(sel.rule()).append("\n\n");
+    }
+
+    private static String opt(Double v, int decimals) {
+        return v == null ? "n/a" : Fmt.fixed(v, decimals);
     }
 
     private static String point(java.util.Map<String, Double> point) {

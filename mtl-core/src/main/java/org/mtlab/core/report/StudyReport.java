@@ -2,7 +2,9 @@ package org.mtlab.core.report;
 
 import java.util.List;
 import java.util.Map;
+import org.mtlab.core.analysis.LearningRateSelection;
 import org.mtlab.core.analysis.StudyAnalysis;
+import org.mtlab.core.contract.StudyDecision;
 import org.mtlab.core.analysis.StudyAnalysis.Spread;
 
 /**
@@ -17,10 +19,60 @@ import org.mtlab.core.analysis.StudyAnalysis.Spread;
  * @param conflict          gradient conflict on the shared trunk: angle and magnitude, with the rule used
  * @param verdict           per task MTL better / worse / not distinguishable, the recommendation, warnings
  * @param notes             what is missing or assumed
+ * @param decision          the primary task, task values and margins the verdict applied
+ * @param selection         the validation-only choice of learning rate and epoch per configuration
+ * @param cost              training cost per configuration and for the study; one MTL model vs T STL models
+ * @param quickLimits       for a quick study, what its answer cannot tell (empty otherwise)
  */
 public record StudyReport(String studyId, List<String> tasks, int runsKnown, int finishedRuns, String deltaMConventions,
                           List<StudyAnalysis.StlBaseline> stlBaselines, List<Configuration> configurations,
-                          ParetoSummary pareto, ConflictEvidence conflict, Verdict verdict, List<String> notes) {
+                          ParetoSummary pareto, ConflictEvidence conflict, Verdict verdict, List<String> notes,
+                          StudyDecision decision, SelectionSummary selection, CostSummary cost,
+                          List<String> quickLimits) {
+
+    /**
+     * How each configuration's learning rate and epoch were chosen (validation only), and what was chosen; null when
+     * the report was built from final metrics alone.
+     */
+    public record SelectionSummary(String rule, List<LearningRateSelection.Choice> choices, List<String> notes) {
+    }
+
+    /**
+     * Wall time of one configuration's runs, over every learning rate of its grid (the whole cost of tuning it).
+     *
+     * @param wallSeconds   sum over its finished runs of STARTED → COMPLETED (trainer clock)
+     * @param gpuHours      the part of that on GPU devices, in hours
+     */
+    public record ConfigurationCost(String configuration, String kind, int runs, double wallSeconds,
+                                    double meanRunSeconds, double gpuHours) {
+    }
+
+    /**
+     * One MTL model against the T STL models it replaces, from the trainer's measurements (mean over the chosen
+     * runs' seeds); a figure is null when the trainers did not report it.
+     *
+     * @param mtlConfiguration           the MTL configuration compared (the recommended one, else the best)
+     * @param stlParameters              sum over the tasks of their STL baseline models' parameter counts
+     * @param parameterReductionPercent  100·(1 − MTL / STL sum)
+     * @param stlTrainingSeconds         sum over the tasks of their STL runs' training times
+     * @param stlMicrosPerSample         sum over the tasks of their STL models' inference latency per sample (serving
+     *                                   all tasks for one sample means running every STL model)
+     * @param servingSpeedup             STL sum / MTL latency
+     */
+    public record Savings(String mtlConfiguration, int tasks, Double mtlParameters, Double stlParameters,
+                          Double parameterReductionPercent, Double mtlTrainingSeconds, Double stlTrainingSeconds,
+                          Double mtlMicrosPerSample, Double stlMicrosPerSample, Double servingSpeedup, String sentence) {
+    }
+
+    /**
+     * @param studyComputeHours sum of every finished run's wall time (trainer clock), in hours
+     * @param studyElapsedHours first STARTED to last COMPLETED, in hours
+     * @param gpuHours          the part of the compute on GPU devices
+     */
+    public record CostSummary(String rule, int runsTimed, Double studyComputeHours, Double studyElapsedHours,
+                              double gpuHours, List<ConfigurationCost> configurations, Savings savings,
+                              List<String> findings) {
+    }
 
     /**
      * One MTL configuration over its seeds.
@@ -33,10 +85,21 @@ public record StudyReport(String studyId, List<String> tasks, int runsKnown, int
      * @param improvementFraction  LibMTL convention (fraction, higher is better); null without baselines
      * @param dominatedBy          labels of the configurations (and "STL" for the STL baseline point) whose means
      *                             dominate this configuration's means
+     * @param valueWeightedGainPercent Σ_k value_k·gain_k / Σ_k value_k over the tasks (gain_k as above); null without
+     *                             every baseline
+     * @param marginBreachPoints   per task whose loss against STL exceeds its margin: by how many percentage points
+     * @param learningRate         the learning rate chosen on validation; null when not known
+     * @param epoch                the epoch chosen on validation; null for the end of training
      */
     public record Configuration(String label, String optimizer, String method, int seeds, Map<String, Spread> perTask,
                                 Map<String, Double> gainVsStlPercent, Spread deltaMPercent, Spread improvementFraction,
-                                boolean paretoOptimal, List<String> dominatedBy) {
+                                boolean paretoOptimal, List<String> dominatedBy, Double valueWeightedGainPercent,
+                                Map<String, Double> marginBreachPoints, Double learningRate, Integer epoch) {
+
+        /** Every task within its margin (and every gain known). */
+        public boolean withinMargins() {
+            return valueWeightedGainPercent != null && marginBreachPoints.isEmpty();
+        }
     }
 
     /** Pareto-optimal MTL configurations of one optimizer, as in Elich et al.'s Table 2 ("Adam vs SGD"). */

@@ -6,11 +6,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.mtlab.core.analysis.LearningRateSelection;
 import org.mtlab.core.analysis.RunGradientStatistics;
+import org.mtlab.core.analysis.RunHistory;
 import org.mtlab.core.analysis.RunResult;
 import org.mtlab.core.analysis.StudyAnalysis;
 import org.mtlab.core.analysis.StudyAnalysis.Spread;
 import org.mtlab.core.contract.RunKind;
+import org.mtlab.core.contract.StudyDecision;
 import org.mtlab.core.pareto.Direction;
 import org.mtlab.core.pareto.Hypervolume;
 import org.mtlab.core.pareto.Pareto;
@@ -50,9 +53,18 @@ public final class StudyReportBuilder {
             + "between samples of one task — Elich et al. (GCPR 2024) found that in angle it usually does not, and that "
             + "magnitude differences are what set MTL apart. The angle is compared with 0 (orthogonal gradients) and "
             + "the magnitude with equal norms only.";
-    public static final String RECOMMENDATION_RULE = "recommended configuration: the Pareto-optimal MTL configuration "
-            + "with the lowest mean Δm% (lower is better); Δm weights every task's relative change positively, so its "
-            + "minimum is always on the front";
+    public static final String RECOMMENDATION_RULE = "recommended configuration: among the MTL configurations that keep "
+            + "every task within its margin (the relative loss of the configuration's mean against the STL baseline "
+            + "mean is at most the task's margin; a task without a margin is unconstrained), the one with the highest "
+            + "value-weighted gain Σ_k v_k·g_k / Σ_k v_k, where g_k is the relative change against the STL baseline "
+            + "mean in percent, positive when better whatever the metric's direction, and v_k the task's value "
+            + "(default 1); ties by label. With equal values and no margins this is the configuration with the lowest "
+            + "Δm%. When no configuration keeps every margin, none is recommended and the verdict names the closest "
+            + "one: the configuration whose largest breach (percentage points beyond the margin) is smallest";
+    public static final String PRIMARY_RULE = "primary task first: it is \"better beyond the seed spread\" under a "
+            + "configuration when the Welch interval of that configuration against its STL baseline excludes 0 on the "
+            + "better side; the verdict quotes the configuration with the largest such gain (or, when there is none, "
+            + "the one with the best mean) and what it does to every other task";
     public static final String WARNING_RULES = "warnings: a task \"loses under every MTL configuration\" when every "
             + "configuration's mean is worse than its STL baseline mean (the smallest loss is quoted); an optimizer's "
             + "configurations are \"dominated\" when none of them is on the front of configuration means while another "
@@ -66,14 +78,51 @@ public final class StudyReportBuilder {
                                RunGradientStatistics.Snapshot statistics) {
     }
 
+    /** A report from final metrics alone: no learning-rate selection, no cost figures, the default decision. */
     public static StudyReport build(String studyId, List<String> tasks, int runsKnown, List<RunResult> finished,
                                     List<RunGradients> gradients) {
+        return build(studyId, tasks, runsKnown, finished, gradients, null, null, null);
+    }
+
+    /**
+     * The full report: every configuration's learning rate and epoch chosen on validation
+     * ({@link LearningRateSelection}), the verdict by the study's primary task, values and margins, and the cost.
+     *
+     * @param runs      every run known (finished or not: the cost counts the finished ones)
+     * @param decision  the study's decision fields; null for the defaults (first task primary, values 1, no margins)
+     */
+    public static StudyReport build(String studyId, List<String> tasks, int runsKnown, List<RunHistory> runs,
+                                    List<RunGradients> gradients, StudyDecision decision) {
+        LearningRateSelection.Result selection = LearningRateSelection.select(tasks, runs);
+        java.util.Set<String> chosen = new java.util.HashSet<>();
+        selection.selected().forEach(r -> chosen.add(r.runId().toString()));
+        java.util.Set<String> selectedConfigurations = new java.util.HashSet<>();
+        selection.choices().forEach(c -> selectedConfigurations.add(c.configuration()));
+        java.util.Set<String> finishedIds = new java.util.HashSet<>();
+        runs.stream().filter(RunHistory::finished).forEach(r -> finishedIds.add(r.runId().toString()));
+        // conflict evidence from the chosen learning rate's runs (and from runs of configurations not chosen yet)
+        List<RunGradients> relevant = gradients == null ? List.of() : gradients.stream()
+                .filter(g -> chosen.contains(g.runId()) || !finishedIds.contains(g.runId())
+                        && !selectedConfigurations.contains(g.optimizer() + "/" + g.method()))
+                .toList();
+        return build(studyId, tasks, runsKnown, selection.selected(), relevant, decision, selection, runs);
+    }
+
+    private static StudyReport build(String studyId, List<String> tasks, int runsKnown, List<RunResult> finished,
+                                     List<RunGradients> gradients, StudyDecision requested,
+                                     LearningRateSelection.Result selection, List<RunHistory> runs) {
+        StudyDecision decision = requested == null ? StudyDecision.defaults(tasks) : requested;
         StudyAnalysis.Result analysis = StudyAnalysis.analyse(tasks, finished);
         List<String> notes = new ArrayList<>(analysis.notes());
         Map<String, StudyAnalysis.StlBaseline> baselines = new LinkedHashMap<>();
         analysis.stlBaselines().forEach(b -> baselines.put(b.task(), b));
         Map<String, Boolean> higher = directionsOf(tasks, finished);
         boolean allBaselines = baselines.size() == tasks.size();
+        Map<String, LearningRateSelection.Choice> choices = new LinkedHashMap<>();
+        if (selection != null) {
+            selection.choices().forEach(c -> choices.put(c.configuration(), c));
+            notes.addAll(selection.notes());
+        }
 
         List<StudyAnalysis.Configuration> raw = analysis.configurations();
         int n = raw.size();
@@ -109,8 +158,12 @@ public final class StudyReportBuilder {
             if (stlPoint != null && Pareto.dominates(stlPoint, means[i], directions)) {
                 dominatedBy.add(STL_LABEL);
             }
+            LearningRateSelection.Choice choice = choices.get(labels[i]);
             configurations.add(new Configuration(labels[i], c.optimizer(), c.method(), c.seeds(), c.perTask(), gains,
-                    c.deltaMPercent(), c.improvementFraction(), front.contains(i), dominatedBy));
+                    c.deltaMPercent(), c.improvementFraction(), front.contains(i), dominatedBy,
+                    gains.size() == tasks.size() ? valueWeightedGain(gains, decision) : null,
+                    marginBreaches(gains, decision), choice == null ? null : choice.learningRate(),
+                    choice == null ? null : choice.epoch()));
         }
 
         ParetoSummary pareto = paretoSummary(tasks, configurations, means, stlPoint, directions, front, labels);
@@ -118,9 +171,38 @@ public final class StudyReportBuilder {
         if (conflict.pairs().isEmpty()) {
             notes.add("no gradient statistics of MTL runs yet: no conflict evidence");
         }
-        Verdict verdict = VerdictRules.decide(tasks, baselines, configurations, pareto);
+        Verdict verdict = VerdictRules.decide(tasks, baselines, configurations, pareto, decision);
+        StudyReport.SelectionSummary selectionSummary = selection == null ? null
+                : new StudyReport.SelectionSummary(selection.rule(), selection.choices(), selection.notes());
+        StudyReport.CostSummary cost = runs == null ? null
+                : StudyCosts.summarise(tasks, runs, selection, baselines, verdict, configurations);
         return new StudyReport(studyId, List.copyOf(tasks), runsKnown, analysis.finishedRuns(), analysis.deltaMConventions(),
-                analysis.stlBaselines(), configurations, pareto, conflict, verdict, notes);
+                analysis.stlBaselines(), configurations, pareto, conflict, verdict, notes, decision, selectionSummary,
+                cost, decision.quick() ? QuickLimits.of(tasks, decision) : List.of());
+    }
+
+    /** Σ_k value_k·gain_k / Σ_k value_k: the value-weighted mean of the per-task gains in percent. */
+    static double valueWeightedGain(Map<String, Double> gains, StudyDecision decision) {
+        double weighted = 0;
+        double total = 0;
+        for (var e : gains.entrySet()) {
+            double v = decision.valueOf(e.getKey());
+            weighted += v * e.getValue();
+            total += v;
+        }
+        return weighted / total;
+    }
+
+    /** Per task whose loss (−gain, percent) exceeds its margin: the excess in percentage points. */
+    static Map<String, Double> marginBreaches(Map<String, Double> gains, StudyDecision decision) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        gains.forEach((task, gain) -> {
+            Double margin = decision.marginOf(task);
+            if (margin != null && -gain > 100 * margin) {
+                out.put(task, -gain - 100 * margin);
+            }
+        });
+        return out;
     }
 
     /** Relative change of {@code value} against {@code baseline} in percent, positive when better. */

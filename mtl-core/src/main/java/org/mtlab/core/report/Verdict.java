@@ -12,9 +12,12 @@ import org.mtlab.core.analysis.StudyAnalysis.Spread;
  * @param recommended the recommended MTL configuration and what it trades; null when none can be recommended
  * @param warnings    plain sentences, each with its numbers
  * @param rules       the rules the verdict applied
+ * @param primaryTask    the task the verdict leads with
+ * @param primaryFinding does any MTL configuration beat the primary task's STL baseline beyond the seed spread, and
+ *                       at what cost to the other tasks
  */
 public record Verdict(Answer answer, String summary, List<TaskVerdict> perTask, Recommendation recommended,
-                      List<String> warnings, List<String> rules) {
+                      List<String> warnings, List<String> rules, String primaryTask, String primaryFinding) {
 
     public enum Answer {
         /** The recommended configuration beats STL on average and no task is distinguishably worse. */
@@ -25,6 +28,8 @@ public record Verdict(Answer answer, String summary, List<TaskVerdict> perTask, 
         TRAIN_APART,
         /** The differences do not exceed the seed spread (or there is one seed). */
         NOT_DISTINGUISHABLE,
+        /** Every MTL configuration loses more than its margin on some task. */
+        NO_CONFIGURATION_WITHIN_MARGINS,
         /** Baselines or MTL runs are missing. */
         INSUFFICIENT_DATA
     }
@@ -42,8 +47,9 @@ public record Verdict(Answer answer, String summary, List<TaskVerdict> perTask, 
      * @param deltaMPercent literature Δm% of the configuration (lower is better)
      * @param trades        the configuration against STL, per task
      * @param sentence      what it gains and what it gives up, with numbers
+     * @param valueWeightedGainPercent Σ_k value_k·gain_k / Σ_k value_k, positive = better than STL
      */
     public record Recommendation(String configuration, String optimizer, String method, Spread deltaMPercent,
-                                 List<TaskVerdict> trades, String sentence) {
+                                 List<TaskVerdict> trades, String sentence, Double valueWeightedGainPercent) {
     }
 }

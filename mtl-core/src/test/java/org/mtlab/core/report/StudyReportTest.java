@@ -174,7 +174,11 @@ class StudyReportTest {
         win.addAll(mtl("adam", "ew", v(0.80, 0.81, 0.79), v(1.60, 1.62, 1.58), false));
         StudyReport w = report(win);
         assertEquals(Answer.TRAIN_TOGETHER, w.verdict().answer(), w.verdict().summary());
-        assertTrue(w.verdict().summary().startsWith("Train together with adam/ew: Δm -20.0%"), w.verdict().summary());
+        // the verdict leads with the primary task (the first, by default), then the decision
+        assertTrue(w.verdict().summary().startsWith("Primary task a: 1 of 1 MTL configurations beat its STL baseline"),
+                w.verdict().summary());
+        assertTrue(w.verdict().summary().contains("Train together with adam/ew: value-weighted gain +20.0%"),
+                w.verdict().summary());
         assertEquals(SeedComparison.Outcome.MTL_BETTER, w.verdict().perTask().get(1).outcome());
 
         List<RunResult> loss = new ArrayList<>(stl("sgd", v(1.0, 1.02, 0.98), v(1.0, 1.02, 0.98), false));
