@@ -1,8 +1,13 @@
 package org.mtlab.analysis;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.mtlab.core.analysis.RunGradientStatistics;
+import org.mtlab.core.analysis.RunHistory;
+import org.mtlab.core.contract.RunCost;
+import org.mtlab.core.contract.StudyDecision;
 import org.mtlab.core.contract.GradientEvent;
 import org.mtlab.core.contract.RunEvent;
 import org.mtlab.kafka.RecordRejectedException;
@@ -18,6 +23,13 @@ final class RunState {
     private long totalSteps;
     private List<RunEvent.Metric> finalMetrics;
     private long finishedAtMs;
+    /** Trainer timestamps of the first STARTED and of the outcome event: the run's wall time, also after a replay. */
+    private Long startedEventMs;
+    private Long endedEventMs;
+    private StudyDecision decision;
+    private RunCost cost;
+    /** Per epoch, the latest EVAL metrics (a resumed run sends some epochs again, with the same content on CPU). */
+    private final TreeMap<Integer, List<RunEvent.Metric>> evaluations = new TreeMap<>();
     private boolean dirty;
 
     RunState(UUID runId, int partition) {
@@ -53,16 +65,27 @@ final class RunState {
                 }
                 descriptor = event.run();
                 totalSteps = event.totalSteps() == null ? totalSteps : event.totalSteps();
+                startedEventMs = startedEventMs == null ? event.timestampMs() : Math.min(startedEventMs, event.timestampMs());
+                decision = event.decision() == null ? decision : event.decision();
             }
-            case PROGRESS, EVAL -> totalSteps = event.totalSteps() == null ? totalSteps : event.totalSteps();
+            case PROGRESS -> totalSteps = event.totalSteps() == null ? totalSteps : event.totalSteps();
+            case EVAL -> {
+                totalSteps = event.totalSteps() == null ? totalSteps : event.totalSteps();
+                if (event.epoch() != null) {
+                    evaluations.put(event.epoch(), List.copyOf(event.metrics()));
+                }
+            }
             case COMPLETED -> {
                 status = "COMPLETED";
                 finalMetrics = event.metrics();
                 finishedAtMs = System.currentTimeMillis();
+                endedEventMs = event.timestampMs();
+                cost = event.cost();
             }
-            case FAILED -> {
-                status = "FAILED";
+            case FAILED, CANCELLED -> {
+                status = event.type().name();
                 finishedAtMs = System.currentTimeMillis();
+                endedEventMs = event.timestampMs();
             }
         }
         dirty = true;
@@ -90,6 +113,29 @@ final class RunState {
 
     synchronized long finishedAtMs() {
         return finishedAtMs;
+    }
+
+    synchronized Long startedEventMs() {
+        return startedEventMs;
+    }
+
+    synchronized Long endedEventMs() {
+        return endedEventMs;
+    }
+
+    synchronized StudyDecision decision() {
+        return decision;
+    }
+
+    synchronized RunCost cost() {
+        return cost;
+    }
+
+    /** The per-epoch evaluations so far, in epoch order. */
+    synchronized List<RunHistory.EpochMetrics> evaluations() {
+        List<RunHistory.EpochMetrics> out = new ArrayList<>();
+        evaluations.forEach((epoch, metrics) -> out.add(new RunHistory.EpochMetrics(epoch, metrics)));
+        return out;
     }
 
     synchronized RunGradientStatistics.Snapshot snapshot() {

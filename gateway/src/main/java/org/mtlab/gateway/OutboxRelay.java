@@ -18,6 +18,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.mtlab.core.contract.RunControl;
 import org.mtlab.core.contract.Topics;
 
 /**
@@ -77,8 +78,37 @@ public class OutboxRelay {
         }
     }
 
-    /** @return how many runs were published */
+    /** @return how many requests and cancel orders were published */
     int publishPending() throws Throwable {
+        return publishRequests() + publishCancelOrders();
+    }
+
+    /** The cancel order of every CANCELLED run not yet acknowledged, for the trainers on {@code mtlab.run-control}. */
+    private int publishCancelOrders() throws Throwable {
+        List<RunEntity> cancelled = VertxContextSupport.subscribeAndAwait(() -> Panache.withSession(() ->
+                RunEntity.<RunEntity>find("status = ?1 and controlPublishedAt is null", Sort.by("updatedAt"),
+                        RunStatus.CANCELLED).page(0, BATCH).list()));
+        if (cancelled.isEmpty()) {
+            return 0;
+        }
+        List<Future<RecordMetadata>> acks = new ArrayList<>();
+        for (RunEntity run : cancelled) {
+            String reason = run.message == null || run.message.isBlank() ? "cancelled" : run.message;
+            acks.add(producer.send(new ProducerRecord<>(Topics.RUN_CONTROL, run.id.toString(),
+                    RunControl.cancel(run.id, run.studyId, reason).encode())));
+        }
+        for (Future<RecordMetadata> ack : acks) {
+            ack.get(2, TimeUnit.MINUTES);
+        }
+        List<UUID> ids = cancelled.stream().map(r -> r.id).toList();
+        Instant now = Instant.now();
+        VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> RunEntity.update(
+                "controlPublishedAt = ?1 where id in ?2", now, ids)));
+        LOG.infof("published %d cancel order(s)", cancelled.size());
+        return cancelled.size();
+    }
+
+    private int publishRequests() throws Throwable {
         List<RunEntity> pending = VertxContextSupport.subscribeAndAwait(() -> Panache.withSession(() ->
                 RunEntity.<RunEntity>find("status", Sort.by("createdAt"), RunStatus.CREATED).page(0, BATCH).list()));
         if (pending.isEmpty()) {

@@ -47,4 +47,7 @@ public class RunEntity extends PanacheEntityBase {
     public Instant publishedAt;
     @Column(name = "updated_at")
     public Instant updatedAt;
+    /** When the cancel order of a CANCELLED run was acknowledged by Kafka (null: not yet published). */
+    @Column(name = "control_published_at")
+    public Instant controlPublishedAt;
 }

@@ -54,6 +54,11 @@ public class RunStatusUpdater {
                 run.epoch = event.epoch() == null ? run.epoch : event.epoch();
                 run.finalMetrics = Json.writeString(event.metrics());
             }
+            case CANCELLED -> {
+                // the gateway marks cancelled runs itself; a trainer's CANCELLED event only confirms it
+                run.status = RunStatus.CANCELLED;
+                run.message = event.message() == null ? "cancelled" : event.message().substring(0, Math.min(3900, event.message().length()));
+            }
             case FAILED -> {
                 run.status = RunStatus.FAILED;
                 run.message = event.message() == null ? "failed" : event.message().substring(0, Math.min(3900, event.message().length()));

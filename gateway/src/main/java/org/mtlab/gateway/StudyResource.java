@@ -19,6 +19,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.mtlab.core.contract.ContractException;
 import org.mtlab.core.contract.Json;
+import org.mtlab.core.contract.RunControl;
 import org.mtlab.core.contract.StudySpec;
 import org.mtlab.core.contract.Violation;
 
@@ -72,6 +73,45 @@ public class StudyResource {
     @Path("/studies/{id}")
     public Uni<Views.StudyView> get(@PathParam("id") String id) {
         return view(parseId(id));
+    }
+
+    /** Optional body of a cancellation. */
+    public record CancelRequest(String reason) {
+    }
+
+    /**
+     * Cancels a study: its unfinished runs become CANCELLED with the reason at once, and the trainers stop them within
+     * a step or never start them. 202 with the study; 404 for an unknown study; 409 when every run had finished.
+     */
+    @POST
+    @Path("/studies/{id}/cancel")
+    @Consumes(MediaType.WILDCARD)
+    public Uni<Response> cancel(@PathParam("id") String id, String body) {
+        UUID studyId = parseId(id);
+        String reason = "cancelled by request";
+        if (body != null && !body.isBlank()) {
+            CancelRequest request;
+            try {
+                request = Json.read(body, CancelRequest.class);
+            } catch (ContractException e) {
+                throw ProblemException.invalid(List.of(new Violation(e.field() == null ? "(body)" : e.field(), e.getMessage())));
+            }
+            if (request == null || request.reason() == null || request.reason().isBlank()) {
+                throw ProblemException.invalid(List.of(new Violation("reason", "must be a non-empty text when a body is sent")));
+            }
+            if (request.reason().length() > RunControl.MAX_REASON_LENGTH - 20) {
+                throw ProblemException.invalid(List.of(new Violation("reason",
+                        "must be at most " + (RunControl.MAX_REASON_LENGTH - 20) + " characters")));
+            }
+            reason = request.reason();
+        }
+        return studies.cancel(studyId, reason).chain(cancelled -> {
+            if (cancelled == 0) {
+                throw new ProblemException(409, "Nothing to cancel", "every run of study " + studyId
+                        + " has already finished", List.of(new Violation("id", "study has no unfinished run")));
+            }
+            return view(studyId);
+        }).map(view -> Response.accepted(view).build());
     }
 
     @GET

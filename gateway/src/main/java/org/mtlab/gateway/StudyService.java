@@ -75,4 +75,21 @@ public class StudyService {
             return study.<StudyEntity>persist().chain(() -> RunEntity.persist(runs)).replaceWith(study);
         })).invoke(outbox::wake);
     }
+
+    /**
+     * Cancels every run of the study that has not finished: CANCELLED with the reason, in one transaction; the outbox
+     * relay then publishes no request for them and a cancel order per run to the trainers.
+     *
+     * @return how many runs were cancelled (0: all had finished); fails with 404 for an unknown study
+     */
+    public Uni<Integer> cancel(UUID studyId, String reason) {
+        return Panache.withTransaction(() -> StudyEntity.<StudyEntity>findById(studyId).chain(study -> {
+            if (study == null) {
+                throw ProblemException.notFound("study", studyId);
+            }
+            return RunEntity.update("status = ?1, message = ?2, updatedAt = ?3 where studyId = ?4 and status in ?5",
+                    RunStatus.CANCELLED, "cancelled: " + reason, Instant.now(), studyId,
+                    List.of(RunStatus.CREATED, RunStatus.QUEUED, RunStatus.RUNNING));
+        })).invoke(outbox::wake);
+    }
 }

@@ -46,6 +46,9 @@ public final class Views {
 
     static String statusOf(List<RunEntity> runs) {
         if (runs.stream().allMatch(r -> r.status.isTerminal())) {
+            if (runs.stream().anyMatch(r -> r.status == RunStatus.CANCELLED)) {
+                return "CANCELLED";
+            }
             return runs.stream().anyMatch(r -> r.status == RunStatus.FAILED) ? "FINISHED_WITH_FAILURES" : "COMPLETED";
         }
         return runs.stream().anyMatch(r -> r.status != RunStatus.CREATED && r.status != RunStatus.QUEUED) ? "RUNNING" : "QUEUED";

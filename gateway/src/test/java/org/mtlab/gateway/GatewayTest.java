@@ -24,6 +24,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.mtlab.core.contract.DeadLetter;
+import org.mtlab.core.contract.RunControl;
 import org.mtlab.core.contract.RunEvent;
 import org.mtlab.core.contract.RunKind;
 import org.mtlab.core.contract.Topics;
@@ -120,6 +121,44 @@ class GatewayTest {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/runs/" + runId)
                 .then().body("status", equalTo("COMPLETED")).body("step", equalTo(20))
                 .body("progress", equalTo(1.0f)).body("finalMetrics[0].value", equalTo(0.5f)));
+    }
+
+    @Test
+    void cancellingAStudyCancelsItsUnfinishedRunsAndOrdersTheTrainersToStopThem() {
+        JsonPath created = given().contentType("application/json").body(SPEC.replace("gw-test", "to-cancel"))
+                .post("/api/studies").then().statusCode(201).extract().jsonPath();
+        String studyId = created.getString("id");
+        Set<String> runIds = new HashSet<>(created.getList("runs.id"));
+
+        given().contentType("application/json").body("{\"reason\":\"wrong dataset\"}")
+                .post("/api/studies/" + studyId + "/cancel")
+                .then().statusCode(202).body("status", equalTo("CANCELLED")).body("runsByStatus.CANCELLED", equalTo(12))
+                .body("runs.message", org.hamcrest.Matchers.everyItem(equalTo("cancelled: wrong dataset")));
+
+        List<RunControl> orders = new ArrayList<>();
+        readTopic(Topics.RUN_CONTROL, r -> {
+            RunControl order = RunControl.decode(r.value());
+            if (order.studyId().toString().equals(studyId)) {
+                orders.add(order);
+            }
+        }, () -> orders.size() >= 12);
+        assertEquals(runIds, new HashSet<>(orders.stream().map(o -> o.runId().toString()).toList()),
+                "one cancel order per run");
+        assertTrue(orders.stream().allMatch(o -> o.type() == RunControl.Type.CANCEL
+                && o.reason().equals("cancelled: wrong dataset")));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get("/api/studies/" + studyId)
+                .then().body("runsByStatus.CANCELLED", equalTo(12)));
+
+        given().post("/api/studies/" + studyId + "/cancel").then().statusCode(409)
+                .contentType("application/problem+json").body("field", equalTo("id"));
+        given().post("/api/studies/" + UUID.randomUUID() + "/cancel").then().statusCode(404)
+                .contentType("application/problem+json");
+        given().contentType("application/json").body("{\"reason\":5}").post("/api/studies/" + studyId + "/cancel")
+                .then().statusCode(400).contentType("application/problem+json").body("field", equalTo("reason"));
+        given().contentType("application/json").body("{\"why\":\"x\"}").post("/api/studies/" + studyId + "/cancel")
+                .then().statusCode(400).contentType("application/problem+json");
+        given().contentType("application/json").body("{\"reason\":\"" + "x".repeat(2000) + "\"}")
+                .post("/api/studies/" + studyId + "/cancel").then().statusCode(400).body("field", equalTo("reason"));
     }
 
     private static KafkaProducer<String, byte[]> producer() {

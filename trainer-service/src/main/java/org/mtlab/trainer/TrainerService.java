@@ -54,6 +54,7 @@ public class TrainerService {
 
     private KafkaProducer<String, byte[]> producer;
     private final List<TrainingWorker> workers = new ArrayList<>();
+    private CancelledRuns cancelledRuns;
 
     void start(@Observes StartupEvent event) throws Exception {
         System.setProperty("ai.djl.offline", "true");
@@ -63,9 +64,11 @@ public class TrainerService {
         producer = new KafkaProducer<>(KafkaSettings.producer(bootstrapServers, "trainer-" + ProcessHandle.current().pid()));
         Checkpoints checkpoints = new Checkpoints(checkpointDir, checkpointEvery);
         MultiTaskTrainer trainer = new MultiTaskTrainer(selectDevice(device), null, checkpoints);
+        cancelledRuns = new CancelledRuns(bootstrapServers, producer).start();
         for (int i = 0; i < workerCount; i++) {
             String name = "trainer-" + ProcessHandle.current().pid() + "-" + i;
-            workers.add(new TrainingWorker(name, bootstrapServers, maxPollInterval, sessionTimeout, producer, trainer).start());
+            workers.add(new TrainingWorker(name, bootstrapServers, maxPollInterval, sessionTimeout, producer, trainer,
+                    cancelledRuns).start());
         }
         io.micrometer.core.instrument.Gauge.builder("mtlab.trainer.runs.finished", this,
                         s -> s.workers.stream().mapToLong(TrainingWorker::runsFinished).sum())
@@ -94,13 +97,17 @@ public class TrainerService {
 
     void stop(@Observes ShutdownEvent event) {
         workers.forEach(TrainingWorker::close);
+        if (cancelledRuns != null) {
+            cancelledRuns.close();
+        }
         if (producer != null) {
             producer.close();
         }
     }
 
     boolean workersAlive() {
-        return !workers.isEmpty() && workers.stream().allMatch(TrainingWorker::isAlive);
+        return !workers.isEmpty() && workers.stream().allMatch(TrainingWorker::isAlive)
+                && cancelledRuns != null && cancelledRuns.isAlive();
     }
 
     long partitionAssignments() {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -59,6 +60,7 @@ final class TrainingWorker implements AutoCloseable {
     private final Producer<String, byte[]> producer;
     private final DeadLetterPublisher deadLetters;
     private final MultiTaskTrainer trainer;
+    private final CancelledRuns cancelledRuns;
     private final ExecutorService training;
     private final Thread pollThread;
     private static final Duration HAND_OVER_TIMEOUT = Duration.ofSeconds(30);
@@ -73,8 +75,9 @@ final class TrainingWorker implements AutoCloseable {
     private Future<?> job;
 
     TrainingWorker(String name, String bootstrapServers, Duration maxPollInterval, Duration sessionTimeout,
-                   Producer<String, byte[]> producer, MultiTaskTrainer trainer) {
+                   Producer<String, byte[]> producer, MultiTaskTrainer trainer, CancelledRuns cancelledRuns) {
         this.name = name;
+        this.cancelledRuns = cancelledRuns;
         Properties props = KafkaSettings.withSessionTimeout(
                 KafkaSettings.consumer(bootstrapServers, "mtlab-trainers", name), sessionTimeout);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
@@ -251,10 +254,25 @@ final class TrainingWorker implements AutoCloseable {
     private Void train(TrainingRequest request) throws Exception {
         RunEventPublisher events = new RunEventPublisher(producer, request);
         RunEvent outcome;
+        Optional<String> cancelled = cancelledRuns.reason(request.runId());
+        if (cancelled.isPresent()) {
+            LOG.infof("%s: run %s was cancelled before it started (%s)", name, request.runId(), cancelled.get());
+            events.finish(RunEvent.cancelled(request, 0, cancelled.get()));
+            markFinished(request);
+            return null;
+        }
         try {
             LOG.infof("%s: training run %s (%s %s %s seed %d)", name, request.runId(), request.kind(),
                     request.optimizer().name(), request.method(), request.seed());
-            TrainingOutcome result = trainer.train(request, events, () -> !running.get() || stopCurrent.get());
+            TrainingOutcome result = trainer.train(request, events,
+                    () -> !running.get() || stopCurrent.get() || cancelledRuns.isCancelled(request.runId()));
+            if (result.cancelled() && cancelledRuns.isCancelled(request.runId())) {
+                String reason = cancelledRuns.reason(request.runId()).orElse("cancelled");
+                LOG.infof("%s: run %s cancelled after step %d (%s)", name, request.runId(), result.steps(), reason);
+                events.finish(RunEvent.cancelled(request, result.steps(), reason));
+                markFinished(request);
+                return null;
+            }
             if (result.cancelled()) {
                 throw new InterruptedException("stopped: worker stopping or partition handed over");
             }
@@ -266,6 +284,12 @@ final class TrainingWorker implements AutoCloseable {
             outcome = RunEvent.failed(request, e.getMessage());
         }
         events.finish(outcome);
+        markFinished(request);
+        return null;
+    }
+
+    /** After the outcome is acknowledged: the checkpoint gives way to a "finished" mark (see the class comment). */
+    private void markFinished(TrainingRequest request) {
         Checkpoints checkpoints = trainer.checkpoints();
         if (checkpoints != null) {
             try {
@@ -274,7 +298,6 @@ final class TrainingWorker implements AutoCloseable {
                 LOG.warnf("%s: run %s not marked finished: %s", name, request.runId(), e.toString());
             }
         }
-        return null;
     }
 
     /** Final metrics, test split first so that readers find each task's primary test metric in order. */

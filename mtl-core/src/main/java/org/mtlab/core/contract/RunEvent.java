@@ -33,7 +33,7 @@ public record RunEvent(
                 null, null);
     }
 
-    public enum Type { STARTED, PROGRESS, EVAL, COMPLETED, FAILED }
+    public enum Type { STARTED, PROGRESS, EVAL, COMPLETED, FAILED, CANCELLED }
 
     /** What a run is, sent once when it starts so that consumers need no other source. */
     public record RunDescriptor(RunKind kind, List<String> tasks, String optimizer, double learningRate,
@@ -75,6 +75,12 @@ public record RunEvent(
 
     public static RunEvent failed(TrainingRequest r, String reason) {
         return new RunEvent(SCHEMA_VERSION, Type.FAILED, r.runId(), r.studyId(), r.attempt(), now(), null, null,
+                null, null, null, reason);
+    }
+
+    /** The run was stopped (or never started) because it was cancelled; {@code message}: why. */
+    public static RunEvent cancelled(TrainingRequest r, long step, String reason) {
+        return new RunEvent(SCHEMA_VERSION, Type.CANCELLED, r.runId(), r.studyId(), r.attempt(), now(), step, null,
                 null, null, null, reason);
     }
 

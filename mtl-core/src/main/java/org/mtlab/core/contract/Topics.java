@@ -12,9 +12,11 @@ public final class Topics {
     public static final String RUN_EVENTS = "mtlab.run-events";
     public static final String GRADIENTS = "mtlab.gradients";
     public static final String DEAD_LETTERS = "mtlab.dlq";
+    /** Orders about runs (cancellation), read in full by every trainer. */
+    public static final String RUN_CONTROL = "mtlab.run-control";
 
     public static final List<String> ALL =
-            List.of(STUDY_SUBMISSIONS, TRAINING_REQUESTS, RUN_EVENTS, GRADIENTS, DEAD_LETTERS);
+            List.of(STUDY_SUBMISSIONS, TRAINING_REQUESTS, RUN_EVENTS, GRADIENTS, DEAD_LETTERS, RUN_CONTROL);
 
     private Topics() {
     }
