@@ -19,7 +19,10 @@ import org.mtlab.core.contract.RunEvent;
         ConflictBaselineStatistics.Distribution.class, ConflictBaselineStatistics.InterTaskPair.class,
         ConflictBaselineStatistics.SingleTask.class, ConflictBaselineStatistics.EpochInterTaskPair.class,
         ConflictBaselineStatistics.EpochSingleTask.class, ConflictBaselineStatistics.Epoch.class,
-        org.mtlab.core.analysis.Percentiles.class})
+        org.mtlab.core.analysis.Percentiles.class, org.mtlab.core.contract.StudyDecision.class,
+        org.mtlab.core.contract.RunCost.class, org.mtlab.core.contract.StudySpec.TaskSpec.class,
+        org.mtlab.core.analysis.RunHistory.EpochMetrics.class, org.mtlab.core.analysis.LearningRateSelection.Choice.class,
+        org.mtlab.core.analysis.LearningRateSelection.Candidate.class})
 final class NativeReflection {
     private NativeReflection() {
     }

@@ -43,7 +43,7 @@ public class ReportResource {
     }
 
     static StudyReport build(StudyRows study) {
-        return StudyReportBuilder.build(study.studyId().toString(), study.tasks(), study.rows().size(), study.finished(),
-                study.gradients());
+        return StudyReportBuilder.build(study.studyId().toString(), study.tasks(), study.rows().size(), study.histories(),
+                study.gradients(), study.decision());
     }
 }

@@ -35,6 +35,22 @@ public class RunAnalysisEntity extends PanacheEntityBase {
     /** The COMPLETED event's test metrics as JSON. */
     @Column(name = "final_metrics", columnDefinition = "text")
     public String finalMetrics;
+    /** Per-epoch EVAL metrics, {@link org.mtlab.core.analysis.RunHistory.EpochMetrics} list as JSON. */
+    @Column(name = "eval_history", columnDefinition = "text")
+    public String evalHistory;
+    /** Trainer timestamp of the run's first STARTED event (epoch milliseconds). */
+    @Column(name = "started_at_ms")
+    public Long startedAtMs;
+    /** Trainer timestamp of its COMPLETED or FAILED event. */
+    @Column(name = "finished_at_ms")
+    public Long finishedAtMs;
+    public String device;
+    /** The study's {@link org.mtlab.core.contract.StudyDecision} from the STARTED event, as JSON. */
+    @Column(columnDefinition = "text")
+    public String decision;
+    /** The COMPLETED event's {@link org.mtlab.core.contract.RunCost}, as JSON. */
+    @Column(columnDefinition = "text")
+    public String cost;
     @Column(name = "updated_at")
     public Instant updatedAt;
 }

@@ -9,6 +9,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.UUID;
 import org.mtlab.core.analysis.RunGradientStatistics;
+import org.mtlab.core.analysis.RunHistory;
+import org.mtlab.core.contract.RunCost;
+import org.mtlab.core.contract.StudyDecision;
 import org.mtlab.core.analysis.RunResult;
 import org.mtlab.core.contract.Json;
 import org.mtlab.core.contract.RunEvent;
@@ -61,6 +64,28 @@ record StudyRows(UUID studyId, List<RunAnalysisEntity> rows) {
             }
         }
         return out;
+    }
+
+    /** Every run with its per-epoch evaluations, timing, device and cost: what the decision report reads. */
+    List<RunHistory> histories() {
+        List<RunHistory> out = new ArrayList<>();
+        for (RunAnalysisEntity row : rows) {
+            boolean completed = "COMPLETED".equals(row.status) && row.finalMetrics != null;
+            List<RunHistory.EpochMetrics> epochs = row.evalHistory == null ? List.of()
+                    : Arrays.asList(Json.read(row.evalHistory, RunHistory.EpochMetrics[].class));
+            out.add(new RunHistory(row.runId, RunKind.valueOf(row.kind), Arrays.asList(row.tasks.split(",")),
+                    row.optimizer, row.learningRate, row.method, row.seed, epochs,
+                    completed ? Arrays.asList(Json.read(row.finalMetrics, RunEvent.Metric[].class)) : null,
+                    row.startedAtMs, completed ? row.finishedAtMs : null, row.device,
+                    row.cost == null ? null : Json.read(row.cost, RunCost.class)));
+        }
+        return out;
+    }
+
+    /** The study's decision fields as its runs' STARTED events carried them; null for a study from older gateways. */
+    StudyDecision decision() {
+        return rows.stream().filter(r -> r.decision != null).findFirst()
+                .map(r -> Json.read(r.decision, StudyDecision.class)).orElse(null);
     }
 
     static RunResult resultOf(RunAnalysisEntity row) {

@@ -97,6 +97,12 @@ public class SummaryWriter {
         row.analysedSteps = snapshot == null ? 0 : snapshot.analysedSteps();
         row.gradientStats = snapshot == null ? null : Json.writeString(snapshot);
         row.finalMetrics = state.finalMetrics() == null ? null : Json.writeString(state.finalMetrics());
+        row.evalHistory = Json.writeString(state.evaluations());
+        row.startedAtMs = state.startedEventMs();
+        row.finishedAtMs = state.endedEventMs();
+        row.device = d.device() == null ? null : d.device().substring(0, Math.min(64, d.device().length()));
+        row.decision = state.decision() == null ? null : Json.writeString(state.decision());
+        row.cost = state.cost() == null ? null : Json.writeString(state.cost());
         row.updatedAt = Instant.now();
         return row;
     }

@@ -176,7 +176,9 @@ public final class StudyReportBuilder {
                 : new StudyReport.SelectionSummary(selection.rule(), selection.choices(), selection.notes());
         StudyReport.CostSummary cost = runs == null ? null
                 : StudyCosts.summarise(tasks, runs, selection, baselines, verdict, configurations);
-        return new StudyReport(studyId, List.copyOf(tasks), runsKnown, analysis.finishedRuns(), analysis.deltaMConventions(),
+        // every finished run counts, not only those of the chosen learning rates
+        int finishedRuns = runs == null ? analysis.finishedRuns() : (int) runs.stream().filter(RunHistory::finished).count();
+        return new StudyReport(studyId, List.copyOf(tasks), runsKnown, finishedRuns, analysis.deltaMConventions(),
                 analysis.stlBaselines(), configurations, pareto, conflict, verdict, notes, decision, selectionSummary,
                 cost, decision.quick() ? QuickLimits.of(tasks, decision) : List.of());
     }

@@ -161,6 +161,7 @@ class DecisionReportTest {
         assertEquals(1, adam.epoch());
         // the reported figure is the TEST metric of the chosen runs at the chosen epoch: 0.9 × seed spread → mean 0.9
         assertEquals(0.9, adam.perTask().get("a").mean(), 1e-9);
+        assertEquals(runs.size(), r.finishedRuns(), "every finished run counts, not only the chosen ones");
         assertEquals(0.01, r.selection().choices().stream().filter(c -> c.configuration().equals("stl[a]/sgd"))
                 .findFirst().orElseThrow().learningRate());
         assertEquals(1.0, r.stlBaselines().get(0).value().mean(), 1e-9, "STL baseline: test at its validation choice");
