@@ -1,5 +1,6 @@
 package org.mtlab.core.data;
 
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -32,6 +33,15 @@ public final class TaskDatasets {
      * @throws IllegalStateException    when the data files are missing or unreadable (the message says what to do)
      */
     public static TaskData load(List<String> tasks, StudySpec.DatasetSpec spec) {
+        try {
+            return loadChecked(tasks, spec);
+        } catch (UncheckedIOException e) {
+            // an unreadable file fails the run with the reason; it must not be retried as if the trainer had failed
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private static TaskData loadChecked(List<String> tasks, StudySpec.DatasetSpec spec) {
         String kind = spec == null || spec.kind() == null ? SYNTHETIC : spec.kind().toLowerCase(Locale.ROOT);
         TaskData data = switch (kind) {
             case SYNTHETIC -> synthetic(SyntheticMmoeDataset.generate(tasks, spec));

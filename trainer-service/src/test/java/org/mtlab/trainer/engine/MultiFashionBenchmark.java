@@ -19,10 +19,11 @@ import org.mtlab.core.contract.TrainingRequest;
  * <p>Run from the repository root (build and class path as for {@link StepBenchmark}):
  * <pre>
  * java -cp "mtl-core/target/classes:trainer-service/target/classes:trainer-service/target/test-classes:$(cat trainer-service/target/bench.cp)" \
- *     org.mtlab.trainer.engine.MultiFashionBenchmark [trainSamples [testSamples [epochs [batch]]]]
+ *     org.mtlab.trainer.engine.MultiFashionBenchmark [trainSamples [testSamples [epochs [batch [runs]]]]]
  * </pre>
  * Defaults: 120,000 / 20,000 (the paper's sizes), 10 epochs, batch 256; Adam lr 1e-3, SGD lr 1e-2 momentum 0.9,
- * seed 1, validation 2,000, telemetry every 50 steps.
+ * seed 1, validation 2,000, telemetry every 50 steps; {@code runs} = {@code all} (default) or {@code mtl-adam} (the
+ * Adam MTL run only).
  */
 public final class MultiFashionBenchmark {
     private MultiFashionBenchmark() {
@@ -34,6 +35,7 @@ public final class MultiFashionBenchmark {
         int test = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
         int epochs = args.length > 2 ? Integer.parseInt(args[2]) : 10;
         int batch = args.length > 3 ? Integer.parseInt(args[3]) : 256;
+        boolean all = args.length <= 4 || "all".equals(args[4]);
         Map<String, Object> data = Map.of("trainSamples", train, "validationSamples", 2000, "testSamples", test,
                 "seed", 0);
         StudySpec.OptimizerSpec adam = new StudySpec.OptimizerSpec("adam", 1e-3, null);
@@ -43,7 +45,7 @@ public final class MultiFashionBenchmark {
         List<String> rows = new ArrayList<>();
         Object[][] runs = {{"MTL ew", both, adam}, {"MTL ew", both, sgd}, {"STL", List.of("left"), adam},
                 {"STL", List.of("right"), adam}};
-        for (Object[] run : runs) {
+        for (Object[] run : all ? runs : java.util.Arrays.copyOf(runs, 1)) {
             @SuppressWarnings("unchecked")
             List<String> tasks = (List<String>) run[1];
             StudySpec.OptimizerSpec optimizer = (StudySpec.OptimizerSpec) run[2];
