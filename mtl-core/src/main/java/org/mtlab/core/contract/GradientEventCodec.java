@@ -193,7 +193,7 @@ public final class GradientEventCodec {
     }
 
     /** Bytes of the baseline section for T tasks and m samples. */
-    static long baselineBytes(int t, int m) {
+    public static long baselineBytes(int t, int m) {
         return 2 + 4 + 8L * m * GradientEvent.packedLength(t) + 4L * m * ConflictBaseline.pairCount(t)
                 + 8L * t * GradientEvent.packedLength(m) + 4L * t * ConflictBaseline.pairCount(m) + 8L * 3 * t + 4L * t
                 + 4L * ConflictBaseline.pairCount(t);

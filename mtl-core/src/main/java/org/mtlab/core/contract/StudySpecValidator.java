@@ -260,10 +260,30 @@ public final class StudySpecValidator {
         }
     }
 
+    /** Largest single-task baseline section a study may ask for (bytes per gradient event). */
+    public static final long MAX_BASELINE_BYTES = 256 * 1024;
+
     private static void validateTelemetry(StudySpec spec, List<Violation> out) {
         StudySpec.TelemetrySpec telemetry = spec.telemetryOrDefault();
         if (telemetry.everySteps() != null) {
             range(out, "telemetry.everySteps", telemetry.everySteps(), 1, 100_000);
+        }
+        Integer baselineSamples = telemetry.baselineSamples();
+        if (baselineSamples != null && baselineSamples != 0 && (baselineSamples < ConflictBaseline.MIN_SAMPLES
+                || baselineSamples > ConflictBaseline.MAX_SAMPLES)) {
+            out.add(new Violation("telemetry.baselineSamples", "must be 0 (no single-task baseline) or lie in ["
+                    + ConflictBaseline.MIN_SAMPLES + ", " + ConflictBaseline.MAX_SAMPLES + "], got " + baselineSamples));
+        } else if (spec.tasks() != null && telemetry.baselineSamplesOrDefault() > 0) {
+            // the section grows with T²·m and T·m²: keep a gradient event far below Kafka's 1 MB record limit
+            long bytes = GradientEventCodec.baselineBytes(spec.tasks().size(), telemetry.baselineSamplesOrDefault());
+            if (bytes > MAX_BASELINE_BYTES) {
+                out.add(new Violation("telemetry.baselineSamples", telemetry.baselineSamplesOrDefault() + " samples of "
+                        + spec.tasks().size() + " tasks make a " + bytes + "-byte baseline per event, above "
+                        + MAX_BASELINE_BYTES + "; use fewer samples"));
+            }
+        }
+        if (telemetry.baselineEvery() != null) {
+            range(out, "telemetry.baselineEvery", telemetry.baselineEvery(), 1, 100_000);
         }
         if (telemetry.fullGradientsOrDefault() && out.isEmpty()) {
             long shared = sharedParameterCount(spec);

@@ -14,6 +14,7 @@ import java.util.logging.Logger;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import org.mtlab.core.contract.ConflictBaseline;
 import org.mtlab.core.contract.GradientEvent;
 import org.mtlab.core.contract.RunEvent;
 import org.mtlab.core.contract.StudySpec;
@@ -36,7 +37,8 @@ import org.mtlab.core.optim.StepDecay;
  * one optimizer step on all parameters, then the method's own update (learnable parameters; FAMO: one extra forward
  * pass for the losses after the step). Every {@code telemetry.everySteps} steps a {@link GradientEvent} carries
  * per-task losses, the weights the method applied, the exact Gram matrix of the task gradients per trunk layer (the
- * same Grams a Gram-based method reads) and, on request, the full gradients. After each epoch every task is
+ * same Grams a Gram-based method reads) and, on request, the full gradients; every {@code telemetry.baselineEvery}-th
+ * event also the step's single-task conflict baseline ({@link ConflictBaselineProbe}). After each epoch every task is
  * evaluated on the validation and test splits (MSE).
  *
  * <p>Deterministic: the data come from the dataset's own seed; initialisation, the per-epoch shuffle and the
@@ -135,6 +137,8 @@ public final class MultiTaskTrainer {
 
             int tasks = run.taskIndex.length;
             int d = run.layout.input();
+            ConflictBaselineProbe probe = run.baselineSamples == 0 ? null : new ConflictBaselineProbe(tasks, d,
+                    run.layout.sharedSize(), run.baselineSamples, Seeds.mix(request.seed(), Seeds.BASELINE));
             TaskData.Split train = run.dataset.train();
             float[] batchX = new float[request.batchSize() * d];
             float[][] batchY = new float[tasks][request.batchSize()];
@@ -184,11 +188,18 @@ public final class MultiTaskTrainer {
                             ? blockGrams(run.layout, g.sharedGradients()) : null;
                     float[] weights = run.aggregation.combine(epoch, step, g.losses(), g.sharedGradients(), blockGrams,
                             combined);
-                    if (telemetryStep) {
-                        events.gradients(event(request, run, step, epoch, g, weights, blockGrams));
-                    }
+                    GradientEvent gradientEvent = telemetryStep ? event(request, run, step, epoch, g, weights, blockGrams) : null;
                     System.arraycopy(combined, 0, gradient, 0, combined.length);
                     System.arraycopy(g.headGradients(), 0, gradient, combined.length, g.headGradients().length);
+                    if (gradientEvent != null) {
+                        // after everything read from g (the probe's passes reuse the model's buffers), before the
+                        // optimizer moves the parameters the batch gradients were taken at
+                        if (probe != null && (step / run.telemetryEvery) % run.baselineEvery == 0) {
+                            gradientEvent = gradientEvent.withBaseline(probe.measure(step, batchX, batchY, rows,
+                                    g.sharedGradients(), (x, y, n) -> model.gradients(run.params, x, y, n).sharedGradients()));
+                        }
+                        events.gradients(gradientEvent);
+                    }
                     run.aggregation.weightHeads(weights, gradient, run.layout);
                     run.optimizer.step(run.params, gradient);
                     run.aggregation.afterStep(() -> model.losses(run.params, batchX, batchY, rows));
@@ -284,6 +295,8 @@ public final class MultiTaskTrainer {
         int stepsPerEpoch;
         int telemetryEvery;
         boolean fullGradients;
+        int baselineSamples;
+        int baselineEvery;
     }
 
     private static Run prepare(TrainingRequest request) {
@@ -333,6 +346,14 @@ public final class MultiTaskTrainer {
             throw new IllegalArgumentException("telemetry.everySteps must be positive, got " + run.telemetryEvery);
         }
         run.fullGradients = telemetry.fullGradientsOrDefault();
+        run.baselineSamples = telemetry.baselineSamplesOrDefault();
+        run.baselineEvery = telemetry.baselineEveryOrDefault();
+        if (run.baselineSamples != 0 && (run.baselineSamples < ConflictBaseline.MIN_SAMPLES
+                || run.baselineSamples > ConflictBaseline.MAX_SAMPLES) || run.baselineEvery < 1) {
+            throw new IllegalArgumentException("telemetry.baselineSamples must be 0 or lie in ["
+                    + ConflictBaseline.MIN_SAMPLES + ", " + ConflictBaseline.MAX_SAMPLES + "] and telemetry.baselineEvery"
+                    + " must be positive, got " + run.baselineSamples + " and " + run.baselineEvery);
+        }
         if (run.fullGradients && run.layout.sharedSize() > GradientEvent.MAX_FULL_GRADIENT_PARAMETERS) {
             throw new IllegalArgumentException("the shared trunk has " + run.layout.sharedSize()
                     + " parameters; full gradients are limited to " + GradientEvent.MAX_FULL_GRADIENT_PARAMETERS);

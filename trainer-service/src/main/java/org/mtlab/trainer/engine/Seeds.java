@@ -7,6 +7,8 @@ final class Seeds {
     static final long SHUFFLE = 0x73687566L;
     /** The weighting method's own randomness (RLW's weights, PCGrad's and GradVac's task order, GradDrop's draws). */
     static final long METHOD = 0x6d6574686f64L;
+    /** Which samples of a batch the single-task conflict baseline draws. */
+    static final long BASELINE = 0x626173656c696e65L;
 
     private Seeds() {
     }

@@ -13,8 +13,9 @@ import org.mtlab.core.contract.TrainingRequest;
 
 /**
  * Mean training-step time of the synthetic MMoE MLP (d = 100, trunk [64, 64], batch 64, Adam, EW) for 2 and 4 tasks,
- * without telemetry, with a Gram-only gradient event every step, and with full gradients every step. Each gradient
- * event is encoded with {@link GradientEventCodec} as the Kafka worker would. Prints a Markdown table.
+ * without telemetry, with a Gram-only gradient event every step, with the single-task conflict baseline (8 samples) on
+ * every 5th event (the default) and on every event, and with full gradients every step. Each gradient event is encoded
+ * with {@link GradientEventCodec} as the Kafka worker would. Prints a Markdown table.
  *
  * <p>Run from the repository root:
  * <pre>
@@ -35,16 +36,20 @@ public final class StepBenchmark {
         int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         MultiTaskTrainer trainer = new MultiTaskTrainer();
         // warm-up: JIT, native library, allocator
-        run(trainer, 4, 1, true, 400);
+        run(trainer, 4, 1, true, 8, 5, 400);
 
-        String[] modes = {"none", "Gram every step", "Gram + full gradients every step"};
+        String[] modes = {"none", "Gram every step", "Gram every step + baseline (m = 8) every 5th step (default)",
+            "Gram + baseline (m = 8) every step", "Gram + full gradients every step"};
+        int[] baselineSamples = {0, 0, 8, 8, 0};
+        int[] baselineEvery = {1, 1, 5, 1, 1};
         List<String> rows = new ArrayList<>();
         for (int tasks : new int[] {2, 4}) {
             // interleaved repeats, best of each: robust against other load on a shared machine
             double[][] best = new double[modes.length][];
             for (int r = 0; r < repeats; r++) {
                 for (int m = 0; m < modes.length; m++) {
-                    double[] result = run(trainer, tasks, m == 0 ? 1_000_000 : 1, m == 2, steps);
+                    double[] result = run(trainer, tasks, m == 0 ? 1_000_000 : 1, m == 4, baselineSamples[m],
+                            baselineEvery[m], steps);
                     if (best[m] == null) {
                         best[m] = result;
                     } else {
@@ -64,13 +69,14 @@ public final class StepBenchmark {
                 + " CPUs, ai.djl.pytorch.num_threads=" + System.getProperty("ai.djl.pytorch.num_threads", "default")
                 + "). CPU = the training thread's CPU time, the whole step only with num_threads=1.");
         System.out.println();
-        System.out.println("| tasks | telemetry | wall µs | CPU µs (vs none) | event bytes |");
+        System.out.println("| tasks | telemetry | wall µs | CPU µs (vs none) | largest event bytes |");
         System.out.println("|---|---|---|---|---|");
         rows.forEach(System.out::println);
     }
 
-    /** Returns {mean step wall µs, mean step CPU µs, bytes of one encoded event}. */
-    private static double[] run(MultiTaskTrainer trainer, int tasks, int every, boolean full, int steps) {
+    /** Returns {mean step wall µs, mean step CPU µs, bytes of the largest encoded event}. */
+    private static double[] run(MultiTaskTrainer trainer, int tasks, int every, boolean full, int baselineSamples,
+                                int baselineEvery, int steps) {
         List<String> names = new ArrayList<>();
         for (int t = 0; t < tasks; t++) {
             names.add("y" + t);
@@ -81,12 +87,12 @@ public final class StepBenchmark {
         TrainingRequest request = new TrainingRequest(TrainingRequest.SCHEMA_VERSION, UUID.randomUUID(), UUID.randomUUID(),
                 1, RunKind.MTL, names, names, new StudySpec.DatasetSpec("synthetic", Map.of("dimension", 100, "samples", samples)),
                 new StudySpec.ModelSpec("mlp", List.of(64, 64)), new StudySpec.OptimizerSpec("adam", 1e-3, null), "ew", 1, 1,
-                batch, new StudySpec.TelemetrySpec(every, full));
+                batch, new StudySpec.TelemetrySpec(every, full, baselineSamples, baselineEvery));
         long[] bytes = {0};
         TrainingOutcome outcome = trainer.train(request, new TrainingListener() {
             @Override
             public void gradients(GradientEvent event) {
-                bytes[0] = GradientEventCodec.encode(event).length;
+                bytes[0] = Math.max(bytes[0], GradientEventCodec.encode(event).length);
             }
         }, () -> false);
         return new double[] {outcome.meanStepMicros(), outcome.meanStepCpuMicros(), bytes[0]};
