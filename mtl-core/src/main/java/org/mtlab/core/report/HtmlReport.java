@@ -143,7 +143,31 @@ public final class HtmlReport {
                                 : esc(Fmt.fixed(e.normRatio(), 2) + " (" + e.larger() + ")"))
                         .append("</td><td>").append(esc(e.magnitude())).append("</td></tr>");
             }
-            h.append("</table>\n<ul>");
+            h.append("</table>\n");
+            if (!ce.baseline().isEmpty()) {
+                h.append("<p>Against the single-task baseline (inter-sample: two samples of one task; medians and 2.5th "
+                        + "percentiles per run-epoch, averaged):</p>\n<table><tr><th>configuration</th><th>pair</th>"
+                        + "<th>run-epochs</th><th>inter-task median cosine</th><th>inter-sample 2.5% (A / B)</th>"
+                        + "<th>beyond in</th><th>angle</th><th>magnitude sim. tasks</th><th>samples (A / B)</th>"
+                        + "<th>magnitude</th><th>sign disagreement tasks / samples</th></tr>");
+                for (StudyReport.BaselineComparison c : ce.baseline()) {
+                    h.append("<tr><td>").append(esc(c.configuration())).append("</td><td>")
+                            .append(esc(c.taskA() + "–" + c.taskB())).append("</td><td>").append(c.runEpochs())
+                            .append("</td><td>").append(esc(Fmt.signed(c.interTaskMedianCosine(), 3))).append("</td><td>")
+                            .append(esc(Fmt.signed(c.interSampleLowCosineA(), 3) + " / " + Fmt.signed(c.interSampleLowCosineB(), 3)))
+                            .append("</td><td>").append(c.runEpochsBeyond()).append("</td><td>").append(esc(c.angle()))
+                            .append("</td><td>").append(esc(Fmt.fixed(c.interTaskMagnitudeSimilarity(), 3)))
+                            .append("</td><td>").append(esc(Fmt.fixed(c.interSampleMagnitudeSimilarityA(), 3) + " / "
+                                    + Fmt.fixed(c.interSampleMagnitudeSimilarityB(), 3)))
+                            .append("</td><td>").append(esc(c.magnitude())).append("</td><td>")
+                            .append(esc(Fmt.fixed(c.interTaskSignDisagreement(), 3) + " / "
+                                    + Fmt.fixed(c.interSampleSignDisagreementA(), 3) + ", "
+                                    + Fmt.fixed(c.interSampleSignDisagreementB(), 3)))
+                            .append("</td></tr>");
+                }
+                h.append("</table>\n");
+            }
+            h.append("<ul>");
             ce.findings().stream().filter(f -> !f.equals(ce.baselineStatement()))
                     .forEach(f -> h.append("<li>").append(esc(f)).append("</li>"));
             h.append("</ul>\n");

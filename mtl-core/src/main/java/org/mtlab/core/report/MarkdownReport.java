@@ -129,6 +129,26 @@ public final class MarkdownReport {
                         .append(" | ").append(e.magnitude()).append(" |\n");
             }
             md.append('\n');
+            if (!ce.baseline().isEmpty()) {
+                md.append("Against the single-task baseline (inter-sample: two samples of one task; medians and 2.5th "
+                        + "percentiles per run-epoch, averaged):\n\n")
+                        .append("| configuration | pair | run-epochs | inter-task median cosine | inter-sample 2.5% (A / B) "
+                                + "| beyond in | angle | magnitude sim. tasks | samples (A / B) | magnitude | sign disagreement tasks / samples |\n")
+                        .append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+                for (StudyReport.BaselineComparison c : ce.baseline()) {
+                    md.append("| ").append(cell(c.configuration())).append(" | ").append(cell(c.taskA() + "–" + c.taskB()))
+                            .append(" | ").append(c.runEpochs()).append(" | ").append(Fmt.signed(c.interTaskMedianCosine(), 3))
+                            .append(" | ").append(Fmt.signed(c.interSampleLowCosineA(), 3)).append(" / ")
+                            .append(Fmt.signed(c.interSampleLowCosineB(), 3)).append(" | ").append(c.runEpochsBeyond())
+                            .append(" | ").append(c.angle()).append(" | ").append(Fmt.fixed(c.interTaskMagnitudeSimilarity(), 3))
+                            .append(" | ").append(Fmt.fixed(c.interSampleMagnitudeSimilarityA(), 3)).append(" / ")
+                            .append(Fmt.fixed(c.interSampleMagnitudeSimilarityB(), 3)).append(" | ").append(c.magnitude())
+                            .append(" | ").append(Fmt.fixed(c.interTaskSignDisagreement(), 3)).append(" / ")
+                            .append(Fmt.fixed(c.interSampleSignDisagreementA(), 3)).append(", ")
+                            .append(Fmt.fixed(c.interSampleSignDisagreementB(), 3)).append(" |\n");
+                }
+                md.append('\n');
+            }
             ce.findings().stream().filter(f -> !f.equals(ce.baselineStatement()))
                     .forEach(f -> md.append("- ").append(f).append('\n'));
             md.append('\n');

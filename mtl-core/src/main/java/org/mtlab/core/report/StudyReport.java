@@ -149,8 +149,37 @@ public record StudyReport(String studyId, List<String> tasks, int runsKnown, int
      * @param baselineStatement           what that means for reading these figures, in plain words
      * @param rules                       the rules used for "conflicting" and "different"
      * @param pairs                       per configuration and task pair, then pooled over all MTL runs
+     * @param baseline                    per configuration and task pair (then pooled), the inter-task figures against
+     *                                    the single-task (inter-sample) baseline; empty when no run sent one
      */
     public record ConflictEvidence(boolean singleTaskBaselineAvailable, String baselineStatement, List<String> rules,
-                                   List<PairEvidence> pairs, List<String> findings) {
+                                   List<PairEvidence> pairs, List<String> findings, List<BaselineComparison> baseline) {
+    }
+
+    /**
+     * One task pair's conflict against single-task noise, pooled over the runs of one MTL configuration (or all MTL
+     * runs), by the rules of {@link BaselineEvidence}: per run-epoch, the median inter-task (same-sample) cosine
+     * against each task's 2.5th inter-sample percentile; the magnitude similarity between the tasks against that
+     * between two samples of each task.
+     *
+     * @param runEpochs                 run-epochs with a baseline
+     * @param runEpochsBeyond           of those, where the inter-task median lies below both tasks' 2.5th percentiles
+     * @param interTaskMeanCosine       mean cosine between the tasks on the same sample
+     * @param interTaskMedianCosine     mean over run-epochs of the per-epoch median of that cosine
+     * @param interSampleMeanCosineA    mean cosine between two samples of task A (B likewise)
+     * @param interSampleLowCosineA     mean over run-epochs of the 2.5th percentile of that cosine (B likewise)
+     * @param angle                     "beyond single-task noise" or "within single-task noise"
+     * @param magnitude                 "lower between tasks" or "not lower between tasks"
+     * @param interTaskSignDisagreement mean fraction of shared parameters whose signs disagree between the tasks on
+     *                                  the same sample (inter-sample for A and B likewise)
+     */
+    public record BaselineComparison(String configuration, String taskA, String taskB, int runs, int runEpochs,
+                                     int runEpochsBeyond, double interTaskMeanCosine, double interTaskMedianCosine,
+                                     double interSampleMeanCosineA, double interSampleMeanCosineB,
+                                     double interSampleLowCosineA, double interSampleLowCosineB, String angle,
+                                     double interTaskMagnitudeSimilarity, double interSampleMagnitudeSimilarityA,
+                                     double interSampleMagnitudeSimilarityB, String magnitude,
+                                     double interTaskSignDisagreement, double interSampleSignDisagreementA,
+                                     double interSampleSignDisagreementB, String sentence) {
     }
 }

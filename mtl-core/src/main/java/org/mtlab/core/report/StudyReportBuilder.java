@@ -359,10 +359,19 @@ public final class StudyReportBuilder {
                         + "), so the larger task steers the shared trunk unless the method or the optimizer balances "
                         + "the scales (with SGD a task weight acts as a per-task learning rate; Adam is invariant to a "
                         + "constant loss scale only in the task heads)."));
-        if (!summary.isEmpty()) {
-            findings.add(NO_BASELINE_STATEMENT);
+        List<StudyReport.BaselineComparison> baseline = BaselineEvidence.compare(gradients);
+        if (baseline.isEmpty()) {
+            if (!summary.isEmpty()) {
+                findings.add(NO_BASELINE_STATEMENT);
+            }
+            return new ConflictEvidence(false, NO_BASELINE_STATEMENT, List.of(ANGLE_RULE, MAGNITUDE_RULE), pairs,
+                    findings, baseline);
         }
-        return new ConflictEvidence(false, NO_BASELINE_STATEMENT, List.of(ANGLE_RULE, MAGNITUDE_RULE), pairs, findings);
+        boolean pooled = baseline.stream().anyMatch(c -> c.configuration().equals(ALL_MTL_RUNS));
+        baseline.stream().filter(c -> !pooled || c.configuration().equals(ALL_MTL_RUNS))
+                .forEach(c -> findings.add(c.sentence()));
+        return new ConflictEvidence(true, BaselineEvidence.STATEMENT, List.of(ANGLE_RULE, MAGNITUDE_RULE,
+                BaselineEvidence.ANGLE_RULE, BaselineEvidence.MAGNITUDE_RULE), pairs, findings, baseline);
     }
 
     private static void addNorm(Pool pool, RunGradientStatistics.TaskSummary t) {
