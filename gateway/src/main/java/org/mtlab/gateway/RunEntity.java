@@ -47,6 +47,12 @@ public class RunEntity extends PanacheEntityBase {
     public Instant publishedAt;
     @Column(name = "updated_at")
     public Instant updatedAt;
+    /** Trainer timestamp of the run's first STARTED event. */
+    @Column(name = "started_at")
+    public Instant startedAt;
+    /** Trainer timestamp of its COMPLETED or FAILED event. */
+    @Column(name = "finished_at")
+    public Instant finishedAt;
     /** When the cancel order of a CANCELLED run was acknowledged by Kafka (null: not yet published). */
     @Column(name = "control_published_at")
     public Instant controlPublishedAt;

@@ -35,6 +35,9 @@ public class RunStatusUpdater {
         run.updatedAt = Instant.now();
         switch (event.type()) {
             case STARTED -> {
+                if (run.startedAt == null) {
+                    run.startedAt = Instant.ofEpochMilli(event.timestampMs());
+                }
                 run.status = RunStatus.RUNNING;
                 run.attempt = event.attempt();
                 run.totalSteps = event.totalSteps() == null ? run.totalSteps : event.totalSteps();
@@ -48,6 +51,7 @@ public class RunStatusUpdater {
                 }
             }
             case COMPLETED -> {
+                run.finishedAt = Instant.ofEpochMilli(event.timestampMs());
                 run.status = RunStatus.COMPLETED;
                 run.step = event.step() == null ? run.step : event.step();
                 run.totalSteps = run.step;
@@ -60,6 +64,7 @@ public class RunStatusUpdater {
                 run.message = event.message() == null ? "cancelled" : event.message().substring(0, Math.min(3900, event.message().length()));
             }
             case FAILED -> {
+                run.finishedAt = Instant.ofEpochMilli(event.timestampMs());
                 run.status = RunStatus.FAILED;
                 run.message = event.message() == null ? "failed" : event.message().substring(0, Math.min(3900, event.message().length()));
             }

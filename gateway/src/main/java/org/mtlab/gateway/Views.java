@@ -28,12 +28,17 @@ public final class Views {
         }
     }
 
-    /** A study with its runs; {@code status} is COMPLETED once every run is terminal. */
+    /**
+     * A study with its runs; {@code status} is COMPLETED once every run is terminal. {@code progress}: elapsed time
+     * and an estimate of the remaining time ({@link StudyProgress}).
+     */
     public record StudyView(UUID id, String name, String source, Instant createdAt, String status,
-                            Map<String, Long> runsByStatus, JsonNode spec, List<RunView> runs) {
+                            Map<String, Long> runsByStatus, JsonNode spec, List<RunView> runs,
+                            StudyProgress.Estimate progress) {
         static StudyView of(StudyEntity s, List<RunEntity> runs) {
             return new StudyView(s.id, s.name, s.source, s.createdAt, statusOf(runs), countByStatus(runs),
-                    Json.read(s.spec, JsonNode.class), runs.stream().map(RunView::of).toList());
+                    Json.read(s.spec, JsonNode.class), runs.stream().map(RunView::of).toList(),
+                    StudyProgress.estimate(runs, Instant.now()));
         }
     }
 

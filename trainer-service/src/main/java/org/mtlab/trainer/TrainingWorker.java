@@ -276,7 +276,7 @@ final class TrainingWorker implements AutoCloseable {
             if (result.cancelled()) {
                 throw new InterruptedException("stopped: worker stopping or partition handed over");
             }
-            outcome = RunEvent.completed(request, result.steps(), result.epochs(), testMetrics(result));
+            outcome = RunEvent.completed(request, result.steps(), result.epochs(), testMetrics(result), result.cost());
             LOG.infof("%s: run %s completed in %d ms (%d steps%s)", name, request.runId(), result.wallTimeMs(),
                     result.steps(), result.resumedFromStep() > 0 ? ", resumed after step " + result.resumedFromStep() : "");
         } catch (IllegalArgumentException | IllegalStateException e) {

@@ -254,4 +254,53 @@ class DecisionReportTest {
         assertTrue(all.contains("the spec lists pcgrad, not trained"), all);
         assertTrue(MarkdownReport.render(r).contains("What this quick answer cannot tell"));
     }
+
+    /**
+     * The README's example report: a constructed two-task study (y1 worth 3 with a 2% margin, y2 worth 1 with 5%),
+     * two optimizers × two learning rates, three seeds, cost figures as a CPU trainer reports them. Written to
+     * target/readme-decision-report.md; the assertions pin the sentences the README quotes.
+     */
+    @Test
+    void readmeExampleReport() throws Exception {
+        List<String> tasks = List.of("y1", "y2");
+        List<RunHistory> runs = new ArrayList<>();
+        long t = 0;
+        for (String opt : List.of("sgd", "adam")) {
+            for (double lr : opt.equals("sgd") ? new double[] {0.01, 0.03} : new double[] {0.001, 0.003}) {
+                boolean best = lr == 0.03 || lr == 0.001;
+                for (int s = 0; s < 3; s++) {
+                    double f = SEEDS[s];
+                    for (String task : tasks) {
+                        double base = task.equals("y1") ? 0.50 : 0.40;
+                        double v = (best ? base : base * 1.2) * f;
+                        runs.add(run(RunKind.STL, List.of(task), opt, lr, "stl", s + 1,
+                                List.of(epoch(1, List.of(task), new double[] {v * 1.1}, new double[] {v * 1.1}),
+                                        epoch(2, List.of(task), new double[] {v}, new double[] {v})),
+                                new RunCost(1_761, 4_200, 0.41, 1024, "cpu"), t, t + 4_300));
+                        t += 4_300;
+                    }
+                    double y1 = (opt.equals("adam") ? 0.46 : 0.49) * (best ? 1 : 1.2) * f;
+                    double y2 = (opt.equals("adam") ? 0.41 : 0.43) * (best ? 1 : 1.2) * f;
+                    runs.add(run(RunKind.MTL, tasks, opt, lr, "ew", s + 1,
+                            List.of(epoch(1, tasks, new double[] {y1 * 1.1, y2 * 1.1}, new double[] {y1 * 1.1, y2 * 1.1}),
+                                    epoch(2, tasks, new double[] {y1, y2}, new double[] {y1, y2})),
+                            new RunCost(1_794, 5_100, 0.47, 1024, "cpu"), t, t + 5_200));
+                    t += 5_200;
+                }
+            }
+        }
+        StudyDecision d = new StudyDecision("y1", List.of(new TaskSpec("y1", 3.0, 0.02), new TaskSpec("y2", 1.0, 0.05)),
+                false, List.of("ew"));
+        StudyReport r = StudyReportBuilder.build("example", tasks, runs.size(), runs, List.of(), d);
+        String md = MarkdownReport.render(r);
+        java.nio.file.Files.writeString(java.nio.file.Path.of("target", "readme-decision-report.md"), md);
+        assertEquals("adam/ew", r.verdict().recommended().configuration(), r.verdict().summary());
+        assertEquals(0.001, config(r, "adam/ew").learningRate());
+        assertEquals(0.03, config(r, "sgd/ew").learningRate());
+        // y1: 0.46 vs STL 0.50 → +8%; y2: 0.41 vs 0.40 → −2.5% (within 5%); (3·8 − 2.5)/4 = 5.375
+        assertEquals((3 * 8.0 - 2.5) / 4, r.verdict().recommended().valueWeightedGainPercent(), 1e-9);
+        // savings: 1,794 vs 2 × 1,761 parameters; 0.47 vs 0.82 µs
+        assertEquals(100 * (1 - 1794.0 / 3522), r.cost().savings().parameterReductionPercent(), 1e-9);
+        assertEquals(0.82 / 0.47, r.cost().savings().servingSpeedup(), 1e-9);
+    }
 }

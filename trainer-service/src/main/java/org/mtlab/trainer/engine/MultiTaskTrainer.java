@@ -226,9 +226,11 @@ public final class MultiTaskTrainer {
             }
             long wallMs = (System.nanoTime() - startNanos) / 1_000_000;
             long taken = step - resumedFrom;
+            org.mtlab.core.contract.RunCost cost = stopped ? null : ServingCost.measure(model, run.params, run.layout,
+                    run.dataset.test(), run.dataset.dimension(), run.taskIndex.length, wallMs, deviceName());
             return new TrainingOutcome(last, initial, step, epochsDone, wallMs,
                     taken == 0 ? 0 : stepNanos / 1e3 / taken, taken == 0 ? 0 : stepCpuNanos / 1e3 / taken, stopped,
-                    resumedFrom);
+                    resumedFrom, cost);
         } finally {
             if (base != null) {
                 base.close();

@@ -2,6 +2,7 @@ package org.mtlab.trainer.engine;
 
 import java.util.List;
 
+import org.mtlab.core.contract.RunCost;
 import org.mtlab.core.contract.RunEvent;
 
 /**
@@ -20,8 +21,17 @@ import org.mtlab.core.contract.RunEvent;
  * @param cancelled        whether training stopped early because it was cancelled
  * @param resumedFromStep  the step of the checkpoint this run resumed from (0 when it started from scratch); the
  *                         step means cover only the steps taken after it
+ * @param cost             parameter count, training wall time and inference latency per sample ({@link ServingCost});
+ *                         null when the run was cancelled
  */
 public record TrainingOutcome(List<RunEvent.Metric> finalMetrics, List<RunEvent.Metric> initialMetrics, long steps,
                               int epochs, long wallTimeMs, double meanStepMicros, double meanStepCpuMicros,
-                              boolean cancelled, long resumedFromStep) {
+                              boolean cancelled, long resumedFromStep, RunCost cost) {
+
+    public TrainingOutcome(List<RunEvent.Metric> finalMetrics, List<RunEvent.Metric> initialMetrics, long steps,
+                           int epochs, long wallTimeMs, double meanStepMicros, double meanStepCpuMicros,
+                           boolean cancelled, long resumedFromStep) {
+        this(finalMetrics, initialMetrics, steps, epochs, wallTimeMs, meanStepMicros, meanStepCpuMicros, cancelled,
+                resumedFromStep, null);
+    }
 }

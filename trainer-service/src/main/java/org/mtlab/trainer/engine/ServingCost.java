@@ -1,0 +1,54 @@
+package org.mtlab.trainer.engine;
+
+import org.mtlab.core.contract.RunCost;
+import org.mtlab.core.data.TaskData;
+
+/**
+ * Measures, at the end of a run, what its model costs to serve: the parameter count and the inference latency per
+ * sample of a batched forward pass over (up to {@link #MAX_SAMPLES} samples of) the test split, after one warm-up pass,
+ * the best of {@link #REPEATS} timed passes (the minimum is the least disturbed by other work on the machine). The
+ * trainer's forward pass uploads the parameters with each batch, which a serving process would keep resident: with
+ * batches of {@link #BATCH} samples that upload is a small share of the time.
+ */
+final class ServingCost {
+    static final int BATCH = 1024;
+    static final int MAX_SAMPLES = 4 * BATCH;
+    static final int REPEATS = 5;
+
+    private ServingCost() {
+    }
+
+    /**
+     * @param trainingMs the run's training wall time, reported as it is
+     * @param device     where the model ran
+     */
+    static RunCost measure(DjlMlp model, float[] params, MlpLayout layout, TaskData.Split test, int dimension,
+                           int tasks, long trainingMs, String device) {
+        int samples = Math.min(MAX_SAMPLES, test.size());
+        if (samples == 0) {
+            return new RunCost(params.length, trainingMs, 0, 0, device);
+        }
+        float[] x = new float[samples * dimension];
+        for (int s = 0; s < samples; s++) {
+            test.features(s, x, s * dimension);
+        }
+        float[][] out = new float[tasks][];
+        for (int t = 0; t < tasks; t++) {
+            out[t] = new float[BATCH * layout.headOutputs(t)];
+        }
+        forward(model, params, x, samples, out); // warm-up: native code paths, allocator, caches
+        long best = Long.MAX_VALUE;
+        for (int r = 0; r < REPEATS; r++) {
+            long t0 = System.nanoTime();
+            forward(model, params, x, samples, out);
+            best = Math.min(best, System.nanoTime() - t0);
+        }
+        return new RunCost(params.length, trainingMs, best / 1e3 / samples, Math.min(BATCH, samples), device);
+    }
+
+    private static void forward(DjlMlp model, float[] params, float[] x, int samples, float[][] out) {
+        for (int from = 0; from < samples; from += BATCH) {
+            model.predict(params, x, from, Math.min(BATCH, samples - from), out);
+        }
+    }
+}
