@@ -31,7 +31,7 @@ public final class StudySpecValidator {
     public static final int MAX_SAMPLES = 1_000_000;
     public static final Set<String> DATASET_KINDS = Set.of("synthetic", "multi-fashion", "csv");
     public static final Set<String> MODEL_KINDS = Set.of("mlp", "multilenet");
-    public static final Set<String> OPTIMIZERS = Set.of("sgd", "adam", "adamw");
+    public static final Set<String> OPTIMIZERS = Set.of("sgd", "adam", "adamw", "adatask");
     public static final double MAX_WEIGHT_DECAY = 1;
     private static final Pattern TASK_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
@@ -184,6 +184,11 @@ public final class StudySpecValidator {
                 out.add(new Violation(field + ".momentum", "applies to sgd only"));
             }
             validateDecay(field, opt, out);
+            if ("adatask".equals(opt.name()) && spec.methods() != null
+                    && spec.methods().stream().anyMatch(m -> m == null || !"ew".equalsIgnoreCase(m))) {
+                out.add(new Violation(field + ".name", "adatask (per-task Adam) sums the tasks' Adam directions: use it "
+                        + "with methods [ew] only, or run the other methods in a study of their own"));
+            }
         }
     }
 

@@ -6,7 +6,7 @@ import org.mtlab.core.contract.StudySpec;
 
 /** Builds the optimizer a study names. */
 public final class Optimizers {
-    public static final Set<String> NAMES = Set.of(Sgd.NAME, Adam.NAME, Adam.ADAMW);
+    public static final Set<String> NAMES = Set.of(Sgd.NAME, Adam.NAME, Adam.ADAMW, AdaTask.NAME);
 
     private Optimizers() {
     }
@@ -18,8 +18,16 @@ public final class Optimizers {
      * is the trainer's to apply per epoch ({@link Optimizer#setLearningRate}).
      */
     public static Optimizer create(StudySpec.OptimizerSpec spec, int size) {
+        return create(spec, size, 0, 1);
+    }
+
+    /**
+     * As {@link #create(StudySpec.OptimizerSpec, int)}, for a model whose first {@code sharedSize} parameters are shared
+     * by {@code tasks} tasks: what {@code adatask} ({@link AdaTask}) needs; the other optimizers ignore both.
+     */
+    public static Optimizer create(StudySpec.OptimizerSpec spec, int size, int sharedSize, int tasks) {
         if (spec == null || spec.name() == null) {
-            throw new IllegalArgumentException("an optimizer name is required; known: [adam, adamw, sgd]");
+            throw new IllegalArgumentException("an optimizer name is required; known: [adam, adamw, adatask, sgd]");
         }
         if (spec.learningRate() == null) {
             throw new IllegalArgumentException("optimizer '" + spec.name() + "' needs a learning rate");
@@ -29,8 +37,9 @@ public final class Optimizers {
             case Adam.NAME -> new Adam(size, spec.learningRate());
             case Adam.ADAMW -> Adam.adamW(size, spec.learningRate(),
                     spec.weightDecay() == null ? Adam.DEFAULT_WEIGHT_DECAY : spec.weightDecay());
+            case AdaTask.NAME -> new AdaTask(size, sharedSize, tasks, spec.learningRate());
             default -> throw new IllegalArgumentException("unsupported optimizer '" + spec.name()
-                    + "'; known: [adam, adamw, sgd]");
+                    + "'; known: [adam, adamw, adatask, sgd]");
         };
     }
 }

@@ -87,6 +87,18 @@ class DatasetSpecValidationTest {
     }
 
     @Test
+    void perTaskAdamGoesWithEqualWeightingOnly() {
+        String data = "{\"kind\":\"multi-fashion\"}";
+        assertEquals(List.of(), validate(data, FASHION_TASKS, LENET, "{\"name\":\"adatask\",\"learningRate\":0.001}"));
+        String json = "{\"name\":\"s\",\"dataset\":" + data + ",\"tasks\":" + FASHION_TASKS + ",\"model\":" + LENET
+                + ",\"optimizers\":[" + ADAM + ",{\"name\":\"adatask\",\"learningRate\":0.001}],\"methods\":[\"ew\",\"pcgrad\"],"
+                + "\"seeds\":[1],\"epochs\":2,\"batchSize\":64}";
+        List<Violation> v = new StudySpecValidator(Set.of("ew", "pcgrad"))
+                .validate(Json.read(json.getBytes(StandardCharsets.UTF_8), StudySpec.class));
+        assertEquals(List.of("optimizers[1].name"), fields(v));
+    }
+
+    @Test
     void theTrunkSizeCountsMultiLeNetForFullGradients() {
         StudySpec spec = Json.read(("{\"name\":\"s\",\"dataset\":{\"kind\":\"multi-fashion\"},\"tasks\":" + FASHION_TASKS
                 + ",\"model\":" + LENET + ",\"optimizers\":[" + ADAM + "],\"methods\":[\"ew\"],\"seeds\":[1],"

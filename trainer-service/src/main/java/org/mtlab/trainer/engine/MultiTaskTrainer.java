@@ -22,6 +22,7 @@ import org.mtlab.core.contract.TrainingRequest;
 import org.mtlab.core.data.TaskData;
 import org.mtlab.core.data.TaskDatasets;
 import org.mtlab.core.gradient.GradientGeometry;
+import org.mtlab.core.optim.AdaTask;
 import org.mtlab.core.optim.Optimizer;
 import org.mtlab.core.optim.Optimizers;
 import org.mtlab.core.optim.StepDecay;
@@ -188,6 +189,9 @@ public final class MultiTaskTrainer {
                             ? blockGrams(run.layout, g.sharedGradients()) : null;
                     float[] weights = run.aggregation.combine(epoch, step, g.losses(), g.sharedGradients(), blockGrams,
                             combined);
+                    if (run.optimizer instanceof AdaTask adaTask) {
+                        adaTask.taskGradients(g.sharedGradients());
+                    }
                     GradientEvent gradientEvent = telemetryStep ? event(request, run, step, epoch, g, weights, blockGrams) : null;
                     System.arraycopy(combined, 0, gradient, 0, combined.length);
                     System.arraycopy(g.headGradients(), 0, gradient, combined.length, g.headGradients().length);
@@ -254,7 +258,8 @@ public final class MultiTaskTrainer {
                 throw new IllegalArgumentException("its position (step " + c.step() + ", epoch " + c.epoch()
                         + ", sample " + c.from() + ") is outside the run");
             }
-            Optimizer optimizer = Optimizers.create(request.optimizer(), run.layout.totalSize());
+            Optimizer optimizer = Optimizers.create(request.optimizer(), run.layout.totalSize(),
+                    run.layout.sharedSize(), request.tasks().size());
             optimizer.restore(c.optimizer());
             Aggregation aggregation = Aggregation.forMethod(request.method(), request.tasks().size(),
                     Seeds.mix(request.seed(), Seeds.METHOD), request.optimizer());
@@ -338,7 +343,13 @@ public final class MultiTaskTrainer {
         }
         run.params = new float[run.layout.totalSize()];
         run.layout.initialise(run.params, request.seed(), run.taskIndex);
-        run.optimizer = Optimizers.create(request.optimizer(), run.layout.totalSize());
+        run.optimizer = Optimizers.create(request.optimizer(), run.layout.totalSize(), run.layout.sharedSize(),
+                request.tasks().size());
+        if (run.optimizer instanceof AdaTask && request.tasks().size() > 1
+                && !"ew".equals(request.method().toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("optimizer adatask sums per-task Adam directions: it runs with method ew, "
+                    + "not '" + request.method() + "'");
+        }
         run.schedule = StepDecay.of(request.optimizer());
         int n = run.dataset.train().size();
         run.stepsPerEpoch = (n + request.batchSize() - 1) / request.batchSize();
