@@ -104,15 +104,16 @@ public record StudySpec(
     /**
      * Gradient telemetry: one gradient event every {@code everySteps} steps; {@code fullGradients} adds the
      * complete per-task gradient vectors (tiny models only, see {@link GradientEvent#MAX_FULL_GRADIENT_PARAMETERS}).
-     * Every {@code baselineEvery}-th event (default {@value #DEFAULT_BASELINE_EVERY}: with an event every step, every 5
-     * steps, as Elich et al. sample) carries the single-task conflict baseline ({@link ConflictBaseline}) computed on
+     * Every {@code baselineEvery}-th event (default {@value #DEFAULT_BASELINE_EVERY}; Elich et al. sample every 5 steps,
+     * which costs about 2.5× the training time, see BENCHMARKS.md) carries the single-task conflict baseline
+     * ({@link ConflictBaseline}) computed on
      * {@code baselineSamples} samples drawn from the step's batch (default {@value #DEFAULT_BASELINE_SAMPLES}, as
      * Elich et al.; 0 turns the baseline off; otherwise 2..{@value ConflictBaseline#MAX_SAMPLES}).
      */
     public record TelemetrySpec(Integer everySteps, Boolean fullGradients, Integer baselineSamples, Integer baselineEvery) {
         public static final TelemetrySpec DEFAULT = new TelemetrySpec(1, false);
         public static final int DEFAULT_BASELINE_SAMPLES = 8;
-        public static final int DEFAULT_BASELINE_EVERY = 5;
+        public static final int DEFAULT_BASELINE_EVERY = 20;
 
         public TelemetrySpec(Integer everySteps, Boolean fullGradients) {
             this(everySteps, fullGradients, null, null);

@@ -21,10 +21,10 @@ class TelemetrySpecValidationTest {
     }
 
     @Test
-    void baselineDefaultsToEightSamplesOnEveryFifthEvent() {
+    void baselineDefaultsToEightSamplesOnEveryTwentiethEvent() {
         StudySpec.TelemetrySpec telemetry = Json.read("{\"everySteps\":2}", StudySpec.TelemetrySpec.class);
         assertEquals(8, telemetry.baselineSamplesOrDefault());
-        assertEquals(5, telemetry.baselineEveryOrDefault());
+        assertEquals(20, telemetry.baselineEveryOrDefault());
         assertEquals(List.of(), violatedFields("{\"everySteps\":2}"));
     }
 
