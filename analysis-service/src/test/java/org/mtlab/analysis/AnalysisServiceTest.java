@@ -18,6 +18,7 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
+import org.mtlab.core.contract.ConflictBaseline;
 import org.mtlab.core.contract.DeadLetter;
 import org.mtlab.core.contract.GradientEvent;
 import org.mtlab.core.contract.GradientEventCodec;
@@ -42,6 +43,26 @@ class AnalysisServiceTest {
         StudyEventsFixture.completed(p, r, mse);
     }
 
+    /** Per-sample gradients (g_a, g_b) on sample 0 and (2·g_a, −g_b) on sample 1; halves g_t and g_t/2. */
+    static ConflictBaseline twoSampleBaseline(float[][] g) {
+        double aa = 0, bb = 0, ab = 0;
+        int opposite = 0;
+        for (int k = 0; k < g[0].length; k++) {
+            aa += (double) g[0][k] * g[0][k];
+            bb += (double) g[1][k] * g[1][k];
+            ab += (double) g[0][k] * g[1][k];
+            opposite += (double) g[0][k] * g[1][k] < 0 ? 1 : 0;
+        }
+        int p = g[0].length;
+        double[][] sampleGrams = {{aa, ab, bb}, {4 * aa, -2 * ab, bb}};
+        int[][] sampleSigns = {{opposite}, {p - opposite}};
+        double[][] taskSampleGrams = {{aa, 2 * aa, 4 * aa}, {bb, -bb, bb}};
+        int[][] taskSampleSigns = {{0}, {p}};
+        double[][] halves = {{aa, aa / 4, aa / 2}, {bb, bb / 4, bb / 2}};
+        return new ConflictBaseline(2, p, sampleGrams, sampleSigns, taskSampleGrams, taskSampleSigns, halves,
+                new int[] {0, 0}, new int[] {opposite});
+    }
+
     @Test
     void countsEachStepOnceComputesCosineAndStudyResults() throws Exception {
         Random rnd = new Random(11);
@@ -62,8 +83,11 @@ class AnalysisServiceTest {
                     nb += (double) g[1][k] * g[1][k];
                 }
                 cosineSum += dot / Math.sqrt(na * nb);
-                byte[] event = GradientEventCodec.encode(new GradientEvent(mtl.runId(), 1, step, 0, new float[] {1, 1},
-                        new float[] {1, 1}, new double[][] {GradientGeometry.packedGram(g, 0, 5)}, null, null));
+                GradientEvent plain = new GradientEvent(mtl.runId(), 1, step, 0, new float[] {1, 1},
+                        new float[] {1, 1}, new double[][] {GradientGeometry.packedGram(g, 0, 5)}, null, null);
+                // every other step carries a single-task baseline of two samples: task a's per-sample gradients
+                // g_a and 2·g_a (cosine 1, magnitude similarity 0.8), task b's g_b and −g_b (cosine −1)
+                byte[] event = GradientEventCodec.encode(step % 2 == 0 ? plain.withBaseline(twoSampleBaseline(g)) : plain);
                 StudyEventsFixture.send(p, Topics.GRADIENTS, mtl.runId(), event);
                 if (step % 3 == 0) {
                     StudyEventsFixture.send(p, Topics.GRADIENTS, mtl.runId(), event); // redelivered duplicate
@@ -98,6 +122,17 @@ class AnalysisServiceTest {
         assertTrue(checked >= 8, "the dashboard's queries were found");
         assertTrue(run.getDouble("statistics.paretoStationarity.mean") >= 0);
         assertEquals(10.0, run.getDouble("statistics.epochs[0].pairs[0].cosine.count"));
+        // the single-task baseline beside the inter-task figures: 5 steps carried one, duplicates counted once
+        assertEquals(5, run.getInt("statistics.baseline.steps"));
+        assertEquals(1.0, run.getDouble("statistics.baseline.tasks[0].interSample.cosine.mean"), 1e-12);
+        assertEquals(0.8, run.getDouble("statistics.baseline.tasks[0].interSample.magnitudeSimilarity.mean"), 1e-12);
+        assertEquals(-1.0, run.getDouble("statistics.baseline.tasks[1].interSample.cosine.mean"), 1e-12);
+        assertEquals(1.0, run.getDouble("statistics.baseline.tasks[1].interSample.signDisagreement.mean"), 1e-12);
+        assertEquals(1.0, run.getDouble("statistics.baseline.tasks[1].interBatch.cosine.mean"), 1e-12);
+        assertEquals(10, run.getInt("statistics.baseline.pairs[0].sameSample.cosine.count"));
+        assertEquals(0.0, run.getDouble("statistics.baseline.pairs[0].sameSample.cosine.mean"), 1e-12,
+                "cos(g_a, g_b) on sample 0 and its negative on sample 1");
+        assertEquals(-1.0, run.getDouble("statistics.baseline.epochs[0].tasks[1].interSample.cosine.p97_5"), 1e-12);
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/studies/" + studyId + "/analysis")
                 .then().statusCode(200).body("analysis.finishedRuns", equalTo(3)));
