@@ -1,7 +1,7 @@
 // mtlab dashboard: study list, live run progress and gradient statistics (server-sent events), report and verdict.
 (function () {
   'use strict';
-  const TERMINAL = ['COMPLETED', 'FINISHED_WITH_FAILURES'];
+  const TERMINAL = ['COMPLETED', 'FINISHED_WITH_FAILURES', 'CANCELLED'];
   const OPTIMIZER_COLOURS = ['#2f6fdb', '#e8590c', '#2b8a3e', '#862e9c', '#c92a2a', '#0b7285', '#5c940d', '#a61e4d'];
   let current = null; // {id, source, cosine: Map, magnitude: Map, report, reportTries, completedRuns, timer}
   const charts = {};
@@ -39,8 +39,20 @@
         li.addEventListener('click', () => { location.hash = s.id; });
         list.append(li);
       });
-    } catch (e) { console.warn(e); }
+    } catch (e) {
+      if (e.status === 401) { $('#signin').hidden = false; }
+      console.warn(e);
+    }
   }
+
+  // the API needs a bearer token; the browser keeps it as a cookie, which EventSource sends too
+  $('#signin').addEventListener('submit', ev => {
+    ev.preventDefault();
+    document.cookie = 'mtlab_token=' + encodeURIComponent($('#token').value.trim()) + '; path=/; SameSite=Strict';
+    $('#signin').hidden = true;
+    loadStudies();
+    route();
+  });
 
   // ---- one study ----
   function selectStudy(id) {

@@ -31,6 +31,11 @@ public final class Demo {
              "telemetry":{"everySteps":1,"fullGradients":false}}""";
 
     private final HttpClient http = HttpClient.newHttpClient();
+    private final String token;
+
+    Demo(String token) {
+        this.token = token;
+    }
 
     public static void main(String[] args) throws Exception {
         Path repo = Path.of(System.getProperty("mtlab.repo", ".")).toAbsolutePath().normalize();
@@ -46,8 +51,10 @@ public final class Demo {
         CountDownLatch stopped = new CountDownLatch(1);
         // where ./mtlab report finds the running services
         Path env = repo.resolve(".mtlab/demo.env");
+        // a token of the demo's tenant, signed by the key pair this stack created (the gateway holds its public key)
+        String token = stack.token("demo");
         Files.writeString(env, "MTLAB_GATEWAY_URL=" + stack.gateway().url() + "\nMTLAB_ANALYSIS_URL="
-                + stack.analysis().url() + "\n");
+                + stack.analysis().url() + "\nMTLAB_TOKEN=" + token + "\n");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("\nstopping everything the demo started ...");
             try {
@@ -64,12 +71,15 @@ public final class Demo {
         }));
         System.out.printf("ready in %.0f s: gateway %s, analysis %s, Kafka %s%n", seconds(started),
                 stack.gateway().url(), stack.analysis().url(), stack.kafkaBootstrap());
-        Demo demo = new Demo();
+        System.out.println("token (tenant 'demo', 12 h; also in .mtlab/demo.env as MTLAB_TOKEN):\n  " + token);
+        System.out.println("dashboard: " + stack.gateway().url() + "/   (sign in with the token)");
+        Demo demo = new Demo(token);
         String studyId = demo.submit(stack.gateway().url(), spec);
         demo.followProgress(stack.gateway().url(), studyId);
         demo.printResults(stack.gateway().url(), stack.analysis().url(), studyId);
         System.out.printf("%ndemo wall time: %.0f s (start-up included)%n", seconds(started));
         System.out.println("\nThe services stay up:");
+        System.out.println("  dashboard: " + stack.gateway().url() + "/#" + studyId + "   (sign in with the token above)");
         System.out.println("  study:    " + stack.gateway().url() + "/api/studies/" + studyId);
         System.out.println("  analysis: " + stack.analysis().url() + "/api/studies/" + studyId + "/analysis");
         System.out.println("  metrics:  " + stack.analysis().url() + "/q/metrics");
@@ -89,7 +99,7 @@ public final class Demo {
 
     String submit(String gateway, String spec) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(gateway + "/api/studies"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(spec)).build(),
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(spec)).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 201) {
             throw new IllegalStateException("the gateway refused the study (" + response.statusCode() + "): " + response.body());
@@ -100,7 +110,8 @@ public final class Demo {
     }
 
     JsonNode get(String url) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
+                        .header("Authorization", "Bearer " + token).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IllegalStateException(url + " answered " + response.statusCode() + ": " + response.body());

@@ -33,6 +33,7 @@ public final class LocalStack implements AutoCloseable {
     private Path repo;
     private Path logs;
     private ServiceProcess gateway;
+    private final TokenIssuer tokens = TokenIssuer.generate();
     private final List<ServiceProcess> analysers = new ArrayList<>();
     private final List<ServiceProcess> trainers = new ArrayList<>();
 
@@ -92,6 +93,9 @@ public final class LocalStack implements AutoCloseable {
 
         Map<String, String> gatewayProps = new HashMap<>(common);
         gatewayProps.putAll(db);
+        // the gateway trusts tokens signed by this stack's own key pair (see token())
+        gatewayProps.put("MTLAB_JWT_PUBLIC_KEY_LOCATION", tokens.writePublicKey(workDir.resolve("jwt/publicKey.pem")).toString());
+        gatewayProps.put("mp.jwt.verify.issuer", TokenIssuer.ISSUER);
         // the gateway's dashboard reads the (first) analysis process over HTTP: choose its port now
         int firstAnalysisPort = ServiceProcess.freePort();
         gatewayProps.putIfAbsent("mtlab.analysis.url", "http://localhost:" + firstAnalysisPort);
@@ -165,6 +169,11 @@ public final class LocalStack implements AutoCloseable {
                 analysisProperties, logs, "384m"));
         analysers.set(index, fresh);
         return fresh.awaitReady(Duration.ofSeconds(120));
+    }
+
+    /** A bearer token of {@code tenant} that this stack's gateway accepts. */
+    public String token(String tenant) {
+        return tokens.token(tenant);
     }
 
     /** The datasource properties the services were started with. */

@@ -15,6 +15,7 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
     private static LocalPostgres postgres;
     private static Path postgresData;
     private static int postgresPort;
+    private static final TokenIssuer TOKENS = TokenIssuer.generate();
     private boolean withPostgres = true;
 
     /** {@code @ResourceArg(name = "postgres", value = "false")} for a service that needs Kafka only. */
@@ -36,11 +37,18 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
         } catch (Exception e) {
             throw new IllegalStateException("cannot start test infrastructure", e);
         }
-        return Map.of(
+        Map<String, String> config = new java.util.HashMap<>(TOKENS.gatewayProperties());
+        config.putAll(Map.of(
                 "quarkus.datasource.jdbc.url", postgres.jdbcUrl(),
                 "quarkus.datasource.reactive.url", postgres.reactiveUrl(),
                 "kafka.bootstrap.servers", kafka.bootstrapServers(),
-                "mtlab.outbox.interval", "200ms");
+                "mtlab.outbox.interval", "200ms"));
+        return config;
+    }
+
+    /** Signs tokens the service under test trusts (its public key is in the configuration returned by start). */
+    public static TokenIssuer tokens() {
+        return TOKENS;
     }
 
     /** The running broker, for tests that produce or consume records themselves. */

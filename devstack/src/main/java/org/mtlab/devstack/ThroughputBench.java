@@ -31,15 +31,16 @@ public final class ThroughputBench {
             Path work = Files.createDirectories(repo.resolve(".mtlab/bench-" + System.currentTimeMillis()));
             try (LocalStack stack = LocalStack.start(repo, work, LocalStack.External.none(), trainers, 1, 4, Map.of())) {
                 long start = System.nanoTime();
+                String auth = "Bearer " + stack.token("bench");
                 HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(stack.gateway().url() + "/api/studies"))
-                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(STUDY)).build(),
+                        .header("Authorization", auth).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(STUDY)).build(),
                         HttpResponse.BodyHandlers.ofString());
                 String id = Json.read(created.body(), JsonNode.class).get("id").asText();
                 JsonNode study;
                 do {
                     Thread.sleep(250);
                     study = Json.read(http.send(HttpRequest.newBuilder(URI.create(stack.gateway().url() + "/api/studies/" + id))
-                            .build(), HttpResponse.BodyHandlers.ofString()).body(), JsonNode.class);
+                            .header("Authorization", auth).build(), HttpResponse.BodyHandlers.ofString()).body(), JsonNode.class);
                 } while (!study.get("status").asText().startsWith("COMPLETED") && !study.get("status").asText().startsWith("FINISHED"));
                 double seconds = (System.nanoTime() - start) / 1e9;
                 int runs = study.get("runs").size();

@@ -56,10 +56,12 @@ class ChaosTest {
                         // trainers on one machine share the checkpoint directory, as pods share a volume
                         "mtlab.trainer.checkpoint-dir", work.resolve("checkpoints").toString(),
                         "mtlab.trainer.checkpoint-every", "25"));
+        E2eAuth.use(stack);
     }
 
     @AfterAll
     static void stop() throws Exception {
+        E2eAuth.clear();
         if (stack != null) {
             stack.close();
         }

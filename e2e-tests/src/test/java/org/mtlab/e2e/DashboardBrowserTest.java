@@ -41,6 +41,7 @@ class DashboardBrowserTest {
         Path repo = Path.of(System.getProperty("mtlab.repo", "..")).toAbsolutePath().normalize();
         work = Files.createDirectories(repo.resolve("e2e-tests/target/dashboard-" + System.currentTimeMillis()));
         stack = LocalStack.start(repo, work, LocalStack.External.none(), 1, 1, 4, Map.of());
+        E2eAuth.use(stack);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).usingAnyFreePort().build();
         ChromeOptions options = new ChromeOptions();
@@ -54,6 +55,7 @@ class DashboardBrowserTest {
 
     @AfterAll
     static void stop() throws Exception {
+        E2eAuth.clear();
         try {
             if (browser != null) {
                 browser.quit();
@@ -92,7 +94,11 @@ class DashboardBrowserTest {
         String study = given().baseUri(gateway).contentType("application/json").body(spec("dashboard demo"))
                 .post("/api/studies").then().statusCode(201).extract().path("id");
 
+        // the page asks for a token, as it would a newcomer's
         browser.get(gateway + "/");
+        await().atMost(Duration.ofSeconds(30)).until(() -> browser.findElement(By.id("signin")).isDisplayed());
+        browser.findElement(By.id("token")).sendKeys(stack.token(E2eAuth.TENANT));
+        browser.findElement(By.cssSelector("#signin button")).click();
         await().atMost(Duration.ofSeconds(30)).until(() -> browser.findElements(By.cssSelector("#study-list li.study"))
                 .stream().anyMatch(li -> study.equals(li.getAttribute("data-id"))
                         && li.getText().contains("dashboard demo")));

@@ -46,10 +46,12 @@ class ScaleOutTest {
         kafka = LocalKafka.start(3);
         stack = LocalStack.start(repo, work, new LocalStack.External(kafka.bootstrapServers(), null, null, null, null),
                 2, 2, 4, Map.of("mtlab.kafka.replication", "3"));
+        E2eAuth.use(stack);
     }
 
     @AfterAll
     static void stop() throws Exception {
+        E2eAuth.clear();
         if (stack != null) {
             stack.close();
         }

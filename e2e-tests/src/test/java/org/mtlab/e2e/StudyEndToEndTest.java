@@ -42,10 +42,12 @@ class StudyEndToEndTest {
         Path repo = Path.of(System.getProperty("mtlab.repo", "..")).toAbsolutePath().normalize();
         Path work = Files.createDirectories(repo.resolve("e2e-tests/target/e2e-" + System.currentTimeMillis()));
         stack = LocalStack.start(repo, work, LocalStack.External.none(), 1, 1, 4, Map.of());
+        E2eAuth.use(stack);
     }
 
     @AfterAll
     static void stopStack() throws Exception {
+        E2eAuth.clear();
         if (stack != null) {
             stack.close();
         }

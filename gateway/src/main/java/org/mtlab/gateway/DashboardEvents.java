@@ -32,6 +32,7 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
  * after which the study is terminal and every MTL run's final point was sent.
  */
 @Path("/api")
+@io.quarkus.security.Authenticated
 public class DashboardEvents {
     private static final Logger LOG = Logger.getLogger(DashboardEvents.class);
     private static final int FINAL_READS = 3;
@@ -57,6 +58,8 @@ public class DashboardEvents {
 
     @Inject
     AnalysisClient analysis;
+    @Inject
+    Tenants tenants;
 
     @ConfigProperty(name = "mtlab.dashboard.interval", defaultValue = "1s")
     Duration interval;
@@ -65,8 +68,18 @@ public class DashboardEvents {
     @Path("/studies/{id}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @io.smallrye.common.annotation.Blocking
     public Multi<DashboardEvent> events(@PathParam("id") String id) {
         UUID studyId = DashboardResource.uuid(id);
+        // only the study's own tenant may follow it: checked before the stream starts, so that others get a plain 404
+        String tenant = tenants.current();
+        try {
+            VertxContextSupport.subscribeAndAwait(() -> tenants.ownStudy(studyId, tenant));
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
         Map<UUID, Long> sentStep = new HashMap<>();
         Map<UUID, Integer> terminalTicks = new HashMap<>();
         AtomicBoolean ended = new AtomicBoolean();

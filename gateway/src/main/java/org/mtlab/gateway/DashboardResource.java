@@ -18,29 +18,35 @@ import org.mtlab.core.contract.Violation;
  */
 @Path("/api")
 @Produces(MediaType.APPLICATION_JSON)
+@io.quarkus.security.Authenticated
 public class DashboardResource {
     @Inject
     AnalysisClient analysis;
+    @Inject
+    Tenants tenants;
 
     /** The study report with the verdict (see the analysis service's {@code /api/studies/{id}/report}). */
     @GET
     @Path("/studies/{id}/report")
     public Uni<Response> report(@PathParam("id") String id) {
-        return forward("/api/studies/" + uuid(id) + "/report");
+        UUID studyId = uuid(id);
+        return tenants.ownStudy(studyId, tenants.current()).chain(own -> forward("/api/studies/" + studyId + "/report"));
     }
 
     /** Per-run Pareto points, STL baselines and Δm (the analysis service's {@code /api/studies/{id}/analysis}). */
     @GET
     @Path("/studies/{id}/analysis")
     public Uni<Response> analysis(@PathParam("id") String id) {
-        return forward("/api/studies/" + uuid(id) + "/analysis");
+        UUID studyId = uuid(id);
+        return tenants.ownStudy(studyId, tenants.current()).chain(own -> forward("/api/studies/" + studyId + "/analysis"));
     }
 
     /** Running gradient statistics of one run. */
     @GET
     @Path("/runs/{id}/gradients")
     public Uni<Response> gradients(@PathParam("id") String id) {
-        return forward("/api/runs/" + uuid(id) + "/gradients");
+        UUID runId = uuid(id);
+        return tenants.ownRun(runId, tenants.current()).chain(own -> forward("/api/runs/" + runId + "/gradients"));
     }
 
     private Uni<Response> forward(String path) {

@@ -32,6 +32,7 @@ import org.mtlab.core.methods.StepInput;
  * they would at the first step of a run.
  */
 @Path("/api/methods")
+@io.quarkus.security.Authenticated
 @Produces(MediaType.APPLICATION_JSON)
 public class MethodsResource {
     /** Largest task count one apply accepts (the iterative solvers grow quickly with T). */

@@ -21,4 +21,6 @@ public class StudyEntity extends PanacheEntityBase {
     public String source;
     @Column(name = "created_at")
     public Instant createdAt;
+    /** Who owns it: the {@code tenant} claim of the submitter's token. */
+    public String tenant;
 }

@@ -1,12 +1,16 @@
 package org.mtlab.gateway;
 
 import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.jwt.auth.principal.JWTParser;
+import io.smallrye.jwt.auth.principal.ParseException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.mtlab.core.contract.Json;
 import org.mtlab.core.contract.StudySpec;
 import org.mtlab.core.contract.Violation;
@@ -18,17 +22,49 @@ import org.mtlab.kafka.RecordRejectedException;
  */
 @ApplicationScoped
 public class StudyIntake {
+    /** Kafka header holding the submitter's bearer token. */
+    public static final String AUTHORIZATION = "authorization";
+
     @Inject
     StudyService studies;
+    @Inject
+    JWTParser jwtParser;
 
     void handle(ConsumerRecord<String, byte[]> record) throws Throwable {
+        String tenant = tenantOf(record);
         StudySpec spec = Json.read(record.value(), StudySpec.class);
         List<Violation> violations = studies.validate(spec);
         if (!violations.isEmpty()) {
             throw new RecordRejectedException("invalid study spec: " + violations);
         }
         UUID studyId = studyIdOf(record.key());
-        VertxContextSupport.subscribeAndAwait(() -> studies.create(studyId, spec, "kafka"));
+        VertxContextSupport.subscribeAndAwait(() -> studies.create(studyId, spec, "kafka", tenant));
+    }
+
+    /**
+     * A submission carries its submitter's token in the {@value #AUTHORIZATION} header ("Bearer <jwt>"), verified
+     * like a REST caller's before anything is persisted; without a valid one the record is dead-lettered.
+     */
+    String tenantOf(ConsumerRecord<String, byte[]> record) {
+        Header header = record.headers().lastHeader(AUTHORIZATION);
+        if (header == null || header.value() == null) {
+            throw new RecordRejectedException("a study submission needs an '" + AUTHORIZATION + "' header: Bearer <token>");
+        }
+        String value = new String(header.value(), StandardCharsets.UTF_8).trim();
+        if (!value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new RecordRejectedException("the '" + AUTHORIZATION + "' header must be 'Bearer <token>'");
+        }
+        JsonWebToken token;
+        try {
+            token = jwtParser.parse(value.substring(7).trim());
+        } catch (ParseException e) {
+            throw new RecordRejectedException("the submission's token was refused: " + e.getMessage());
+        }
+        try {
+            return Tenants.tenantOf(token);
+        } catch (ProblemException e) {
+            throw new RecordRejectedException("the submission's token names no tenant: " + e.problem().detail());
+        }
     }
 
     /** The key as a UUID if it is one, otherwise a UUID derived from it (the same key always maps to the same study). */

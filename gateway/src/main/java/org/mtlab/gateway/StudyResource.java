@@ -1,6 +1,7 @@
 package org.mtlab.gateway;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.security.Authenticated;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
@@ -25,11 +26,14 @@ import org.mtlab.core.contract.Violation;
 
 @Path("/api")
 @Produces(MediaType.APPLICATION_JSON)
+@Authenticated
 public class StudyResource {
     /** A spec is a few hundred bytes; anything near this is a mistake or an attack (the HTTP layer stops at 8 MB). */
     static final int MAX_SPEC_CHARACTERS = 1_000_000;
     @Inject
     StudyService studies;
+    @Inject
+    Tenants tenants;
 
     /** Submits a study: 201 with the study and its runs, or 400 problem+json naming the offending field. */
     @POST
@@ -52,16 +56,18 @@ public class StudyResource {
         if (!violations.isEmpty()) {
             throw ProblemException.invalid(violations);
         }
+        String tenant = tenants.current();
         UUID id = UUID.randomUUID();
-        return studies.create(id, spec, "rest")
-                .chain(() -> view(id))
+        return studies.create(id, spec, "rest", tenant)
+                .chain(() -> view(id, tenant))
                 .map(view -> Response.created(URI.create("/api/studies/" + id)).entity(view).build());
     }
 
     @GET
     @Path("/studies")
     public Uni<List<Views.StudySummary>> list() {
-        return Panache.withSession(() -> StudyEntity.<StudyEntity>listAll(Sort.descending("createdAt"))
+        String tenant = tenants.current();
+        return Panache.withSession(() -> StudyEntity.<StudyEntity>list("tenant", Sort.descending("createdAt"), tenant)
                 .chain(all -> RunEntity.<RunEntity>list("studyId in ?1", all.stream().map(s -> s.id).toList())
                         .map(runs -> {
                             Map<UUID, List<RunEntity>> byStudy = runs.stream().collect(Collectors.groupingBy(r -> r.studyId));
@@ -72,7 +78,7 @@ public class StudyResource {
     @GET
     @Path("/studies/{id}")
     public Uni<Views.StudyView> get(@PathParam("id") String id) {
-        return view(parseId(id));
+        return view(parseId(id), tenants.current());
     }
 
     /** Optional body of a cancellation. */
@@ -88,6 +94,7 @@ public class StudyResource {
     @Consumes(MediaType.WILDCARD)
     public Uni<Response> cancel(@PathParam("id") String id, String body) {
         UUID studyId = parseId(id);
+        String tenant = tenants.current();
         String reason = "cancelled by request";
         if (body != null && !body.isBlank()) {
             CancelRequest request;
@@ -105,12 +112,12 @@ public class StudyResource {
             }
             reason = request.reason();
         }
-        return studies.cancel(studyId, reason).chain(cancelled -> {
+        return studies.cancel(studyId, reason, tenant).chain(cancelled -> {
             if (cancelled == 0) {
                 throw new ProblemException(409, "Nothing to cancel", "every run of study " + studyId
                         + " has already finished", List.of(new Violation("id", "study has no unfinished run")));
             }
-            return view(studyId);
+            return view(studyId, tenant);
         }).map(view -> Response.accepted(view).build());
     }
 
@@ -118,17 +125,12 @@ public class StudyResource {
     @Path("/runs/{id}")
     public Uni<Views.RunView> run(@PathParam("id") String id) {
         UUID runId = parseId(id);
-        return Panache.withSession(() -> RunEntity.<RunEntity>findById(runId)).map(run -> {
-            if (run == null) {
-                throw ProblemException.notFound("run", runId);
-            }
-            return Views.RunView.of(run);
-        });
+        return tenants.ownRun(runId, tenants.current()).map(Views.RunView::of);
     }
 
-    private Uni<Views.StudyView> view(UUID id) {
+    private Uni<Views.StudyView> view(UUID id, String tenant) {
         return Panache.withSession(() -> StudyEntity.<StudyEntity>findById(id).chain(study -> {
-            if (study == null) {
+            if (study == null || !tenant.equals(study.tenant)) {
                 throw ProblemException.notFound("study", id);
             }
             return RunEntity.<RunEntity>list("studyId = ?1 order by label", id).map(runs -> Views.StudyView.of(study, runs));

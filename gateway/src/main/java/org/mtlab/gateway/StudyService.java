@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.mtlab.core.contract.Json;
+import org.mtlab.kafka.RecordRejectedException;
 import org.mtlab.core.contract.RunPlan;
 import org.mtlab.core.contract.StudyExpansion;
 import org.mtlab.core.contract.StudySpec;
@@ -42,9 +43,12 @@ public class StudyService {
      * Persists a valid study with all its runs, each carrying its training request (the outbox payload), then wakes
      * the outbox relay. Idempotent on the study id: a study that exists already is returned as it is.
      */
-    public Uni<StudyEntity> create(UUID studyId, StudySpec spec, String source) {
+    public Uni<StudyEntity> create(UUID studyId, StudySpec spec, String source, String tenant) {
         return Panache.withTransaction(() -> StudyEntity.<StudyEntity>findById(studyId).chain(existing -> {
             if (existing != null) {
+                if (!tenant.equals(existing.tenant)) {
+                    throw new RecordRejectedException("study id " + studyId + " is taken");
+                }
                 return Uni.createFrom().item(existing);
             }
             Instant now = Instant.now();
@@ -53,6 +57,7 @@ public class StudyService {
             study.name = spec.name();
             study.spec = Json.writeString(spec);
             study.source = source;
+            study.tenant = tenant;
             study.createdAt = now;
             List<RunEntity> runs = new ArrayList<>();
             for (RunPlan plan : StudyExpansion.expand(spec)) {
@@ -82,9 +87,9 @@ public class StudyService {
      *
      * @return how many runs were cancelled (0: all had finished); fails with 404 for an unknown study
      */
-    public Uni<Integer> cancel(UUID studyId, String reason) {
+    public Uni<Integer> cancel(UUID studyId, String reason, String tenant) {
         return Panache.withTransaction(() -> StudyEntity.<StudyEntity>findById(studyId).chain(study -> {
-            if (study == null) {
+            if (study == null || !tenant.equals(study.tenant)) {
                 throw ProblemException.notFound("study", studyId);
             }
             return RunEntity.update("status = ?1, message = ?2, updatedAt = ?3 where studyId = ?4 and status in ?5",

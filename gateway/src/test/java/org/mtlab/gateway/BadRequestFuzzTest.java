@@ -29,6 +29,16 @@ import org.mtlab.devstack.RealInfrastructure;
 @QuarkusTest
 @QuarkusTestResource(value = RealInfrastructure.class, restrictToAnnotatedClass = true)
 class BadRequestFuzzTest {
+    @org.junit.jupiter.api.BeforeEach
+    void authenticate() {
+        TestAuth.as(TestAuth.TENANT);
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void forgetToken() {
+        TestAuth.clear();
+    }
+
     static final List<String> REQUIRED = List.of("name", "dataset", "tasks", "model", "optimizers", "methods", "seeds",
             "epochs", "batchSize");
     static final List<String> ODD = List.of("t\u0000x", "\u202Etask", "🙂", "a b", "ü".repeat(65), "", "x/y", "\uD800");

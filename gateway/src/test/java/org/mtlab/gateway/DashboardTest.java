@@ -25,6 +25,16 @@ import org.mtlab.devstack.RealInfrastructure;
 @QuarkusTest
 @QuarkusTestResource(value = RealInfrastructure.class, restrictToAnnotatedClass = true)
 class DashboardTest {
+    @org.junit.jupiter.api.BeforeEach
+    void authenticate() {
+        TestAuth.as(TestAuth.TENANT);
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void forgetToken() {
+        TestAuth.clear();
+    }
+
     @TestHTTPResource("/")
     URL root;
 
@@ -39,9 +49,12 @@ class DashboardTest {
 
     @Test
     void analysisReadsAre503ProblemsWhenTheAnalysisIsDown() {
-        String id = UUID.randomUUID().toString();
+        var created = given().contentType("application/json").body(GatewayTest.SPEC).post("/api/studies")
+                .then().statusCode(201).extract().jsonPath();
+        String id = created.getString("id");
+        String runId = created.getString("runs[0].id");
         for (String path : new String[] {"/api/studies/" + id + "/report", "/api/studies/" + id + "/analysis",
-                "/api/runs/" + id + "/gradients"}) {
+                "/api/runs/" + runId + "/gradients"}) {
             given().get(path).then().statusCode(503).contentType("application/problem+json")
                     .body("status", equalTo(503)).body("title", equalTo("Analysis service unavailable"));
         }
@@ -55,7 +68,8 @@ class DashboardTest {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         HttpResponse<java.io.InputStream> response = http.send(HttpRequest.newBuilder(
                         URI.create(root.toString().replaceAll("/$", "") + "/api/studies/" + id + "/events"))
-                .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(30)).build(),
+                .header("Accept", "text/event-stream").header("Authorization", "Bearer " + TestAuth.token(TestAuth.TENANT))
+                .timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {

@@ -15,6 +15,16 @@ import org.mtlab.devstack.RealInfrastructure;
 @QuarkusTest
 @QuarkusTestResource(value = RealInfrastructure.class, restrictToAnnotatedClass = true)
 class DatabaseOutageTest {
+    @org.junit.jupiter.api.BeforeEach
+    void authenticate() {
+        TestAuth.as(TestAuth.TENANT);
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void forgetToken() {
+        TestAuth.clear();
+    }
+
 
     @Test
     void answers503WithRetryAfterWhileTheDatabaseIsDownAndLosesNothing() throws Exception {

@@ -15,7 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,6 +37,16 @@ import org.mtlab.kafka.KafkaSettings;
 @QuarkusTest
 @QuarkusTestResource(value = RealInfrastructure.class, restrictToAnnotatedClass = true)
 class GatewayTest {
+    @org.junit.jupiter.api.BeforeEach
+    void authenticate() {
+        TestAuth.as(TestAuth.TENANT);
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void forgetToken() {
+        TestAuth.clear();
+    }
+
     static final String SPEC = """
             {"name":"gw-test","dataset":{"kind":"synthetic","params":{"rho":0.5,"dimension":8,"samples":200}},
              "tasks":[{"name":"a"},{"name":"b"}],"model":{"kind":"mlp","hidden":[8]},
@@ -81,23 +93,98 @@ class GatewayTest {
     }
 
     @Test
-    void kafkaSubmissionsArePersistedAndMalformedOnesDeadLettered() throws Exception {
+    void kafkaSubmissionsNeedAValidTokenAndBelongToItsTenantAndBadOnesAreDeadLettered() throws Exception {
         String studyKey = UUID.randomUUID().toString();
+        String suffix = UUID.randomUUID().toString();
+        String team = TestAuth.token(TestAuth.TENANT);
         try (KafkaProducer<String, byte[]> producer = producer()) {
-            producer.send(new ProducerRecord<>(Topics.STUDY_SUBMISSIONS, "garbage", "{oops".getBytes(StandardCharsets.UTF_8))).get();
-            producer.send(new ProducerRecord<>(Topics.STUDY_SUBMISSIONS, "invalid",
-                    SPEC.replace("\"seeds\":[1,2]", "\"seeds\":[]").getBytes(StandardCharsets.UTF_8))).get();
-            producer.send(new ProducerRecord<>(Topics.STUDY_SUBMISSIONS, studyKey, SPEC.getBytes(StandardCharsets.UTF_8))).get();
+            producer.send(submission("garbage-" + suffix, "{oops", team)).get();
+            producer.send(submission("invalid-" + suffix, SPEC.replace("\"seeds\":[1,2]", "\"seeds\":[]"), team)).get();
+            producer.send(submission("no-token-" + suffix, SPEC, null)).get();
+            producer.send(submission("bad-token-" + suffix, SPEC, "abc.def.ghi")).get();
+            producer.send(submission("foreign-" + suffix, SPEC,
+                    RealInfrastructure.tokens().tokenFromIssuer(TestAuth.TENANT, "https://elsewhere.example"))).get();
+            producer.send(submission(studyKey, SPEC, team)).get();
             // the same submission again: idempotent on the study id
-            producer.send(new ProducerRecord<>(Topics.STUDY_SUBMISSIONS, studyKey, SPEC.getBytes(StandardCharsets.UTF_8))).get();
+            producer.send(submission(studyKey, SPEC, team)).get();
         }
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/studies/" + studyKey)
                 .then().statusCode(200).body("source", equalTo("kafka")).body("runs", hasSize(12)));
-        List<DeadLetter> letters = readDeadLetters(2);
-        assertEquals(Set.of("garbage", "invalid"), new HashSet<>(letters.stream().map(DeadLetter::key).toList()));
-        assertTrue(letters.stream().anyMatch(l -> l.reason().contains("seeds")), letters.toString());
-        assertTrue(letters.stream().allMatch(l -> l.topic().equals(Topics.STUDY_SUBMISSIONS)));
+        Map<String, String> reasons = new HashMap<>();
+        readTopic(Topics.DEAD_LETTERS, r -> {
+            DeadLetter letter = DeadLetter.decode(r.value());
+            if (letter.key() != null && letter.key().endsWith(suffix)) {
+                assertEquals(Topics.STUDY_SUBMISSIONS, letter.topic());
+                reasons.put(letter.key().substring(0, letter.key().length() - suffix.length() - 1), letter.reason());
+            }
+        }, () -> reasons.size() >= 5);
+        assertEquals(Set.of("garbage", "invalid", "no-token", "bad-token", "foreign"), reasons.keySet());
+        assertTrue(reasons.get("invalid").contains("seeds"), reasons.toString());
+        assertTrue(reasons.get("no-token").contains("authorization"), reasons.toString());
+        assertTrue(reasons.get("bad-token").contains("token was refused"), reasons.toString());
+        assertTrue(reasons.get("foreign").contains("token was refused"), reasons.toString());
+        for (String key : List.of("no-token", "bad-token", "foreign")) {
+            given().get("/api/studies/" + StudyIntake.studyIdOf(key + "-" + suffix)).then().statusCode(404);
+        }
+        TestAuth.as("team-b");
+        given().get("/api/studies/" + studyKey).then().log().ifValidationFails().statusCode(404);
         given().get("/q/health/ready").then().statusCode(200);
+    }
+
+    private static ProducerRecord<String, byte[]> submission(String key, String body, String token) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.STUDY_SUBMISSIONS, key,
+                body.getBytes(StandardCharsets.UTF_8));
+        if (token != null) {
+            record.headers().add(StudyIntake.AUTHORIZATION, ("Bearer " + token).getBytes(StandardCharsets.UTF_8));
+        }
+        return record;
+    }
+
+    @Test
+    void everyApiEndpointNeedsAValidTokenAndATenantSeesOnlyItsOwnStudies() {
+        JsonPath created = given().contentType("application/json").body(SPEC.replace("gw-test", "private-study"))
+                .post("/api/studies").then().statusCode(201).extract().jsonPath();
+        String studyId = created.getString("id");
+        String runId = created.getString("runs[0].id");
+        List<String> reads = List.of("/api/studies", "/api/studies/" + studyId, "/api/runs/" + runId, "/api/methods",
+                "/api/studies/" + studyId + "/report", "/api/studies/" + studyId + "/analysis",
+                "/api/runs/" + runId + "/gradients", "/api/studies/" + studyId + "/events");
+
+        TestAuth.clear();
+        for (String path : reads) {
+            given().get(path).then().statusCode(401).contentType("application/problem+json")
+                    .header("WWW-Authenticate", containsString("Bearer")).body("detail", containsString("token"));
+        }
+        given().contentType("application/json").body(SPEC).post("/api/studies").then().statusCode(401);
+        given().post("/api/studies/" + studyId + "/cancel").then().statusCode(401);
+        var tokens = RealInfrastructure.tokens();
+        for (String refused : List.of("abc.def.ghi", tokens.tokenFromIssuer(TestAuth.TENANT, "https://elsewhere.example"),
+                tokens.token(TestAuth.TENANT, Duration.ofMinutes(-10)))) {
+            given().header("Authorization", "Bearer " + refused).get("/api/studies/" + studyId)
+                    .then().statusCode(401).contentType("application/problem+json");
+        }
+        given().header("Authorization", "Bearer " + tokens.tokenWithoutTenant()).get("/api/studies")
+                .then().statusCode(403).contentType("application/problem+json").body("field", equalTo("tenant"));
+        // the dashboard's way: the token as a cookie
+        given().cookie("mtlab_token", TestAuth.token(TestAuth.TENANT)).get("/api/studies/" + studyId)
+                .then().statusCode(200).body("name", equalTo("private-study"));
+
+        TestAuth.as("team-b");
+        given().get("/api/studies").then().statusCode(200)
+                .body("id", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasItem(studyId)));
+        for (String path : reads.subList(1, reads.size())) {
+            if (path.equals("/api/methods")) {
+                continue;
+            }
+            given().get(path).then().statusCode(404).contentType("application/problem+json")
+                    .body(org.hamcrest.Matchers.not(containsString("private-study")));
+        }
+        given().post("/api/studies/" + studyId + "/cancel").then().statusCode(404);
+        given().get("/api/methods").then().statusCode(200);
+
+        TestAuth.as(TestAuth.TENANT);
+        given().get("/api/studies").then().statusCode(200).body("id", org.hamcrest.Matchers.hasItem(studyId));
+        given().get("/api/runs/" + runId).then().statusCode(200);
     }
 
     @Test
@@ -173,12 +260,6 @@ class GatewayTest {
                 out.add(request);
             }
         }, () -> out.size() >= expected);
-        return out;
-    }
-
-    private static List<DeadLetter> readDeadLetters(int expected) {
-        List<DeadLetter> out = new ArrayList<>();
-        readTopic(Topics.DEAD_LETTERS, r -> out.add(DeadLetter.decode(r.value())), () -> out.size() >= expected);
         return out;
     }
 

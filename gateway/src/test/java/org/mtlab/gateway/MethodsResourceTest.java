@@ -22,6 +22,16 @@ import org.mtlab.devstack.RealInfrastructure;
 @QuarkusTest
 @QuarkusTestResource(value = RealInfrastructure.class, restrictToAnnotatedClass = true)
 class MethodsResourceTest {
+    @org.junit.jupiter.api.BeforeEach
+    void authenticate() {
+        TestAuth.as(TestAuth.TENANT);
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void forgetToken() {
+        TestAuth.clear();
+    }
+
     private static final double EPS = 1e-9;
 
     private static JsonPath apply(String method, String body) {

@@ -162,7 +162,7 @@ public final class MultiTaskTrainer {
                     if (stop.getAsBoolean()) {
                         stopped = true;
                         if (checkpoints != null && step > lastSaved) {
-                            save(listener, request, run, step, epoch, from, epochsDone, last);
+                            save(events, request, run, step, epoch, from, epochsDone, last);
                         }
                         break;
                     }
@@ -214,7 +214,7 @@ public final class MultiTaskTrainer {
                         events.progress(step, totalSteps, epoch);
                     }
                     if (every > 0 && step % every == 0 && !epochEnd) {
-                        save(listener, request, run, step, epoch, from + rows, epochsDone, last);
+                        save(events, request, run, step, epoch, from + rows, epochsDone, last);
                         lastSaved = step;
                     }
                 }
@@ -223,7 +223,7 @@ public final class MultiTaskTrainer {
                     last = evaluate(model, run);
                     events.evaluated(step, epoch, last);
                     if (checkpoints != null) {
-                        save(listener, request, run, step, epoch + 1, 0, epochsDone, last);
+                        save(events, request, run, step, epoch + 1, 0, epochsDone, last);
                         lastSaved = step;
                     }
                 }
