@@ -98,6 +98,10 @@ class ScaleOutTest {
         JsonPath study = given().baseUri(gateway).get("/api/studies/" + studyId).jsonPath();
         assertEquals(12, study.getList("runs").size());
 
+        // a trainer counts a run once it has committed the request, just after the outcome the gateway already saw
+        await().atMost(Duration.ofSeconds(30)).until(() -> gauge(stack.trainers().get(0), "mtlab_trainer_runs_finished")
+                + gauge(stack.trainers().get(1), "mtlab_trainer_runs_finished") >= 12);
+        Thread.sleep(2000); // a run trained twice would be counted by now too
         double trained0 = gauge(stack.trainers().get(0), "mtlab_trainer_runs_finished");
         double trained1 = gauge(stack.trainers().get(1), "mtlab_trainer_runs_finished");
         assertTrue(trained0 > 0 && trained1 > 0, "both trainers trained runs: " + trained0 + " and " + trained1);

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -22,6 +23,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 import org.mtlab.core.contract.ContractException;
@@ -202,13 +204,23 @@ final class TrainingWorker implements AutoCloseable {
         job = null;
         current = null;
         currentRequest = null;
+        if (outcomePublished) {
+            runsFinished.incrementAndGet(); // trained to an outcome, whether or not the commit below succeeds
+        }
         if (outcomePublished && consumer.assignment().contains(partitionOf(record))) {
-            consumer.commitSync(Map.of(partitionOf(record), new OffsetAndMetadata(record.offset() + 1)));
-            runsFinished.incrementAndGet();
-            if (trainer.checkpoints() != null) {
-                trainer.checkpoints().clearFinished(request.runId(), request.attempt());
+            try {
+                consumer.commitSync(Map.of(partitionOf(record), new OffsetAndMetadata(record.offset() + 1)));
+                if (trainer.checkpoints() != null) {
+                    trainer.checkpoints().clearFinished(request.runId(), request.attempt());
+                }
+            } catch (RebalanceInProgressException | CommitFailedException e) {
+                // the finished mark stays: whoever receives the request again commits it without training
+                LOG.infof("%s: commit of finished run %s deferred (%s)", name, request.runId(), e.getClass().getSimpleName());
+                if (consumer.assignment().contains(partitionOf(record))) {
+                    consumer.seek(partitionOf(record), record.offset());
+                }
             }
-        } else {
+        } else if (consumer.assignment().contains(partitionOf(record))) {
             consumer.seek(partitionOf(record), record.offset());
         }
         consumer.resume(consumer.paused());
@@ -236,10 +248,15 @@ final class TrainingWorker implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (outcomePublished) {
-            consumer.commitSync(Map.of(partitionOf(record), new OffsetAndMetadata(record.offset() + 1)));
             runsFinished.incrementAndGet();
-            if (trainer.checkpoints() != null) {
-                trainer.checkpoints().clearFinished(request.runId(), request.attempt());
+            try {
+                consumer.commitSync(Map.of(partitionOf(record), new OffsetAndMetadata(record.offset() + 1)));
+                if (trainer.checkpoints() != null) {
+                    trainer.checkpoints().clearFinished(request.runId(), request.attempt());
+                }
+            } catch (RebalanceInProgressException | CommitFailedException e) {
+                LOG.infof("%s: commit of finished run %s left to its next owner (%s)", name, request.runId(),
+                        e.getClass().getSimpleName());
             }
         }
         LOG.infof("%s: partition of run %s revoked; %s", name, request.runId(),
