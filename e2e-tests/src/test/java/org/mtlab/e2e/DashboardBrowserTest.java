@@ -102,8 +102,13 @@ class DashboardBrowserTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> browser.findElements(By.cssSelector("#study-list li.study"))
                 .stream().anyMatch(li -> study.equals(li.getAttribute("data-id"))
                         && li.getText().contains("dashboard demo")));
-        browser.findElements(By.cssSelector("#study-list li.study")).stream()
-                .filter(li -> study.equals(li.getAttribute("data-id"))).findFirst().orElseThrow().click();
+        // the list is re-rendered every few seconds: an element found just before a refresh goes stale, so retry
+        await().atMost(Duration.ofSeconds(20)).ignoreException(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(() -> {
+                    browser.findElements(By.cssSelector("#study-list li.study")).stream()
+                            .filter(li -> study.equals(li.getAttribute("data-id"))).findFirst().orElseThrow().click();
+                    return true;
+                });
         await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElement(By.id("study-name")).getText()
                 .equals("dashboard demo"));
 
