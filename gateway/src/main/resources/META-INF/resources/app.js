@@ -163,7 +163,9 @@
       mine.report = report;
       renderReport(report);
       // the analysis may lag the gateway by a flush: read again until it has every finished run
-      if (report.finishedRuns < mine.completedRuns || (mine.finished && !report.verdict)) { retry(mine); }
+      const incomplete = (report.stlBaselines || []).length < (report.tasks || []).length
+        || !(report.configurations || []).length;
+      if (report.finishedRuns < mine.completedRuns || (mine.finished && (!report.verdict || incomplete))) { retry(mine); }
     } catch (e) {
       if (current === mine) {
         if (e.status === 503) { $('#verdict').replaceChildren(el('p', {class: 'muted'}, 'analysis service unavailable, retrying…')); }
