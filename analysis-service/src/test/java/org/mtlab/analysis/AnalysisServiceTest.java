@@ -107,7 +107,7 @@ class AnalysisServiceTest {
         JsonPath run = StudyEventsFixture.exact(given().get("/api/runs/" + mtl.runId() + "/gradients").then().extract().asString());
         assertEquals(expectedCosine, run.getDouble("statistics.pairs[0].cosine.mean"), 1e-9);
         assertEquals("a", run.getString("statistics.pairs[0].taskA"));
-        String prometheus = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String prometheus = ManagementInterface.management().get("/q/metrics").then().statusCode(200).extract().asString();
         assertTrue(prometheus.matches("(?s).*mtlab_grad_cosine\\{[^}]*run=\"" + mtl.runId() + "\"[^}]*task_a=\"a\"[^}]*\\}.*"),
                 "cosine gauge exported for the run's task pair");
         // the provisioned Grafana dashboard queries only metrics this service exports
@@ -142,9 +142,9 @@ class AnalysisServiceTest {
         assertTrue(study.getString("analysis.deltaMConventions").contains("LOWER is better"));
         assertEquals(2, study.getList("analysis.paretoPoints").size());
 
-        given().get("/q/metrics").then().body(containsString("mtlab_analysis_live_series"));
+        ManagementInterface.management().get("/q/metrics").then().body(containsString("mtlab_analysis_live_series"));
         // bounded cardinality: a finished run's series disappear after the retention (8 s in tests)
-        await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> assertTrue(!given().get("/q/metrics").asString()
+        await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> assertTrue(!ManagementInterface.management().get("/q/metrics").asString()
                 .contains("run=\"" + mtl.runId() + "\""), "series of a finished run removed"));
 
         List<DeadLetter> letters = new ArrayList<>();
@@ -164,7 +164,7 @@ class AnalysisServiceTest {
         }
         assertEquals(2, letters.size());
         assertTrue(letters.stream().anyMatch(l -> l.reason().contains("keyed")), letters.toString());
-        given().get("/q/health/ready").then().statusCode(200);
+        ManagementInterface.management().get("/q/health/ready").then().statusCode(200);
     }
 
     /** Generated bad gradient records, interleaved with good ones: every bad one dead-lettered, every good one counted. */
@@ -228,6 +228,6 @@ class AnalysisServiceTest {
         System.out.printf("bad gradient records by kind %s: %d dead-lettered, %d good counted%n", kinds, letters.size(), good);
         assertEquals(bad, letters.size(), "every bad record dead-lettered once");
         assertTrue(letters.stream().allMatch(l -> l.reason() != null && !l.reason().isBlank() && l.originalValue() != null));
-        given().get("/q/health/ready").then().statusCode(200);
+        ManagementInterface.management().get("/q/health/ready").then().statusCode(200);
     }
 }

@@ -82,7 +82,7 @@ public final class Demo {
         System.out.println("  dashboard: " + stack.gateway().url() + "/#" + studyId + "   (sign in with the token above)");
         System.out.println("  study:    " + stack.gateway().url() + "/api/studies/" + studyId);
         System.out.println("  analysis: " + stack.analysis().url() + "/api/studies/" + studyId + "/analysis");
-        System.out.println("  metrics:  " + stack.analysis().url() + "/q/metrics");
+        System.out.println("  metrics:  " + stack.analysis().managementUrl() + "/q/metrics");
         System.out.println("  report:   ./mtlab report " + studyId + "   (or " + stack.analysis().url() + "/api/studies/"
                 + studyId + "/report.html)");
         if (wait) {

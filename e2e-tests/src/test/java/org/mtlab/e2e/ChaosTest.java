@@ -143,8 +143,8 @@ class ChaosTest {
         for (int index : aliveTrainers) {
             stack.trainers().get(index).awaitReady(Duration.ofSeconds(60));
         }
-        given().baseUri(analysis).get("/q/health/ready").then().statusCode(200);
-        given().baseUri(gateway).get("/q/health/ready").then().statusCode(200);
+        given().baseUri(stack.analysis().managementUrl()).get("/q/health/ready").then().statusCode(200);
+        given().baseUri(stack.gateway().managementUrl()).get("/q/health/ready").then().statusCode(200);
     }
 
     private static String submit(String gateway, String name) {

@@ -82,6 +82,74 @@ class KubernetesManifestsTest {
         }
     }
 
+    /**
+     * Health and metrics are served by Quarkus' management interface only: every probe and the Prometheus scrape use
+     * the port named {@code management}, whose number is the one each service's configuration gives, and only the
+     * monitoring namespace may reach that port.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void healthAndMetricsAreReachedOnTheManagementPortOnly(String overlay) throws Exception {
+        List<JsonNode> docs = render(overlay);
+        for (JsonNode deployment : ofKind(docs, "Deployment")) {
+            String module = MODULE_OF_DEPLOYMENT.get(deployment.at("/metadata/name").asText());
+            int configured = managementPortOf(module);
+            JsonNode container = deployment.at("/spec/template/spec/containers/0");
+            String where = overlay + "/" + module;
+            int declared = -1;
+            for (JsonNode port : container.path("ports")) {
+                if ("management".equals(port.path("name").asText())) {
+                    declared = port.path("containerPort").asInt();
+                }
+            }
+            assertEquals(configured, declared, where + ": container port 'management' vs quarkus.management.port");
+            for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
+                if (container.has(probe)) {
+                    assertEquals("management", container.at("/" + probe + "/httpGet/port").asText(), where + " " + probe);
+                }
+            }
+        }
+        for (JsonNode service : ofKind(docs, "Service")) {
+            if (MODULE_OF_DEPLOYMENT.containsKey(service.at("/metadata/name").asText())) {
+                boolean exposes = false;
+                for (JsonNode port : service.at("/spec/ports")) {
+                    exposes |= "management".equals(port.path("targetPort").asText());
+                }
+                assertTrue(exposes, overlay + ": Service " + service.at("/metadata/name").asText() + " has no management port");
+            }
+        }
+        for (JsonNode monitor : ofKind(docs, "ServiceMonitor")) {
+            for (JsonNode endpoint : monitor.at("/spec/endpoints")) {
+                assertEquals("management", endpoint.path("port").asText(), overlay + ": Prometheus scrapes another port");
+            }
+        }
+        for (JsonNode policy : ofKind(docs, "NetworkPolicy")) {
+            for (JsonNode rule : policy.at("/spec/ingress")) {
+                boolean managementRule = false;
+                for (JsonNode port : rule.path("ports")) {
+                    managementRule |= port.path("port").asInt() == 9000;
+                }
+                if (managementRule) {
+                    String from = rule.path("from").toString();
+                    assertTrue(rule.path("from").size() == 1 && from.contains("monitoring"),
+                            overlay + ": " + policy.at("/metadata/name").asText() + " opens the management port beyond monitoring: " + from);
+                }
+            }
+        }
+    }
+
+    /** The default of {@code quarkus.management.port=${VAR:default}} in a service's application.properties. */
+    static int managementPortOf(String module) throws IOException {
+        Properties props = new Properties();
+        props.load(new java.io.StringReader(Files.readString(REPO.resolve(module).resolve("src/main/resources/application.properties"))));
+        String value = props.getProperty("quarkus.management.port");
+        assertNotNull(value, module + " sets no quarkus.management.port");
+        assertEquals("true", props.getProperty("quarkus.management.enabled"), module + " has no management interface");
+        Matcher m = Pattern.compile("\\$\\{[A-Z0-9_]+:(\\d+)}|(\\d+)").matcher(value);
+        assertTrue(m.matches(), value);
+        return Integer.parseInt(m.group(1) != null ? m.group(1) : m.group(2));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
     void everyTopicTheCodeUsesExistsWithReplicationThreeAndMinIsrTwo(String overlay) throws Exception {

@@ -67,7 +67,7 @@ class ScaleOutTest {
              "methods":["ew"],"seeds":[1,2],"epochs":4,"batchSize":32}""";
 
     static double gauge(ServiceProcess service, String name) {
-        String metrics = given().baseUri(service.url()).get("/q/metrics").asString();
+        String metrics = given().baseUri(service.managementUrl()).get("/q/metrics").asString();
         Matcher m = Pattern.compile("(?m)^" + name + "(\\{[^}]*\\})? ([0-9.eE+-]+)$").matcher(metrics);
         double sum = 0;
         while (m.find()) {

@@ -172,7 +172,10 @@ class StudyEndToEndTest {
             });
         }
         for (var service : List.of(stack.gateway(), stack.analysis(), stack.trainers().get(0))) {
-            given().baseUri(service.url()).get("/q/health/ready").then().statusCode(200);
+            given().baseUri(service.managementUrl()).get("/q/health/ready").then().statusCode(200);
+            // health and metrics are not on the public port
+            given().baseUri(service.url()).get("/q/health/ready").then().statusCode(404);
+            given().baseUri(service.url()).get("/q/metrics").then().statusCode(404);
         }
     }
 }

@@ -128,7 +128,11 @@ class GatewayTest {
         }
         TestAuth.as("team-b");
         given().get("/api/studies/" + studyKey).then().log().ifValidationFails().statusCode(404);
-        given().get("/q/health/ready").then().statusCode(200);
+        ManagementInterface.management().get("/q/health/ready").then().statusCode(200);
+        // health and metrics answer on the management interface only, never on the public port
+        given().get("/q/health/ready").then().statusCode(404);
+        given().get("/q/metrics").then().statusCode(404);
+        ManagementInterface.management().get("/q/metrics").then().statusCode(200);
     }
 
     private static ProducerRecord<String, byte[]> submission(String key, String body, String token) {
