@@ -9,6 +9,6 @@ FROM eclipse-temurin:17-jre
 WORKDIR /deployments
 COPY --from=build --chown=185:185 /src/analysis-service/target/quarkus-app/ /deployments/
 USER 185
-EXPOSE 8080
+EXPOSE 8080 9000
 ENV JAVA_OPTS_APPEND="-XX:MaxRAMPercentage=75" QUARKUS_HTTP_HOST=0.0.0.0 QUARKUS_HTTP_PORT=8080
 ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS_APPEND -jar /deployments/quarkus-run.jar"]

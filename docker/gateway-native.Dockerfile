@@ -13,5 +13,5 @@ FROM quay.io/quarkus/ubi9-quarkus-micro-image:2.0
 WORKDIR /work
 COPY --from=build --chown=1001:root /src/gateway/target/*-runner /work/application
 USER 1001
-EXPOSE 8080
+EXPOSE 8080 9000
 ENTRYPOINT ["./application", "-Dquarkus.http.host=0.0.0.0", "-Dquarkus.http.port=8080"]

@@ -13,7 +13,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends openjdk-17-jre-
 WORKDIR /deployments
 COPY --from=build --chown=185:185 /src/trainer-service/target/quarkus-app/ /deployments/
 USER 185
-EXPOSE 8080
+EXPOSE 8080 9000
 # DJL extracts the native library from the packaged jar at first start into ENGINE_CACHE_DIR (no network needed)
 ENV ENGINE_CACHE_DIR=/var/cache/djl QUARKUS_HTTP_HOST=0.0.0.0 QUARKUS_HTTP_PORT=8080 MTLAB_TRAINER_DEVICE=gpu
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/deployments/quarkus-run.jar"]
