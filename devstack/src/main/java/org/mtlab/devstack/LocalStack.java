@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * The whole of mtlab on one machine: PostgreSQL, a Kafka broker process, the gateway, the analysis service and the
@@ -77,6 +78,9 @@ public final class LocalStack implements AutoCloseable {
             started.add(postgres);
             db.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
             db.put("quarkus.datasource.reactive.url", postgres.reactiveUrl());
+            // the embedded server trusts local connections and ignores it, but every service is configured with a
+            // password as in production, so tests can prove it never reaches a log line or a response
+            db.put("quarkus.datasource.password", "local-" + UUID.randomUUID());
         }
         if (external.kafkaBootstrap() != null) {
             kafkaBootstrap = external.kafkaBootstrap();
@@ -174,6 +178,11 @@ public final class LocalStack implements AutoCloseable {
     /** A bearer token of {@code tenant} that this stack's gateway accepts. */
     public String token(String tenant) {
         return tokens.token(tenant);
+    }
+
+    /** The key pair that signs this stack's tokens. */
+    public TokenIssuer tokens() {
+        return tokens;
     }
 
     /** The datasource properties the services were started with. */

@@ -53,6 +53,11 @@ public final class TokenIssuer {
         return Files.writeString(file, publicKeyPem());
     }
 
+    /** The private key's encoding (base64): only so that tests can prove it never appears in what mtlab outputs. */
+    public String privateKeyBase64() {
+        return Base64.getEncoder().encodeToString(keys.getPrivate().getEncoded());
+    }
+
     /** Configuration that makes a gateway trust this issuer's tokens. */
     public Map<String, String> gatewayProperties() {
         return Map.of("mp.jwt.verify.publickey", Base64.getEncoder().encodeToString(keys.getPublic().getEncoded()),

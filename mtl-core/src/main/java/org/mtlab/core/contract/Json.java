@@ -13,6 +13,8 @@ import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** The one JSON configuration used for every JSON contract, so that all services read and write alike. */
@@ -56,14 +58,36 @@ public final class Json {
         try {
             return MAPPER.readValue(bytes, type);
         } catch (JsonMappingException e) {
-            throw new ContractException(pathOf(e), e.getOriginalMessage(), e);
+            throw new ContractException(pathOf(e), withoutLongLiterals(e.getOriginalMessage()), e);
         } catch (IOException e) {
-            throw new ContractException(null, "not valid JSON: " + e.getMessage(), e);
+            throw new ContractException(null, "not valid JSON: " + withoutLongLiterals(e.getMessage()), e);
         }
     }
 
     public static <T> T read(String text, Class<T> type) {
         return read(text == null ? null : text.getBytes(StandardCharsets.UTF_8), type);
+    }
+
+    /** A quoted literal longer than this is not repeated in an error message. */
+    static final int MAX_QUOTED_CHARACTERS = 32;
+    private static final Pattern LONG_LITERAL = Pattern.compile(
+            "\"[^\"]{" + (MAX_QUOTED_CHARACTERS + 1) + ",}\"|'[^']{" + (MAX_QUOTED_CHARACTERS + 1) + ",}'");
+
+    /**
+     * Jackson's messages quote the offending input. Error messages reach problem+json bodies, dead letters and log
+     * lines, so a long literal (a token or a key pasted into the wrong field) is replaced by its length: it never
+     * travels further than the request that carried it.
+     */
+    static String withoutLongLiterals(String message) {
+        if (message == null) {
+            return null;
+        }
+        Matcher m = LONG_LITERAL.matcher(message);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(out, "(a text of " + (m.group().length() - 2) + " characters)");
+        }
+        return m.appendTail(out).toString();
     }
 
     /** Jackson's reference path as a dotted field name, e.g. {@code optimizers[0].learningRate}. */

@@ -115,4 +115,23 @@ class JsonContractsTest {
                 back.originalValue()[1], back.originalValue()[2], back.originalValue()[3]));
         assertThrows(ContractException.class, () -> DeadLetter.decode("{\"schemaVersion\":1}".getBytes(StandardCharsets.UTF_8)));
     }
+
+    /** A token pasted into the wrong field is refused by name and length, never repeated (it would reach logs). */
+    @Test
+    void errorsNameTheFieldButNeverRepeatALongLiteral() {
+        String secret = "eyJhbGciOiJSUzI1NiJ9." + "x".repeat(60);
+        ContractException typeError = assertThrows(ContractException.class,
+                () -> Json.read("{\"name\":\"s\",\"epochs\":\"" + secret + "\"}", StudySpec.class));
+        assertEquals("epochs", typeError.field());
+        assertTrue(!typeError.getMessage().contains(secret) && !typeError.getMessage().contains("x".repeat(33)),
+                typeError.getMessage());
+        assertTrue(typeError.getMessage().contains("(a text of " + secret.length() + " characters)"), typeError.getMessage());
+        ContractException syntaxError = assertThrows(ContractException.class,
+                () -> Json.read("{\"name\": " + secret.replace(".", "") + "}", StudySpec.class));
+        assertTrue(!syntaxError.getMessage().contains("x".repeat(33)), syntaxError.getMessage());
+        // a short literal still helps the submitter
+        ContractException shortOne = assertThrows(ContractException.class,
+                () -> Json.read("{\"name\":\"s\",\"epochs\":\"ten\"}", StudySpec.class));
+        assertTrue(shortOne.getMessage().contains("\"ten\""), shortOne.getMessage());
+    }
 }
