@@ -43,25 +43,6 @@ public final class LocalKafka implements AutoCloseable {
         return cluster.brokers().size();
     }
 
-    /** Node ids of the brokers still running. */
-    public java.util.List<Integer> runningBrokers() {
-        return cluster.brokers().entrySet().stream().filter(e -> !e.getValue().isShutdown()).map(java.util.Map.Entry::getKey)
-                .sorted().toList();
-    }
-
-    /**
-     * Takes one broker out of the cluster (the in-JVM kit cannot kill a broker, so this is a shutdown without
-     * restart: its replicas stay out of sync and leadership moves to the others for good).
-     */
-    public void stopBroker(int nodeId) {
-        var broker = cluster.brokers().get(nodeId);
-        if (broker == null) {
-            throw new IllegalArgumentException("no broker " + nodeId + "; brokers: " + cluster.brokers().keySet());
-        }
-        broker.shutdown();
-        broker.awaitShutdown();
-    }
-
     @Override
     public void close() throws Exception {
         cluster.close();

@@ -24,15 +24,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.mtlab.core.contract.RunEvent;
 import org.mtlab.core.contract.Topics;
-import org.mtlab.devstack.LocalKafka;
+import org.mtlab.devstack.KafkaProcessCluster;
 import org.mtlab.devstack.LocalStack;
 import org.mtlab.devstack.ServiceProcess;
 import org.mtlab.kafka.KafkaSettings;
 
 /**
- * Faults during one study, on a 3-broker KRaft cluster (replication 3, min.insync.replicas 2, acks=all, idempotent
+ * Faults during one study, on a 3-node KRaft cluster of broker processes (replication 3, min.insync.replicas 2, acks=all, idempotent
  * producers): a trainer process is killed with SIGKILL mid-run three times (a fresh trainer is started after each
- * kill, without waiting for it), the analysis process is killed with SIGKILL mid-stream and restarted, and one broker is stopped for good.
+ * kill, without waiting for it), the analysis process is killed with SIGKILL mid-stream and restarted, and one broker process is killed with
+ * SIGKILL for good (no controlled shutdown: its partitions' leadership moves only once the controllers declare it dead).
  *
  * <p>The same study is first run without faults. Training is deterministic on CPU and a killed run resumes from its
  * checkpoint, so the faulted study must end exactly as the reference did: every run COMPLETED with one COMPLETED
@@ -40,14 +41,14 @@ import org.mtlab.kafka.KafkaSettings;
  * proves each {@code (run, step)} was analysed exactly once, since a step counted twice or missed changes them.
  */
 class ChaosTest {
-    private static LocalKafka kafka;
+    private static KafkaProcessCluster kafka;
     private static LocalStack stack;
 
     @BeforeAll
     static void start() throws Exception {
         Path repo = Path.of(System.getProperty("mtlab.repo", "..")).toAbsolutePath().normalize();
         Path work = Files.createDirectories(repo.resolve("e2e-tests/target/chaos-" + System.currentTimeMillis()));
-        kafka = LocalKafka.start(3);
+        kafka = KafkaProcessCluster.start(work.resolve("kafka"), 3);
         stack = LocalStack.start(repo, work, new LocalStack.External(kafka.bootstrapServers(), null, null, null, null),
                 2, 1, 4, Map.of(
                         "mtlab.kafka.replication", "3",
@@ -100,9 +101,9 @@ class ChaosTest {
                 faults.add("kill -9 analysis, restarted");
             }
             if (kill == 2) {
-                int broker = kafka.runningBrokers().get(0);
-                kafka.stopBroker(broker);
-                faults.add("broker " + broker + " stopped");
+                int broker = kafka.runningNodes().get(0);
+                kafka.kill(broker);
+                faults.add("kill -9 broker " + broker);
             }
             aliveTrainers.add(stack.startTrainer());
         }
