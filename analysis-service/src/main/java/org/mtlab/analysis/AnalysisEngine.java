@@ -94,8 +94,12 @@ public class AnalysisEngine implements ConsumerLoop.PartitionListener {
         if (record.topic().equals(Topics.GRADIENTS)) {
             var gradients = GradientEventCodec.decode(record.value());
             checkKey(record, gradients.runId());
-            if (stateOf(gradients.runId(), record.partition()).addGradients(gradients)) {
+            RunState state = stateOf(gradients.runId(), record.partition());
+            if (state.addGradients(gradients)) {
                 eventsAnalysed.increment();
+            }
+            if (gradients.hasBaseline() && state.descriptor() != null) {
+                metrics.trackBaseline(state);
             }
             if (record.timestamp() >= assignedAtMs) {
                 // live events only: replayed history after an assignment is old by construction

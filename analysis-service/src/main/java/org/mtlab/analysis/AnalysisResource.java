@@ -12,7 +12,10 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import org.mtlab.core.analysis.BaselineBands;
+import org.mtlab.core.analysis.LearningRateSelection;
 import org.mtlab.core.analysis.RunGradientStatistics;
+import org.mtlab.core.analysis.RunHistory;
 import org.mtlab.core.analysis.StudyAnalysis;
 import org.mtlab.core.contract.Json;
 
@@ -22,11 +25,28 @@ public class AnalysisResource {
     @Inject
     AnalysisEngine engine;
 
+    /**
+     * @param baselineBands per task pair and epoch, the single-task baseline band the dashboard draws behind the pair's
+     *                      cosine and magnitude similarity ({@link BaselineBands}); empty when the run has no baseline
+     */
     public record RunGradients(UUID runId, UUID studyId, String status, String kind, List<String> tasks, String optimizer,
-                               String method, long totalSteps, long analysedSteps, RunGradientStatistics.Snapshot statistics) {
+                               String method, long totalSteps, long analysedSteps, RunGradientStatistics.Snapshot statistics,
+                               String baselineBandRule, List<BaselineBands.PairBands> baselineBands) {
+        RunGradients(UUID runId, UUID studyId, String status, String kind, List<String> tasks, String optimizer,
+                     String method, long totalSteps, long analysedSteps, RunGradientStatistics.Snapshot statistics) {
+            this(runId, studyId, status, kind, tasks, optimizer, method, totalSteps, analysedSteps, statistics,
+                    BaselineBands.DESCRIPTION, BaselineBands.of(statistics));
+        }
     }
 
-    public record StudyAnalysisView(UUID studyId, int runsKnown, StudyAnalysis.Result analysis) {
+    /**
+     * @param finishedRuns runs of the study that completed
+     * @param selection    how the runs and epoch behind every figure were chosen: on the validation split only, as the
+     *                     report does ({@link LearningRateSelection}); {@code analysis} reads the TEST metrics of the
+     *                     chosen runs at the chosen epoch, so its {@code finishedRuns} counts the selected runs
+     */
+    public record StudyAnalysisView(UUID studyId, int runsKnown, long finishedRuns, LearningRateSelection.Result selection,
+                                    StudyAnalysis.Result analysis) {
     }
 
     /** Running gradient statistics of a run: from this instance's memory when it owns the run, else as last persisted. */
@@ -50,11 +70,18 @@ public class AnalysisResource {
         });
     }
 
-    /** STL baselines, Δm (both conventions, labelled), Pareto front and front members per optimizer. */
+    /**
+     * STL baselines, Δm (both conventions, labelled), Pareto points and front members per optimizer, over the runs and
+     * epoch each configuration chose on the validation split (the same selection as the report's).
+     */
     @GET
     @Path("/studies/{id}/analysis")
     public Uni<StudyAnalysisView> study(@PathParam("id") UUID studyId) {
-        return StudyRows.load(studyId).map(study -> new StudyAnalysisView(studyId, study.rows().size(),
-                StudyAnalysis.analyse(study.tasks(), study.finished())));
+        return StudyRows.load(studyId).map(study -> {
+            List<RunHistory> runs = study.histories();
+            LearningRateSelection.Result selection = LearningRateSelection.select(study.tasks(), runs);
+            return new StudyAnalysisView(studyId, study.rows().size(), runs.stream().filter(RunHistory::finished).count(),
+                    selection, StudyAnalysis.analyse(study.tasks(), selection.selected()));
+        });
     }
 }

@@ -19,6 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.mtlab.core.analysis.ConflictBaselineStatistics;
 import org.mtlab.core.analysis.RunGradientStatistics;
 
 /**
@@ -36,6 +37,8 @@ public class GradientMetrics {
 
     private final Map<UUID, List<Meter>> meters = new ConcurrentHashMap<>();
     private final Map<UUID, RunState> tracked = new ConcurrentHashMap<>();
+    /** Runs whose single-task baseline series are registered (on their first gradient event carrying a baseline). */
+    private final java.util.Set<UUID> baselineTracked = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "metrics-retention");
         t.setDaemon(true);
@@ -85,6 +88,83 @@ public class GradientMetrics {
             return snap == null ? 0 : snap.analysedSteps();
         }).tags(Tags.of("run", run)).description("distinct steps analysed for the run").register(registry));
         meters.put(state.runId, mine);
+        if (state.hasBaseline()) {
+            trackBaseline(state);
+        }
+    }
+
+    /**
+     * Registers the run's single-task baseline series, once, when the run is tracked and its statistics hold a
+     * baseline: per task pair the two tasks' gradients on the same sample (inter-task); per task and kind
+     * ({@code inter_sample}: two samples, {@code inter_batch}: two half-batches) the task's gradients against each
+     * other; the latest epoch's 2.5th and 97.5th percentile of the inter-sample cosine (the band the inter-task
+     * cosine is read against). Running means over the run unless named otherwise; no series for runs without one.
+     */
+    void trackBaseline(RunState state) {
+        if (!tracked.containsKey(state.runId) || !baselineTracked.add(state.runId)) {
+            return;
+        }
+        List<String> tasks = state.descriptor().tasks();
+        String run = state.runId.toString();
+        List<Meter> mine = new ArrayList<>();
+        int pair = 0;
+        for (int i = 0; i < tasks.size(); i++) {
+            for (int j = i + 1; j < tasks.size(); j++) {
+                Tags tags = Tags.of("run", run, "task_a", tasks.get(i), "task_b", tasks.get(j));
+                int p = pair++;
+                mine.add(baselineGauge("mtlab.baseline.inter.task.cosine", "running mean cosine of the two tasks' "
+                        + "gradients on the same sample", tags, state, b -> b.pairs().get(p).sameSample().cosine().mean()));
+                mine.add(baselineGauge("mtlab.baseline.inter.task.magnitude.similarity", "running mean magnitude "
+                        + "similarity of the two tasks' gradients on the same sample", tags, state,
+                        b -> b.pairs().get(p).sameSample().magnitudeSimilarity().mean()));
+                mine.add(baselineGauge("mtlab.baseline.inter.task.sign.disagreement.ratio", "running mean fraction of "
+                        + "shared parameters whose two tasks' gradient entries on the same sample have opposite signs",
+                        tags, state, b -> b.pairs().get(p).sameSample().signDisagreement().mean()));
+            }
+        }
+        for (int i = 0; i < tasks.size(); i++) {
+            int t = i;
+            for (String kind : List.of("inter_sample", "inter_batch")) {
+                Tags tags = Tags.of("run", run, "task", tasks.get(i), "kind", kind);
+                boolean sample = kind.equals("inter_sample");
+                java.util.function.Function<ConflictBaselineStatistics.Snapshot, ConflictBaselineStatistics.Summary> of =
+                        b -> sample ? b.tasks().get(t).interSample() : b.tasks().get(t).interBatch();
+                mine.add(baselineGauge("mtlab.baseline.single.task.cosine", "running mean cosine between the task's "
+                        + "gradients on two samples (inter_sample) or two half-batches (inter_batch)", tags, state,
+                        b -> of.apply(b).cosine().mean()));
+                mine.add(baselineGauge("mtlab.baseline.single.task.magnitude.similarity", "running mean magnitude "
+                        + "similarity between the task's gradients on two samples or two half-batches", tags, state,
+                        b -> of.apply(b).magnitudeSimilarity().mean()));
+                mine.add(baselineGauge("mtlab.baseline.single.task.sign.disagreement.ratio", "running mean fraction of "
+                        + "shared parameters whose entries of the task's two gradients have opposite signs", tags, state,
+                        b -> of.apply(b).signDisagreement().mean()));
+            }
+            for (String[] q : new String[][] {{"0.025", "low"}, {"0.975", "high"}}) {
+                boolean low = q[1].equals("low");
+                mine.add(baselineGauge("mtlab.baseline.inter.sample.cosine.quantile", "the latest epoch's quantile of "
+                        + "the cosine between the task's gradients on two samples: the single-task band",
+                        Tags.of("run", run, "task", tasks.get(i), "quantile", q[0]), state, b -> {
+                            if (b.epochs().isEmpty()) {
+                                return Double.NaN;
+                            }
+                            var cosine = b.epochs().get(b.epochs().size() - 1).tasks().get(t).interSample().cosine();
+                            return low ? cosine.p2_5() : cosine.p97_5();
+                        }));
+            }
+        }
+        // atomically with forget(): a run forgotten meanwhile gets no series
+        if (meters.computeIfPresent(state.runId, (id, list) -> {
+            List<Meter> all = new ArrayList<>(list);
+            all.addAll(mine);
+            return all;
+        }) == null) {
+            mine.forEach(registry::remove);
+        }
+    }
+
+    private Meter baselineGauge(String name, String help, Tags tags, RunState state,
+                                ToDoubleFunction<ConflictBaselineStatistics.Snapshot> read) {
+        return gauge(name, help, tags, state, s -> s.baseline() == null ? Double.NaN : read.applyAsDouble(s.baseline()));
     }
 
     private Meter gauge(String name, String help, Tags tags, RunState state,
@@ -97,6 +177,7 @@ public class GradientMetrics {
 
     void forget(UUID runId) {
         tracked.remove(runId);
+        baselineTracked.remove(runId);
         List<Meter> mine = meters.remove(runId);
         if (mine != null) {
             mine.forEach(registry::remove);

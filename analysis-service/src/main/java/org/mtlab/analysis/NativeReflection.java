@@ -22,7 +22,10 @@ import org.mtlab.core.contract.RunEvent;
         org.mtlab.core.analysis.Percentiles.class, org.mtlab.core.contract.StudyDecision.class,
         org.mtlab.core.contract.RunCost.class, org.mtlab.core.contract.StudySpec.TaskSpec.class,
         org.mtlab.core.analysis.RunHistory.EpochMetrics.class, org.mtlab.core.analysis.LearningRateSelection.Choice.class,
-        org.mtlab.core.analysis.LearningRateSelection.Candidate.class})
+        org.mtlab.core.analysis.LearningRateSelection.Candidate.class,
+        org.mtlab.core.analysis.LearningRateSelection.Result.class, org.mtlab.core.analysis.BaselineBands.Band.class,
+        org.mtlab.core.analysis.BaselineBands.PairBands.class, RunGradientStatistics.EpochSummary.class,
+        RunGradientStatistics.EpochPair.class, RunGradientStatistics.BlockPair.class})
 final class NativeReflection {
     private NativeReflection() {
     }

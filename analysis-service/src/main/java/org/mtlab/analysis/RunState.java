@@ -31,6 +31,10 @@ final class RunState {
     /** Per epoch, the latest EVAL metrics (a resumed run sends some epochs again, with the same content on CPU). */
     private final TreeMap<Integer, List<RunEvent.Metric>> evaluations = new TreeMap<>();
     private boolean dirty;
+    /** Bumped on every change: the snapshot is rebuilt only after one (each metric scrape reads it once per series). */
+    private long version;
+    private long snapshotVersion = -1;
+    private RunGradientStatistics.Snapshot snapshot;
 
     RunState(UUID runId, int partition) {
         this.runId = runId;
@@ -40,6 +44,7 @@ final class RunState {
     synchronized boolean addGradients(GradientEvent event) {
         if (statistics == null) {
             statistics = new RunGradientStatistics(event.taskCount());
+            version++;
         }
         if (descriptor != null && descriptor.tasks().size() != event.taskCount()) {
             throw new RecordRejectedException("run " + runId + " has " + descriptor.tasks().size()
@@ -52,6 +57,7 @@ final class RunState {
             throw new RecordRejectedException(e.getMessage(), e);
         }
         dirty |= added;
+        version += added ? 1 : 0;
         return added;
     }
 
@@ -89,6 +95,7 @@ final class RunState {
             }
         }
         dirty = true;
+        version++;
     }
 
     synchronized RunEvent.RunDescriptor descriptor() {
@@ -139,7 +146,17 @@ final class RunState {
     }
 
     synchronized RunGradientStatistics.Snapshot snapshot() {
-        return statistics == null ? null : statistics.snapshot(descriptor == null ? null : descriptor.tasks());
+        if (snapshotVersion != version) {
+            snapshot = statistics == null ? null : statistics.snapshot(descriptor == null ? null : descriptor.tasks());
+            snapshotVersion = version;
+        }
+        return snapshot;
+    }
+
+    /** Whether some analysed step carried a single-task baseline. */
+    synchronized boolean hasBaseline() {
+        RunGradientStatistics.Snapshot s = snapshot();
+        return s != null && s.baseline() != null;
     }
 
     /** True once, after a change: the flusher takes the change and clears the flag. Only when the run is described. */

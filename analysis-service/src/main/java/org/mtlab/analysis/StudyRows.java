@@ -12,7 +12,6 @@ import org.mtlab.core.analysis.RunGradientStatistics;
 import org.mtlab.core.analysis.RunHistory;
 import org.mtlab.core.contract.RunCost;
 import org.mtlab.core.contract.StudyDecision;
-import org.mtlab.core.analysis.RunResult;
 import org.mtlab.core.contract.Json;
 import org.mtlab.core.contract.RunEvent;
 import org.mtlab.core.contract.RunKind;
@@ -20,7 +19,7 @@ import org.mtlab.core.report.StudyReportBuilder;
 
 /**
  * A study's {@code analysis_run} rows as the study-level endpoints read them (all instances' summaries): the task
- * order, the finished runs with their primary test metric per task, and the persisted gradient statistics.
+ * order, every run's evaluation history, and the persisted gradient statistics.
  */
 record StudyRows(UUID studyId, List<RunAnalysisEntity> rows) {
 
@@ -41,17 +40,6 @@ record StudyRows(UUID studyId, List<RunAnalysisEntity> rows) {
                 .ifPresent(r -> tasks.addAll(Arrays.asList(r.tasks.split(","))));
         rows.forEach(r -> tasks.addAll(Arrays.asList(r.tasks.split(","))));
         return List.copyOf(tasks);
-    }
-
-    /** Completed runs with their final metrics. */
-    List<RunResult> finished() {
-        List<RunResult> finished = new ArrayList<>();
-        for (RunAnalysisEntity row : rows) {
-            if ("COMPLETED".equals(row.status) && row.finalMetrics != null) {
-                finished.add(resultOf(row));
-            }
-        }
-        return finished;
     }
 
     /** Persisted gradient statistics of every run that has some. */
@@ -86,18 +74,5 @@ record StudyRows(UUID studyId, List<RunAnalysisEntity> rows) {
     StudyDecision decision() {
         return rows.stream().filter(r -> r.decision != null).findFirst()
                 .map(r -> Json.read(r.decision, StudyDecision.class)).orElse(null);
-    }
-
-    static RunResult resultOf(RunAnalysisEntity row) {
-        RunEvent.Metric[] metrics = Json.read(row.finalMetrics, RunEvent.Metric[].class);
-        List<RunResult.TaskMetric> primary = new ArrayList<>();
-        LinkedHashSet<String> seen = new LinkedHashSet<>();
-        for (RunEvent.Metric m : metrics) {
-            if ("test".equals(m.split()) && seen.add(m.task())) {
-                primary.add(new RunResult.TaskMetric(m.task(), m.name(), m.value(), m.higherIsBetter()));
-            }
-        }
-        return new RunResult(row.runId, RunKind.valueOf(row.kind), Arrays.asList(row.tasks.split(",")), row.optimizer,
-                row.method, row.seed, primary);
     }
 }

@@ -112,14 +112,35 @@ class AnalysisServiceTest {
                 "cosine gauge exported for the run's task pair");
         // the provisioned Grafana dashboard queries only metrics this service exports
         String dashboard = java.nio.file.Files.readString(java.nio.file.Path.of("../k8s/base/grafana/mtlab-dashboard.json"));
-        java.util.regex.Matcher queried = java.util.regex.Pattern.compile("mtlab_[a-z_]+").matcher(dashboard);
+        java.util.regex.Matcher queried = java.util.regex.Pattern.compile("mtlab_[a-z0-9_]+").matcher(dashboard);
         int checked = 0;
         while (queried.find()) {
             assertTrue(prometheus.matches("(?s).*\\n" + queried.group() + "[{ ].*"), "dashboard queries " + queried.group()
                     + ", which the analysis service does not export");
             checked++;
         }
-        assertTrue(checked >= 8, "the dashboard's queries were found");
+        assertTrue(checked >= 15, "the dashboard's queries were found, the single-task baseline panels' among them");
+        // the baseline gauges carry the figures asserted below through the REST view: task a's two samples point
+        // the same way (cosine 1, magnitude similarity 0.8), task b's are opposite (cosine −1, every sign differs)
+        String run0 = mtl.runId().toString();
+        assertEquals(0.0, gauge(prometheus, "mtlab_baseline_inter_task_cosine", run0, "task_a=\"a\""), 1e-12);
+        assertEquals(1.0, gauge(prometheus, "mtlab_baseline_single_task_cosine", run0, "kind=\"inter_sample\"", "task=\"a\""), 1e-12);
+        assertEquals(0.8, gauge(prometheus, "mtlab_baseline_single_task_magnitude_similarity", run0,
+                "kind=\"inter_sample\"", "task=\"a\""), 1e-12);
+        assertEquals(1.0, gauge(prometheus, "mtlab_baseline_single_task_sign_disagreement_ratio", run0,
+                "kind=\"inter_sample\"", "task=\"b\""), 1e-12);
+        assertEquals(1.0, gauge(prometheus, "mtlab_baseline_single_task_cosine", run0, "kind=\"inter_batch\"", "task=\"b\""), 1e-12);
+        assertEquals(-1.0, gauge(prometheus, "mtlab_baseline_inter_sample_cosine_quantile", run0, "quantile=\"0.975\"",
+                "task=\"b\""), 1e-12);
+        // the dashboard's band: the widest of a's [1, 1] and b's [−1, −1] over epoch 0's steps 0..9; the median of
+        // the same-sample cosines, ±cos(g_a, g_b) on each baseline step, is 0
+        assertEquals(1, run.getList("baselineBands").size());
+        assertEquals(-1.0, run.getDouble("baselineBands[0].epochs[0].cosineLow"), 1e-12);
+        assertEquals(1.0, run.getDouble("baselineBands[0].epochs[0].cosineHigh"), 1e-12);
+        assertEquals(0.0, run.getDouble("baselineBands[0].epochs[0].sameSampleCosineMedian"), 1e-12);
+        assertEquals(0.8, run.getDouble("baselineBands[0].epochs[0].magnitudeLow"), 1e-12);
+        assertEquals(0, run.getInt("baselineBands[0].epochs[0].firstStep"));
+        assertEquals(9, run.getInt("baselineBands[0].epochs[0].lastStep"));
         assertTrue(run.getDouble("statistics.paretoStationarity.mean") >= 0);
         assertEquals(10.0, run.getDouble("statistics.epochs[0].pairs[0].cosine.count"));
         // the single-task baseline beside the inter-task figures: 5 steps carried one, duplicates counted once
@@ -165,6 +186,19 @@ class AnalysisServiceTest {
         assertEquals(2, letters.size());
         assertTrue(letters.stream().anyMatch(l -> l.reason().contains("keyed")), letters.toString());
         ManagementInterface.management().get("/q/health/ready").then().statusCode(200);
+    }
+
+    /** The value of the one sample line of {@code name} for {@code run} whose labels contain all of {@code labels}. */
+    static double gauge(String prometheus, String name, String run, String... labels) {
+        List<Double> values = new ArrayList<>();
+        for (String line : prometheus.split("\n")) {
+            if (line.startsWith(name + "{") && line.contains("run=\"" + run + "\"")
+                    && java.util.Arrays.stream(labels).allMatch(line::contains)) {
+                values.add(Double.parseDouble(line.substring(line.lastIndexOf('}') + 1).trim().split(" ")[0]));
+            }
+        }
+        assertEquals(1, values.size(), name + " " + List.of(labels) + " exported once for run " + run);
+        return values.get(0);
     }
 
     /** Generated bad gradient records, interleaved with good ones: every bad one dead-lettered, every good one counted. */

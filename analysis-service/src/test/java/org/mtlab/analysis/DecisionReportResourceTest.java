@@ -123,6 +123,22 @@ class DecisionReportResourceTest {
         assertEquals(4 * 38 / 3600.0, json.getDouble("cost.gpuHours"), 1e-9);
         assertEquals(37.5, json.getDouble("cost.savings.parameterReductionPercent"), 1e-9);
         assertEquals(1.5, json.getDouble("cost.savings.servingSpeedup"), 1e-9);
+        // the analysis view follows the same validation-only selection: the lr 0.01 runs at epoch 1, whose TEST
+        // figures are STL 1.0 and MTL a 1.02, b 0.9; the final test metrics (lr 0.1, epoch 2: 0.3) are not read
+        JsonPath analysis = StudyEventsFixture.exact(given().get(base + "/analysis").then().statusCode(200).extract().asString());
+        assertEquals(12, analysis.getInt("finishedRuns"));
+        assertEquals(6, analysis.getInt("analysis.finishedRuns"), "the selected runs: lr 0.01, three configurations × two seeds");
+        assertTrue(analysis.getString("selection.rule").startsWith("selection on the validation split only"));
+        assertEquals(List.of(1.0, 1.0, 1.0), analysis.getList("selection.choices.epoch", Double.class));
+        assertEquals(json.getList("selection.choices.learningRate", Double.class),
+                analysis.getList("selection.choices.learningRate", Double.class));
+        for (int k = 0; k < 2; k++) {
+            assertEquals(1.0, analysis.getDouble("analysis.stlBaselines[" + k + "].value.mean"), 1e-9);
+        }
+        assertEquals(1.02, analysis.getDouble("analysis.configurations[0].perTask.a.mean"), 1e-9);
+        assertEquals(0.9, analysis.getDouble("analysis.configurations[0].perTask.b.mean"), 1e-9);
+        assertEquals(json.getDouble("configurations[0].deltaMPercent.mean"),
+                analysis.getDouble("analysis.configurations[0].deltaMPercent.mean"), 1e-12, "the report's Δm");
         String md = given().get(base + "/report.md").then().statusCode(200).extract().asString();
         assertTrue(md.contains("## Cost and savings") && md.contains("selected on validation"), md);
     }

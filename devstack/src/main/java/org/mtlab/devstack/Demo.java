@@ -149,13 +149,16 @@ public final class Demo {
     void printResults(String gateway, String analysis, String studyId) throws IOException, InterruptedException {
         JsonNode result = null;
         for (int i = 0; i < 30; i++) {
-            result = get(analysis + "/api/studies/" + studyId + "/analysis").get("analysis");
-            if (result.get("finishedRuns").asInt() == get(gateway + "/api/studies/" + studyId).get("runs").size()) {
+            JsonNode view = get(analysis + "/api/studies/" + studyId + "/analysis");
+            result = view.get("analysis");
+            // the view counts every finished run; the analysis only those its validation selection chose
+            if (view.get("finishedRuns").asInt() == get(gateway + "/api/studies/" + studyId).get("runs").size()) {
                 break;
             }
             Thread.sleep(1000);
         }
-        System.out.println("\nTest MSE per task (mean ± std over seeds; lower is better)");
+        System.out.println("\nTest MSE per task (mean ± std over seeds; lower is better; learning rate and epoch chosen on "
+                + "validation)");
         System.out.printf("  %-22s", "configuration");
         for (JsonNode task : result.get("tasks")) {
             System.out.printf("%-22s", task.asText());

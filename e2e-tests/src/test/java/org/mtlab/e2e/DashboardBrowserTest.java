@@ -28,8 +28,10 @@ import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * The live dashboard in headless Chromium against the whole stack (gateway, analysis, trainer as processes): the page
- * lists the study, the cosine chart gains points while the MTL run trains (server-sent events), and the verdict
- * appears when the study ends. Leaves a screenshot of the finished study in {@code e2e-tests/target/dashboard.png}.
+ * lists the study, the cosine chart gains points while the MTL run trains (server-sent events), the single-task
+ * baseline band stands behind the gradient charts, and the verdict appears when the study ends; a second, small study
+ * of three tasks shows parallel coordinates. Leaves a screenshot of the finished two-task study in
+ * {@code e2e-tests/target/dashboard.png}.
  */
 class DashboardBrowserTest {
     private static LocalStack stack;
@@ -77,6 +79,25 @@ class DashboardBrowserTest {
                  "telemetry":{"everySteps":1,"fullGradients":false}}""".formatted(name);
     }
 
+    /** Three tasks, one optimizer, one short epoch: four small runs, for the parallel-coordinates chart. */
+    static final String THREE_TASKS = """
+            {"name":"three tasks","dataset":{"kind":"synthetic","params":{"rho":0.5,"dimension":6,"samples":300,"seed":7}},
+             "tasks":[{"name":"t1"},{"name":"t2"},{"name":"t3"}],"model":{"kind":"mlp","hidden":[8]},
+             "optimizers":[{"name":"adam","learningRate":0.01}],"methods":["ew"],"seeds":[1],"epochs":1,"batchSize":32}""";
+
+    private static Object script(String js) {
+        return ((JavascriptExecutor) browser).executeScript(js);
+    }
+
+    /** Shaded baseline epochs (mark areas of the "baseline:" series) of a gradient chart, over all runs and pairs. */
+    private static long bandEpochs(String chartId) {
+        return ((Number) script("""
+                const chart = echarts.getInstanceByDom(document.getElementById('%s'));
+                return chart ? chart.getOption().series.filter(s => String(s.id).startsWith('baseline:'))
+                    .reduce((n, s) => n + (s.markArea && s.markArea.data ? s.markArea.data.length : 0), 0) : 0;"""
+                .formatted(chartId))).longValue();
+    }
+
     private static long cosinePoints() {
         Object n = ((JavascriptExecutor) browser).executeScript("""
                 const el = document.getElementById('cosine-chart');
@@ -92,6 +113,8 @@ class DashboardBrowserTest {
         // the gateway answers the dashboard's proxies from the analysis process it was started with
         given().baseUri(gateway).get("/webjars/echarts/5.3.1/dist/echarts.min.js").then().statusCode(200);
         String study = given().baseUri(gateway).contentType("application/json").body(spec("dashboard demo"))
+                .post("/api/studies").then().statusCode(201).extract().path("id");
+        String threeTasks = given().baseUri(gateway).contentType("application/json").body(THREE_TASKS)
                 .post("/api/studies").then().statusCode(201).extract().path("id");
 
         // the page asks for a token, as it would a newcomer's
@@ -137,8 +160,33 @@ class DashboardBrowserTest {
                 "return echarts.getInstanceByDom(document.getElementById('pareto-chart')).getOption().series.length"))
                 .intValue() >= 2);
         assertTrue(cosinePoints() > first);
+        // the runs send a single-task baseline (every 20th event by default): its band and the same-sample median
+        // stand behind both gradient charts, with a note saying what they are
+        // twelve epochs for each of the two MTL runs: one shaded band per run and epoch
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() ->
+                bandEpochs("cosine-chart") >= 2 && bandEpochs("magnitude-chart") >= 2);
+        assertTrue(bandEpochs("cosine-chart") <= 24, "at most one band per run and epoch");
+        assertTrue(((Number) script("return echarts.getInstanceByDom(document.getElementById('cosine-chart')).getOption()"
+                + ".series.find(s => String(s.id).startsWith('baseline:')).data.length")).intValue() >= 2,
+                "the same-sample median is drawn with the band");
+        assertTrue(browser.findElement(By.id("cosine-band-note")).getText().contains("single-task baseline"));
+        assertTrue(browser.findElement(By.id("magnitude-band-note")).getText().contains("single-task baseline"));
 
         Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
         Files.copy(shot, work.getParent().resolve("dashboard.png"), StandardCopyOption.REPLACE_EXISTING);
+
+        // a study of three tasks shows parallel coordinates (one axis per task and Δm%) instead of the scatter
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                given().baseUri(gateway).get("/api/studies/" + threeTasks).then().body("status", equalTo("COMPLETED")));
+        script("location.hash = '" + threeTasks + "'");
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElement(By.id("study-name")).getText()
+                .equals("three tasks"));
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> ((Number) script("""
+                const o = echarts.getInstanceByDom(document.getElementById('pareto-chart')).getOption();
+                const lines = (o.series || []).filter(s => s.type === 'parallel' && s.name === 'adam');
+                return lines.length && (o.parallelAxis || []).length >= 3 ? lines[0].data.length : 0;""")).intValue() == 1);
+        assertEquals(List.of("t1 (mse)", "t2 (mse)", "t3 (mse)", "Δm% (lower is better)"), script(
+                "return echarts.getInstanceByDom(document.getElementById('pareto-chart')).getOption().parallelAxis.map(a => a.name)"));
+        assertTrue(!browser.findElement(By.id("pareto-axes")).isDisplayed(), "no x/y selectors for parallel coordinates");
     }
 }

@@ -37,9 +37,14 @@ public class DashboardEvents {
     private static final Logger LOG = Logger.getLogger(DashboardEvents.class);
     private static final int FINAL_READS = 3;
 
-    /** One point per task pair of one MTL run at {@code step}. */
+    /**
+     * One point per task pair of one MTL run at {@code step}, with the pair's single-task baseline band per epoch so far
+     * (the analysis service's {@code baselineBands}: epoch, firstStep, lastStep, cosineLow/High,
+     * sameSampleCosineMedian, magnitudeLow/High, sameSampleMagnitudeMedian); empty when the run sends no baseline.
+     */
     @RegisterForReflection
-    public record PairPoint(String taskA, String taskB, Double cosineMean, Double cosineEma, Double magnitudeMean) {
+    public record PairPoint(String taskA, String taskB, Double cosineMean, Double cosineEma, Double magnitudeMean,
+                            JsonNode baseline) {
     }
 
     @RegisterForReflection
@@ -133,16 +138,23 @@ public class DashboardEvents {
         return new DashboardEvent(study, points, available, studyDone && allFinal);
     }
 
-    private static RunPoint point(Views.RunView run, JsonNode grads) {
+    static RunPoint point(Views.RunView run, JsonNode grads) {
         JsonNode stats = grads.path("statistics");
         if (stats.isMissingNode() || stats.isNull()) {
             return null;
         }
         List<PairPoint> pairs = new ArrayList<>();
         for (JsonNode pair : stats.path("pairs")) {
-            pairs.add(new PairPoint(pair.path("taskA").asText(), pair.path("taskB").asText(),
-                    number(pair.path("cosine").path("mean")), number(pair.path("cosine").path("ema")),
-                    number(pair.path("magnitudeSimilarity").path("mean"))));
+            String a = pair.path("taskA").asText();
+            String b = pair.path("taskB").asText();
+            JsonNode band = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+            for (JsonNode bands : grads.path("baselineBands")) {
+                if (a.equals(bands.path("taskA").asText()) && b.equals(bands.path("taskB").asText())) {
+                    band = bands.path("epochs");
+                }
+            }
+            pairs.add(new PairPoint(a, b, number(pair.path("cosine").path("mean")), number(pair.path("cosine").path("ema")),
+                    number(pair.path("magnitudeSimilarity").path("mean")), band));
         }
         return new RunPoint(run.id(), run.label(), run.optimizer(), run.method(), run.status(),
                 stats.path("lastStep").asLong(), stats.path("analysedSteps").asLong(), pairs);

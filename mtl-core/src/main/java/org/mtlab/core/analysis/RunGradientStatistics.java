@@ -82,6 +82,8 @@ public final class RunGradientStatistics {
         analysedSteps.set(step);
         lastStep = Math.max(lastStep, event.step());
         EpochValues epoch = epochs.computeIfAbsent(event.epoch(), e -> new EpochValues(cosine.length));
+        epoch.firstStep = Math.min(epoch.firstStep, event.step());
+        epoch.lastStep = Math.max(epoch.lastStep, event.step());
         // a run's events arrive in step order: earlier epochs are complete, keep only their percentiles
         epochs.headMap(event.epoch()).values().forEach(EpochValues::close);
         double[][] g = event.totalGram();
@@ -130,6 +132,9 @@ public final class RunGradientStatistics {
         final Series[] cosine;
         final Series[] magnitude;
         final Series stationarity = new Series();
+        /** The epoch's step range as analysed so far: where its figures sit on a chart over steps. */
+        long firstStep = Long.MAX_VALUE;
+        long lastStep = -1;
 
         EpochValues(int pairs) {
             cosine = new Series[pairs];
@@ -215,7 +220,8 @@ public final class RunGradientStatistics {
                 epochPairs.add(new EpochPair(pairNames.get(q)[0], pairNames.get(q)[1], values.cosine[q].percentiles(),
                         values.magnitude[q].percentiles()));
             }
-            perEpoch.add(new EpochSummary(epoch, epochPairs, values.stationarity.percentiles()));
+            perEpoch.add(new EpochSummary(epoch, values.firstStep, values.lastStep, epochPairs,
+                    values.stationarity.percentiles()));
         });
         return new Snapshot(analysedSteps.cardinality(), lastStep, pairs, perTask, stationarity.summary(), perEpoch, blocks,
                 baseline == null ? null : baseline.snapshot(names));
@@ -244,7 +250,12 @@ public final class RunGradientStatistics {
     public record EpochPair(String taskA, String taskB, Percentiles cosine, Percentiles magnitudeSimilarity) {
     }
 
-    public record EpochSummary(int epoch, List<EpochPair> pairs, Percentiles paretoStationarity) {
+    /**
+     * One epoch's distributions; {@code firstStep}..{@code lastStep} are the steps of it analysed so far (null in
+     * statistics persisted before they were recorded).
+     */
+    public record EpochSummary(int epoch, Long firstStep, Long lastStep, List<EpochPair> pairs,
+                               Percentiles paretoStationarity) {
     }
 
     public record TaskSummary(String task, RunningStat.Summary gradientNorm) {
