@@ -7,6 +7,9 @@ import java.util.Map;
 import java.util.Set;
 
 import org.mtlab.core.data.CsvTaskData;
+import org.mtlab.core.data.IdxTaskData;
+import org.mtlab.core.data.ImageFolderTaskData;
+import org.mtlab.core.data.ImageTaskData;
 import org.mtlab.core.data.MultiFashion;
 
 /**
@@ -19,6 +22,12 @@ final class DatasetValidation {
     static final String SYNTHETIC = "synthetic";
     static final String MULTI_FASHION = MultiFashion.KIND;
     static final String CSV = CsvTaskData.KIND;
+    static final String IDX = IdxTaskData.KIND;
+    static final String IMAGE_FOLDER = ImageFolderTaskData.KIND;
+    /** The kinds whose samples are images, which MultiLeNet takes. */
+    static final Set<String> IMAGE_KINDS = Set.of(MULTI_FASHION, IDX, IMAGE_FOLDER);
+    /** The smallest image side MultiLeNet's two convolutions and poolings leave a feature map of. */
+    static final int MIN_LENET_SIDE = 20;
     static final String MLP = "mlp";
     static final String MULTILENET = "multilenet";
     /** MultiFashion's canvas: 28×28 Fashion-MNIST items with 4 pixels of shift on each side. */
@@ -39,6 +48,8 @@ final class DatasetValidation {
             case SYNTHETIC -> synthetic(spec, dataset, params, out);
             case MULTI_FASHION -> multiFashion(spec, params, out);
             case CSV -> csv(spec, params, out);
+            case IDX -> idx(spec, params, out);
+            case IMAGE_FOLDER -> imageFolder(spec, params, out);
             default -> throw new IllegalStateException("unreachable: kind checked by the caller");
         }
     }
@@ -167,6 +178,137 @@ final class DatasetValidation {
         }
     }
 
+    private static void idx(StudySpec spec, Map<String, Object> params, List<Violation> out) {
+        Set<String> allowed = Set.of("images", "testImages", "labels", "validationFraction", "testFraction", "seed",
+                "standardise");
+        unknown(params, allowed, out);
+        file(params, "images", true, "the IDX image file (unsigned bytes, n × rows × cols)", out);
+        boolean testFiles = file(params, "testImages", false, "the IDX test image file", out);
+        if (testFiles && params.containsKey("testFraction")) {
+            out.add(new Violation("dataset.params.testFraction", "does not apply with testImages (the test split is the "
+                    + "test files)"));
+        }
+        labels(spec, params, testFiles ? Boolean.TRUE : Boolean.FALSE, "an IDX label file (1 dimension, n entries)", out);
+        splitAndScaling(params, out);
+    }
+
+    private static void imageFolder(StudySpec spec, Map<String, Object> params, List<Violation> out) {
+        Set<String> allowed = Set.of("path", "labels", "width", "height", "validationFraction", "testFraction", "seed",
+                "standardise");
+        unknown(params, allowed, out);
+        file(params, "path", true, "the folder of PNG or JPEG images", out);
+        for (String key : List.of("width", "height")) {
+            if (params.containsKey(key)) {
+                integral(out, "dataset.params." + key, params.get(key), 1, 4096);
+            }
+        }
+        if (params.containsKey("width") != params.containsKey("height")) {
+            String missing = params.containsKey("width") ? "height" : "width";
+            out.add(new Violation("dataset.params." + missing, "is required with dataset.params."
+                    + (missing.equals("width") ? "height" : "width")));
+        }
+        labels(spec, params, null, "a CSV file with the header 'file,label' and a line per image", out);
+        splitAndScaling(params, out);
+    }
+
+    private static void unknown(Map<String, Object> params, Set<String> allowed, List<Violation> out) {
+        for (String key : params.keySet()) {
+            if (!allowed.contains(key)) {
+                out.add(new Violation("dataset.params." + key, "unknown parameter; known: " + sorted(allowed)));
+            }
+        }
+    }
+
+    /** Whether {@code key} is given; a violation when it is required and missing, or not a file name. */
+    private static boolean file(Map<String, Object> params, String key, boolean required, String what,
+                                List<Violation> out) {
+        Object value = params.get(key);
+        if (value == null) {
+            if (required) {
+                out.add(new Violation("dataset.params." + key, "is required: " + what + ", as the trainers see it"));
+            }
+            return false;
+        }
+        if (!(value instanceof String s) || s.isBlank()) {
+            out.add(new Violation("dataset.params." + key, "must be a file name: " + what));
+        }
+        return true;
+    }
+
+    /**
+     * {@code labels}: per task {@code path}, {@code kind}, optional {@code classes}; {@code testPath} required when
+     * {@code testFiles} is true, refused when false, unknown when null (a kind without test files).
+     */
+    private static void labels(StudySpec spec, Map<String, Object> params, Boolean testFiles, String what,
+                               List<Violation> out) {
+        String kinds = "\"" + ImageTaskData.CLASSIFICATION + "\" or \"" + ImageTaskData.REGRESSION + "\"";
+        if (!(params.get("labels") instanceof Map<?, ?> labels)) {
+            out.add(new Violation("dataset.params.labels", "is required: per task, {\"path\": " + what + ", \"kind\": "
+                    + kinds + "}"));
+            return;
+        }
+        List<String> tasks = spec.tasks() == null ? List.of() : spec.tasks().stream()
+                .map(t -> t == null ? null : t.name()).toList();
+        Set<String> keys = testFiles == null ? Set.of("path", "kind", "classes")
+                : Set.of("path", "kind", "classes", "testPath");
+        for (var entry : labels.entrySet()) {
+            String name = String.valueOf(entry.getKey());
+            String field = "dataset.params.labels." + name;
+            if (!tasks.contains(name)) {
+                out.add(new Violation(field, "is not one of the tasks " + tasks));
+                continue;
+            }
+            if (!(entry.getValue() instanceof Map<?, ?> label)) {
+                out.add(new Violation(field, "must be {\"path\": " + what + ", \"kind\": " + kinds + "}"));
+                continue;
+            }
+            for (Object key : label.keySet()) {
+                if (!keys.contains(String.valueOf(key))) {
+                    out.add(new Violation(field + "." + key, "unknown; known: " + sorted(keys)));
+                }
+            }
+            if (!(label.get("path") instanceof String path) || path.isBlank()) {
+                out.add(new Violation(field + ".path", "is required: " + what));
+            }
+            String kind = label.get("kind") instanceof String k ? k.toLowerCase(Locale.ROOT) : null;
+            if (!ImageTaskData.CLASSIFICATION.equals(kind) && !ImageTaskData.REGRESSION.equals(kind)) {
+                out.add(new Violation(field + ".kind", "must be " + kinds));
+            } else if (label.get("classes") != null) {
+                if (ImageTaskData.REGRESSION.equals(kind)) {
+                    out.add(new Violation(field + ".classes", "applies to classification only"));
+                } else {
+                    integral(out, field + ".classes", label.get("classes"), 2, 1_000_000);
+                }
+            }
+            if (Boolean.TRUE.equals(testFiles) && !(label.get("testPath") instanceof String test && !test.isBlank())) {
+                out.add(new Violation(field + ".testPath", "is required with testImages: the task's labels of the "
+                        + "test images"));
+            } else if (Boolean.FALSE.equals(testFiles) && label.get("testPath") != null) {
+                out.add(new Violation(field + ".testPath", "needs dataset.params.testImages"));
+            }
+        }
+        for (String task : tasks) {
+            if (task != null && !labels.containsKey(task)) {
+                out.add(new Violation("dataset.params.labels." + task, "is required: {\"path\": " + what
+                        + ", \"kind\": " + kinds + "} for task '" + task + "'"));
+            }
+        }
+    }
+
+    private static void splitAndScaling(Map<String, Object> params, List<Violation> out) {
+        double validation = fraction(out, params, "validationFraction", ImageTaskData.DEFAULT_VALIDATION_FRACTION, true);
+        double test = fraction(out, params, "testFraction", ImageTaskData.DEFAULT_TEST_FRACTION, false);
+        if (validation + test >= 1) {
+            out.add(new Violation("dataset.params.testFraction", "validationFraction + testFraction must be below 1"));
+        }
+        if (params.containsKey("seed")) {
+            integral(out, "dataset.params.seed", params.get("seed"), Long.MIN_VALUE, Long.MAX_VALUE);
+        }
+        if (params.containsKey("standardise") && !(params.get("standardise") instanceof Boolean)) {
+            out.add(new Violation("dataset.params.standardise", "must be true or false"));
+        }
+    }
+
     /** The model against the data: MultiLeNet takes images and no {@code hidden}; an MLP needs {@code hidden}. */
     static void model(StudySpec spec, List<Violation> out) {
         String kind = spec.model().kind().toLowerCase(Locale.ROOT);
@@ -174,8 +316,14 @@ final class DatasetValidation {
             if (spec.model().hidden() != null) {
                 out.add(new Violation("model.hidden", "does not apply to multilenet (its layers are fixed)"));
             }
-            if (spec.dataset() != null && spec.dataset().kind() != null && !MULTI_FASHION.equals(kind(spec.dataset()))) {
-                out.add(new Violation("model.kind", "multilenet needs image data: dataset kind " + MULTI_FASHION));
+            if (spec.dataset() != null && spec.dataset().kind() != null && !IMAGE_KINDS.contains(kind(spec.dataset()))) {
+                out.add(new Violation("model.kind", "multilenet needs image data: dataset kind one of "
+                        + sorted(IMAGE_KINDS)));
+            }
+            int[] size = declaredImageSize(spec);
+            if (size != null && (size[0] < MIN_LENET_SIDE || size[1] < MIN_LENET_SIDE)) {
+                out.add(new Violation("model.kind", "multilenet needs images of at least " + MIN_LENET_SIDE + "×"
+                        + MIN_LENET_SIDE + " pixels, the dataset declares " + size[1] + "×" + size[0]));
             }
             return;
         }
@@ -196,18 +344,46 @@ final class DatasetValidation {
     }
 
     /**
-     * Parameters of the shared trunk: MultiLeNet's on 36×36 images, or the MLP's weights and biases over the data's
-     * input size; -1 when the input size is only known from the file (a CSV without a {@code features} list).
+     * {@code {rows, cols}} of the images when the spec fixes them (MultiFashion's canvas, an image folder's declared
+     * width and height), else null.
+     */
+    static int[] declaredImageSize(StudySpec spec) {
+        String kind = String.valueOf(kind(spec.dataset()));
+        if (MULTI_FASHION.equals(kind)) {
+            return new int[] {FASHION_SIDE, FASHION_SIDE};
+        }
+        Map<String, Object> params = spec.dataset().params();
+        if (IMAGE_FOLDER.equals(kind) && params != null && params.get("width") instanceof Number w
+                && params.get("height") instanceof Number h) {
+            return new int[] {h.intValue(), w.intValue()};
+        }
+        return null;
+    }
+
+    /**
+     * Parameters of the shared trunk: MultiLeNet's, or the MLP's weights and biases over the data's input size; -1
+     * when the input size is only known from the files (a CSV without a {@code features} list, IDX images, an image
+     * folder without a declared size).
      */
     static long sharedParameterCount(StudySpec spec) {
         String model = spec.model().kind().toLowerCase(Locale.ROOT);
+        int[] image = declaredImageSize(spec);
         if (MULTILENET.equals(model)) {
-            int side = ((FASHION_SIDE - 9 + 1) / 2 - 5 + 1) / 2;
-            return 10L * 81 + 10 + 20L * 10 * 25 + 20 + 50L * 20 * side * side + 50;
+            if (image == null) {
+                return -1;
+            }
+            long h = ((image[0] - 9 + 1) / 2 - 5 + 1) / 2;
+            long w = ((image[1] - 9 + 1) / 2 - 5 + 1) / 2;
+            return 10L * 81 + 10 + 20L * 10 * 25 + 20 + 50L * 20 * h * w + 50;
         }
         long in;
         switch (String.valueOf(kind(spec.dataset()))) {
-            case MULTI_FASHION -> in = (long) FASHION_SIDE * FASHION_SIDE;
+            case MULTI_FASHION, IMAGE_FOLDER, IDX -> {
+                if (image == null) {
+                    return -1;
+                }
+                in = (long) image[0] * image[1];
+            }
             case CSV -> {
                 Object features = spec.dataset().params() == null ? null : spec.dataset().params().get("features");
                 if (!(features instanceof List<?> list)) {

@@ -29,7 +29,8 @@ public final class StudySpecValidator {
     public static final int MAX_LAYER_WIDTH = 4096;
     public static final int MAX_DIMENSION = 10_000;
     public static final int MAX_SAMPLES = 1_000_000;
-    public static final Set<String> DATASET_KINDS = Set.of("synthetic", "multi-fashion", "csv");
+    public static final Set<String> DATASET_KINDS = Set.of("synthetic", "multi-fashion", "csv", "idx",
+            "image-folder");
     public static final Set<String> MODEL_KINDS = Set.of("mlp", "multilenet");
     public static final Set<String> OPTIMIZERS = Set.of("sgd", "adam", "adamw", "adatask");
     public static final double MAX_WEIGHT_DECAY = 1;

@@ -14,14 +14,19 @@ import org.mtlab.core.contract.StudySpec;
  *   <li>{@code synthetic}: {@link SyntheticMmoeDataset}, one regression task per study task;</li>
  *   <li>{@code multi-fashion}: {@link MultiFashion}, classification tasks {@code left} and {@code right}, 10 classes,
  *       36×36 images; {@code params.path} is the Fashion-MNIST directory (default {@link MultiFashion#directory()});</li>
- *   <li>{@code csv}: a team's own table, {@link CsvTaskData}.</li>
+ *   <li>{@code csv}: a team's own table, {@link CsvTaskData};</li>
+ *   <li>{@code idx}: a team's own images in IDX files with one IDX label file per task, {@link IdxTaskData};</li>
+ *   <li>{@code image-folder}: a folder of PNG or JPEG images with one label file per task,
+ *       {@link ImageFolderTaskData}.</li>
  * </ul>
  */
 public final class TaskDatasets {
     public static final String SYNTHETIC = "synthetic";
     public static final String MULTI_FASHION = MultiFashion.KIND;
     public static final String CSV = CsvTaskData.KIND;
-    public static final Set<String> KINDS = Set.of(SYNTHETIC, MULTI_FASHION, CSV);
+    public static final String IDX = IdxTaskData.KIND;
+    public static final String IMAGE_FOLDER = ImageFolderTaskData.KIND;
+    public static final Set<String> KINDS = Set.of(SYNTHETIC, MULTI_FASHION, CSV, IDX, IMAGE_FOLDER);
 
     private TaskDatasets() {
     }
@@ -48,6 +53,8 @@ public final class TaskDatasets {
             case MULTI_FASHION -> multiFashion(MultiFashion.build(fashionDirectory(spec),
                     MultiFashion.Params.from(spec)));
             case CSV -> CsvTaskData.read(CsvTaskData.Params.from(spec, tasks));
+            case IDX -> IdxTaskData.read(spec, tasks);
+            case IMAGE_FOLDER -> ImageFolderTaskData.read(spec, tasks);
             default -> throw new IllegalArgumentException("unsupported dataset kind '" + kind + "'; known: "
                     + KINDS.stream().sorted().toList());
         };

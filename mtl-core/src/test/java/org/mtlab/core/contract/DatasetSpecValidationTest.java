@@ -106,4 +106,69 @@ class DatasetSpecValidationTest {
         // conv1 10·1·9·9 + 10, conv2 20·10·5·5 + 20, fc 50·500 + 50
         assertEquals(820 + 5020 + 25050, StudySpecValidator.sharedParameterCount(spec));
     }
+
+    private static final String IMAGE_TASKS = "[{\"name\":\"digit\"},{\"name\":\"size\"}]";
+
+    @Test
+    void idxNeedsImagesAndALabelFilePerTask() {
+        assertEquals(List.of(), validate("{\"kind\":\"idx\",\"params\":{\"images\":\"/d/train-images.gz\","
+                + "\"labels\":{\"digit\":{\"path\":\"/d/digit\",\"kind\":\"classification\",\"classes\":10},"
+                + "\"size\":{\"path\":\"/d/size\",\"kind\":\"regression\"}},\"validationFraction\":0.1,"
+                + "\"testFraction\":0.2,\"seed\":3,\"standardise\":true}}", IMAGE_TASKS, LENET, ADAM));
+        assertEquals(List.of(), validate("{\"kind\":\"idx\",\"params\":{\"images\":\"/d/a\",\"testImages\":\"/d/b\","
+                + "\"labels\":{\"digit\":{\"path\":\"/d/c\",\"testPath\":\"/d/e\",\"kind\":\"classification\"},"
+                + "\"size\":{\"path\":\"/d/f\",\"testPath\":\"/d/g\",\"kind\":\"regression\"}}}}", IMAGE_TASKS,
+                "{\"kind\":\"mlp\",\"hidden\":[32]}", ADAM));
+        List<Violation> v = validate("{\"kind\":\"idx\",\"params\":{\"testImages\":\"/d/b\",\"testFraction\":0.2,"
+                + "\"standardise\":\"yes\",\"colour\":1,\"labels\":{\"digit\":{\"path\":\"/d/c\",\"kind\":\"ordinal\","
+                + "\"classes\":1,\"extra\":0},\"size\":{\"kind\":\"regression\",\"classes\":3,\"testPath\":\"/t\"},"
+                + "\"other\":{\"path\":\"/d/o\",\"kind\":\"regression\"}}}}", IMAGE_TASKS, LENET, ADAM);
+        assertEquals(Set.of("dataset.params.images", "dataset.params.testFraction", "dataset.params.standardise",
+                "dataset.params.colour", "dataset.params.labels.digit.kind", "dataset.params.labels.digit.extra",
+                "dataset.params.labels.digit.testPath", "dataset.params.labels.size.path",
+                "dataset.params.labels.size.classes", "dataset.params.labels.other"), Set.copyOf(fields(v)), v.toString());
+        v = validate("{\"kind\":\"idx\",\"params\":{\"images\":\"/d/a\",\"labels\":{\"digit\":{\"path\":\"/d/c\","
+                + "\"kind\":\"classification\",\"classes\":1,\"testPath\":\"/d/t\"}}}}", IMAGE_TASKS, LENET, ADAM);
+        assertEquals(Set.of("dataset.params.labels.digit.classes", "dataset.params.labels.digit.testPath",
+                "dataset.params.labels.size"), Set.copyOf(fields(v)), v.toString());
+    }
+
+    @Test
+    void anImageFolderNeedsAFolderLabelFilesAndBothSidesOfADeclaredSize() {
+        String labels = "\"labels\":{\"digit\":{\"path\":\"/d/digit.csv\",\"kind\":\"classification\"},"
+                + "\"size\":{\"path\":\"/d/size.csv\",\"kind\":\"regression\"}}";
+        assertEquals(List.of(), validate("{\"kind\":\"image-folder\",\"params\":{\"path\":\"/d/images\"," + labels
+                + ",\"width\":36,\"height\":28,\"seed\":1}}", IMAGE_TASKS, LENET, ADAM));
+        List<Violation> v = validate("{\"kind\":\"image-folder\",\"params\":{\"width\":0," + labels
+                + ",\"testImages\":\"/x\"}}", IMAGE_TASKS, LENET, ADAM);
+        assertEquals(Set.of("dataset.params.path", "dataset.params.width", "dataset.params.height",
+                "dataset.params.testImages"), Set.copyOf(fields(v)), v.toString());
+        v = validate("{\"kind\":\"image-folder\",\"params\":{\"path\":\"/d\",\"width\":16,\"height\":16,"
+                + labels + "}}", IMAGE_TASKS, LENET, ADAM);
+        assertEquals(List.of("model.kind"), fields(v), "MultiLeNet needs 20×20 at least");
+        v = validate("{\"kind\":\"image-folder\",\"params\":{\"path\":\"/d\",\"labels\":{\"digit\":{\"path\":\"/a\","
+                + "\"kind\":\"classification\",\"testPath\":\"/b\"},\"size\":{\"path\":\"/c\",\"kind\":\"regression\"}}}}",
+                IMAGE_TASKS, LENET, ADAM);
+        assertEquals(List.of("dataset.params.labels.digit.testPath"), fields(v), "no test files in a folder");
+    }
+
+    @Test
+    void theTrunkSizeOfImageKindsIsKnownWhenTheSizeIsDeclared() {
+        String base = "{\"name\":\"s\",\"tasks\":" + IMAGE_TASKS + ",\"optimizers\":[" + ADAM + "],\"methods\":[\"ew\"],"
+                + "\"seeds\":[1],\"epochs\":1,\"batchSize\":8,";
+        String labels = "\"labels\":{\"digit\":{\"path\":\"/a\",\"kind\":\"classification\"},"
+                + "\"size\":{\"path\":\"/b\",\"kind\":\"regression\"}}";
+        StudySpec folder = Json.read((base + "\"dataset\":{\"kind\":\"image-folder\",\"params\":{\"path\":\"/d\","
+                + "\"width\":40,\"height\":28," + labels + "}},\"model\":" + LENET + "}").getBytes(StandardCharsets.UTF_8),
+                StudySpec.class);
+        // 28×40: conv 9 → 20×32, pool → 10×16, conv 5 → 6×12, pool → 3×6; fc 50·(20·3·6) + 50
+        assertEquals(820 + 5020 + 50L * 20 * 3 * 6 + 50, StudySpecValidator.sharedParameterCount(folder));
+        StudySpec mlp = Json.read((base + "\"dataset\":{\"kind\":\"image-folder\",\"params\":{\"path\":\"/d\","
+                + "\"width\":40,\"height\":28," + labels + "}},\"model\":{\"kind\":\"mlp\",\"hidden\":[10]}}")
+                .getBytes(StandardCharsets.UTF_8), StudySpec.class);
+        assertEquals(28L * 40 * 10 + 10, StudySpecValidator.sharedParameterCount(mlp));
+        StudySpec idx = Json.read((base + "\"dataset\":{\"kind\":\"idx\",\"params\":{\"images\":\"/d\"," + labels
+                + "}},\"model\":" + LENET + "}").getBytes(StandardCharsets.UTF_8), StudySpec.class);
+        assertEquals(-1, StudySpecValidator.sharedParameterCount(idx), "known from the file only");
+    }
 }

@@ -335,7 +335,8 @@ public final class MultiTaskTrainer {
         if ("multilenet".equals(modelKind)) {
             int[] image = run.dataset.imageShape();
             if (image == null) {
-                throw new IllegalArgumentException("model multilenet needs an image dataset (multi-fashion)");
+                throw new IllegalArgumentException("model multilenet needs an image dataset (multi-fashion, idx or "
+                        + "image-folder)");
             }
             run.layout = MlpLayout.multiLeNet(image[0], image[1], headOutputs);
         } else {

@@ -1,0 +1,377 @@
+package org.mtlab.core.data;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.IntFunction;
+
+import org.mtlab.core.contract.StudySpec;
+
+/**
+ * A team's own single-channel images with one label source per task: what {@link IdxTaskData} ({@code idx}) and
+ * {@link ImageFolderTaskData} ({@code image-folder}) read, behind one {@link TaskData}.
+ *
+ * <p><b>Pixels</b> are scaled to [0, 1] (an 8-bit value v becomes v / 255), as MultiFashion's are, so a model tuned on
+ * the benchmark sees the same range. With {@code standardise: true} they are further shifted and scaled by one mean
+ * and one standard deviation over every pixel of the <em>training</em> split (one pair, not one per pixel: a
+ * per-pixel statistic would blow up the always-dark border pixels and break what a convolution sees). Samples keep
+ * their {@code rows × cols} shape ({@link #imageShape()}), so MultiLeNet can be trained on them.
+ *
+ * <p><b>Labels.</b> Per task: {@code kind} {@value #CLASSIFICATION} or {@value #REGRESSION}. A classification label is
+ * a class index, an integer in 0..classes−1; {@code classes} is declared, or inferred as the largest label + 1 (at
+ * least 2). Regression labels are kept as they are.
+ *
+ * <p><b>Splits.</b> Samples are shuffled by {@code seed} and split into test ({@code testFraction}, default 0.2),
+ * validation ({@code validationFraction}, default 0.1) and training (the rest), as for CSV. With separate test files
+ * (IDX only) the test split is those files, in file order, and the training file is split into training and
+ * validation.
+ */
+public final class ImageTaskData implements TaskData {
+    public static final String CLASSIFICATION = "classification";
+    public static final String REGRESSION = "regression";
+    public static final double DEFAULT_VALIDATION_FRACTION = CsvTaskData.DEFAULT_VALIDATION_FRACTION;
+    public static final double DEFAULT_TEST_FRACTION = CsvTaskData.DEFAULT_TEST_FRACTION;
+    private static final long SPLIT_STREAM = 0x696d67_73706cL;
+
+    /** Pixels of a pool of images, in [0, 1], written row-major into a caller's buffer. */
+    interface Pixels {
+        void read(int image, float[] out, int offset);
+    }
+
+    /**
+     * Where one task's labels come from.
+     *
+     * @param testPath the test file's labels (IDX with test images only), else null
+     * @param classes  declared class count, or null to infer it (classification only)
+     */
+    public record LabelSource(String task, Path path, Path testPath, TaskData.Kind kind, Integer classes) {
+        /** The spec field this task's label file was given in, for error messages. */
+        public String field() {
+            return "dataset.params.labels." + task + ".path";
+        }
+    }
+
+    /** What both image kinds read from {@code params} besides their image files. */
+    public record Common(List<LabelSource> labels, double validationFraction, double testFraction, long seed,
+                         boolean standardise) {
+    }
+
+    private final List<Task> tasks;
+    private final int rows;
+    private final int cols;
+    private final double pixelMean;
+    private final double pixelScale;
+    private final Part train;
+    private final Part validation;
+    private final Part test;
+
+    private ImageTaskData(List<Task> tasks, int rows, int cols, double pixelMean, double pixelScale, Part train,
+                          Part validation, Part test) {
+        this.tasks = tasks;
+        this.rows = rows;
+        this.cols = cols;
+        this.pixelMean = pixelMean;
+        this.pixelScale = pixelScale;
+        this.train = train;
+        this.validation = validation;
+        this.test = test;
+    }
+
+    /**
+     * Reads {@code labels} (per task of {@code tasks}: {@code path}, {@code kind}, optional {@code classes} and, when
+     * {@code testPathAllowed}, {@code testPath}), {@code validationFraction}, {@code testFraction}, {@code seed} and
+     * {@code standardise}.
+     */
+    static Common common(StudySpec.DatasetSpec spec, List<String> tasks, boolean testPathAllowed) {
+        Map<String, Object> p = params(spec);
+        if (!(p.get("labels") instanceof Map<?, ?> labels)) {
+            throw new IllegalArgumentException("dataset.params.labels is required: per task, {\"path\": its label file, "
+                    + "\"kind\": \"" + CLASSIFICATION + "\" or \"" + REGRESSION + "\"}");
+        }
+        List<LabelSource> sources = new ArrayList<>();
+        for (String task : tasks) {
+            String field = "dataset.params.labels." + task;
+            if (!(labels.get(task) instanceof Map<?, ?> label)) {
+                throw new IllegalArgumentException(field + " is required: {\"path\": the task's label file, \"kind\": \""
+                        + CLASSIFICATION + "\" or \"" + REGRESSION + "\"}");
+            }
+            Path path = path(label.get("path"), field + ".path");
+            Path testPath = null;
+            if (label.get("testPath") != null) {
+                if (!testPathAllowed) {
+                    throw new IllegalArgumentException(field + ".testPath: this dataset kind has no separate test files");
+                }
+                testPath = path(label.get("testPath"), field + ".testPath");
+            }
+            TaskData.Kind kind = label.get("kind") instanceof String k ? switch (k.toLowerCase(Locale.ROOT)) {
+                case CLASSIFICATION -> TaskData.Kind.CLASSIFICATION;
+                case REGRESSION -> TaskData.Kind.REGRESSION;
+                default -> null;
+            } : null;
+            if (kind == null) {
+                throw new IllegalArgumentException(field + ".kind must be \"" + CLASSIFICATION + "\" or \"" + REGRESSION
+                        + "\", got " + label.get("kind"));
+            }
+            Integer classes = null;
+            if (label.get("classes") != null) {
+                if (kind != TaskData.Kind.CLASSIFICATION) {
+                    throw new IllegalArgumentException(field + ".classes applies to classification only");
+                }
+                if (!(label.get("classes") instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
+                        || n.doubleValue() < 2 || n.doubleValue() > 1_000_000) {
+                    throw new IllegalArgumentException(field + ".classes must be an integer ≥ 2, got "
+                            + label.get("classes"));
+                }
+                classes = n.intValue();
+            }
+            sources.add(new LabelSource(task, path, testPath, kind, classes));
+        }
+        double validationFraction = spec.number("validationFraction", DEFAULT_VALIDATION_FRACTION);
+        double testFraction = spec.number("testFraction", DEFAULT_TEST_FRACTION);
+        if (!(validationFraction >= 0 && testFraction > 0 && validationFraction + testFraction < 1)) {
+            throw new IllegalArgumentException("validationFraction must lie in [0, 1) and testFraction in (0, 1), "
+                    + "with a sum below 1; got " + validationFraction + " and " + testFraction);
+        }
+        Object standardise = p.getOrDefault("standardise", Boolean.FALSE);
+        if (!(standardise instanceof Boolean)) {
+            throw new IllegalArgumentException("dataset.params.standardise must be true or false");
+        }
+        return new Common(List.copyOf(sources), validationFraction, testFraction, (long) spec.number("seed", 0),
+                (Boolean) standardise);
+    }
+
+    static Map<String, Object> params(StudySpec.DatasetSpec spec) {
+        return spec == null || spec.params() == null ? Map.of() : spec.params();
+    }
+
+    static Path path(Object value, String field) {
+        if (!(value instanceof String s) || s.isBlank()) {
+            throw new IllegalArgumentException(field + " is required: a file name as the trainers see it");
+        }
+        return Path.of(s);
+    }
+
+    /** A missing file is an {@link IllegalStateException} naming the spec field it was given in. */
+    static void requireFile(Path file, String field) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException(field + ": file not found: " + file);
+        }
+    }
+
+    /**
+     * The task a source's labels describe: checks every classification label ({@code where.apply(i)} names label i's
+     * place in its file) and infers the class count when none is declared.
+     */
+    static Task task(LabelSource source, List<double[]> labelArrays, List<IntFunction<String>> where) {
+        if (source.kind() == TaskData.Kind.REGRESSION) {
+            for (int a = 0; a < labelArrays.size(); a++) {
+                double[] values = labelArrays.get(a);
+                for (int i = 0; i < values.length; i++) {
+                    if (!Double.isFinite(values[i])) {
+                        throw new IllegalArgumentException(where.get(a).apply(i) + ": regression label " + values[i]
+                                + " is not a finite number");
+                    }
+                }
+            }
+            return Task.regression(source.task());
+        }
+        long limit = source.classes() == null ? Integer.MAX_VALUE : source.classes();
+        int largest = -1;
+        boolean distinct = false;
+        for (int a = 0; a < labelArrays.size(); a++) {
+            double[] values = labelArrays.get(a);
+            for (int i = 0; i < values.length; i++) {
+                double v = values[i];
+                if (v != Math.rint(v) || v < 0 || v >= limit) {
+                    throw new IllegalArgumentException(where.get(a).apply(i) + ": label " + format(v)
+                            + " is not a class index " + (source.classes() == null ? "(an integer ≥ 0)"
+                            : "0.." + (source.classes() - 1)) + " of task '" + source.task() + "'");
+                }
+                distinct |= largest >= 0 && (int) v != largest;
+                largest = Math.max(largest, (int) v);
+            }
+        }
+        if (!distinct) {
+            throw new IllegalArgumentException(source.field() + " (" + source.path() + "): every label of task '"
+                    + source.task() + "' is " + largest + "; classification needs at least two different classes");
+        }
+        int classes = source.classes() != null ? source.classes() : largest + 1;
+        return Task.classification(source.task(), classes);
+    }
+
+    private static String format(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    /**
+     * Splits and wraps images and labels.
+     *
+     * @param pool      the images that are split into training, validation and (without {@code testPool}) test
+     * @param labels    per task, {@code poolSize} labels
+     * @param testPool  separate test images, or null
+     * @param testLabels per task, the test images' labels (when {@code testPool} is given)
+     * @param source    names the data in errors
+     */
+    static ImageTaskData build(List<Task> tasks, int rows, int cols, Pixels pool, int poolSize, double[][] labels,
+                               Pixels testPool, int testSize, double[][] testLabels, Common p, String source) {
+        int nTest = testPool != null ? 0 : (int) Math.round(poolSize * p.testFraction());
+        int nValidation = (int) Math.round(poolSize * p.validationFraction());
+        int nTrain = poolSize - nTest - nValidation;
+        if (testPool == null && nTest < 1 || nTrain < 1 || p.validationFraction() > 0 && nValidation < 1
+                || testPool != null && testSize < 1) {
+            throw new IllegalArgumentException(source + " has " + poolSize + " images" + (testPool == null ? ""
+                    : " and " + testSize + " test images") + ": too few for a training, validation and test split with "
+                    + "validationFraction " + p.validationFraction()
+                    + (testPool == null ? " and testFraction " + p.testFraction() : ""));
+        }
+        int[] order = permutation(poolSize, new SplittableRandom(p.seed() ^ SPLIT_STREAM));
+        int[] trainImages = Arrays.copyOfRange(order, 0, nTrain);
+        double mean = 0;
+        double scale = 1;
+        int d = rows * cols;
+        if (p.standardise()) {
+            float[] buffer = new float[d];
+            double sum = 0;
+            for (int image : trainImages) {
+                pool.read(image, buffer, 0);
+                for (float v : buffer) {
+                    sum += v;
+                }
+            }
+            mean = sum / ((double) nTrain * d);
+            double squares = 0;
+            for (int image : trainImages) {
+                pool.read(image, buffer, 0);
+                for (float v : buffer) {
+                    squares += (v - mean) * (v - mean);
+                }
+            }
+            double std = Math.sqrt(squares / ((double) nTrain * d));
+            scale = std > 0 ? std : 1;
+        }
+        Part train = new Part(pool, d, trainImages, labels, mean, scale);
+        Part validation = new Part(pool, d, Arrays.copyOfRange(order, nTrain, nTrain + nValidation), labels, mean, scale);
+        Part test;
+        if (testPool != null) {
+            int[] all = new int[testSize];
+            for (int i = 0; i < testSize; i++) {
+                all[i] = i;
+            }
+            test = new Part(testPool, d, all, testLabels, mean, scale);
+        } else {
+            test = new Part(pool, d, Arrays.copyOfRange(order, nTrain + nValidation, poolSize), labels, mean, scale);
+        }
+        return new ImageTaskData(List.copyOf(tasks), rows, cols, mean, scale, train, validation, test);
+    }
+
+    @Override
+    public List<Task> tasks() {
+        return tasks;
+    }
+
+    @Override
+    public int dimension() {
+        return rows * cols;
+    }
+
+    @Override
+    public int[] imageShape() {
+        return new int[] {rows, cols};
+    }
+
+    @Override
+    public Split train() {
+        return train;
+    }
+
+    @Override
+    public Split validation() {
+        return validation;
+    }
+
+    @Override
+    public Split test() {
+        return test;
+    }
+
+    /** The mean subtracted from every pixel value in [0, 1] (0 without standardisation). */
+    public double pixelMean() {
+        return pixelMean;
+    }
+
+    /** The deviation pixel values are divided by after the mean is subtracted (1 without standardisation). */
+    public double pixelScale() {
+        return pixelScale;
+    }
+
+    /**
+     * One split: {@code images[i]} is the index, in its file or folder order, of sample i (the test split of separate
+     * test files indexes those).
+     */
+    public static final class Part implements Split {
+        private final Pixels pixels;
+        private final int dimension;
+        private final int[] images;
+        private final float[][] targets;
+        private final float mean;
+        private final float scale;
+
+        Part(Pixels pixels, int dimension, int[] images, double[][] labels, double mean, double scale) {
+            this.pixels = pixels;
+            this.dimension = dimension;
+            this.images = images;
+            this.targets = new float[labels.length][images.length];
+            for (int t = 0; t < labels.length; t++) {
+                for (int i = 0; i < images.length; i++) {
+                    targets[t][i] = (float) labels[t][images[i]];
+                }
+            }
+            this.mean = (float) mean;
+            this.scale = (float) scale;
+        }
+
+        @Override
+        public int size() {
+            return images.length;
+        }
+
+        @Override
+        public void features(int sample, float[] out, int offset) {
+            pixels.read(images[sample], out, offset);
+            if (mean != 0 || scale != 1) {
+                for (int k = offset; k < offset + dimension; k++) {
+                    out[k] = (out[k] - mean) / scale;
+                }
+            }
+        }
+
+        @Override
+        public float target(int task, int sample) {
+            return targets[task][sample];
+        }
+
+        /** The file or folder index of each sample (a copy). */
+        public int[] images() {
+            return images.clone();
+        }
+    }
+
+    private static int[] permutation(int n, SplittableRandom random) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int tmp = order[i];
+            order[i] = order[j];
+            order[j] = tmp;
+        }
+        return order;
+    }
+}
