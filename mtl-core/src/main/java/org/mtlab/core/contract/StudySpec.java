@@ -106,7 +106,7 @@ public record StudySpec(
      * chosen from the step-time benchmark so that a run's slowdown against no telemetry stays within 10%, see
      * BENCHMARKS.md); {@code fullGradients} adds the complete per-task gradient vectors (tiny models only, see
      * {@link GradientEvent#MAX_FULL_GRADIENT_PARAMETERS}). Every {@code baselineEvery}-th event (default
-     * {@value #DEFAULT_BASELINE_EVERY}; Elich et al. sample every 5 steps, which costs several times the training time,
+     * {@value #DEFAULT_BASELINE_EVERY}: a baseline every 200 steps by default; Elich et al. sample every 5 steps, which costs several times the training time,
      * see BENCHMARKS.md) carries the single-task conflict baseline ({@link ConflictBaseline}) computed on
      * {@code baselineSamples} samples drawn from the step's batch (default {@value #DEFAULT_BASELINE_SAMPLES}, as
      * Elich et al.; 0 turns the baseline off; otherwise 2..{@value ConflictBaseline#MAX_SAMPLES}).
@@ -119,9 +119,9 @@ public record StudySpec(
      */
     public record TelemetrySpec(Integer everySteps, Boolean fullGradients, Integer baselineSamples, Integer baselineEvery,
                                 String gradientSpace) {
-        public static final int DEFAULT_EVERY_STEPS = 10;
+        public static final int DEFAULT_EVERY_STEPS = 20;
         public static final int DEFAULT_BASELINE_SAMPLES = 8;
-        public static final int DEFAULT_BASELINE_EVERY = 20;
+        public static final int DEFAULT_BASELINE_EVERY = 10;
         public static final TelemetrySpec DEFAULT = new TelemetrySpec(null, false);
 
         public TelemetrySpec(Integer everySteps, Boolean fullGradients) {

@@ -62,12 +62,12 @@ class TelemetrySpecValidationTest {
     }
 
     @Test
-    void baselineDefaultsToEightSamplesOnEveryTwentiethEvent() {
-        assertEquals(StudySpec.TelemetrySpec.DEFAULT_EVERY_STEPS,
+    void defaultsAreAnEventEveryTwentyStepsAndABaselineOfEightSamplesOnEveryTenthEvent() {
+        assertEquals(20,
                 Json.read("{}", StudySpec.TelemetrySpec.class).everyStepsOrDefault());
         StudySpec.TelemetrySpec telemetry = Json.read("{\"everySteps\":2}", StudySpec.TelemetrySpec.class);
         assertEquals(8, telemetry.baselineSamplesOrDefault());
-        assertEquals(20, telemetry.baselineEveryOrDefault());
+        assertEquals(10, telemetry.baselineEveryOrDefault());
         assertEquals(List.of(), violatedFields("{\"everySteps\":2}"));
     }
 

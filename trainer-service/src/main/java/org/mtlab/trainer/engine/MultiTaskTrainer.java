@@ -33,13 +33,24 @@ import org.mtlab.core.optim.StepDecay;
  * all tasks, one linear regression head per task of the run, MSE loss) on the study's synthetic MMoE data, with DJL's
  * PyTorch engine doing forward and backward passes ({@link DjlMlp}) and the optimizer and weighting in Java.
  *
- * <p>Per step: one forward pass, one backward per task giving each task's gradient on the shared parameters, the
- * run's method combining them ({@link MethodAggregation}: any method of {@code MethodRegistry}, by name; {@code ew}:
- * the sum), heads updated with their own task's gradient (weighted by the task weight for loss-weighting methods),
+ * <p>Per step, in the run's gradient space ({@code telemetry.gradientSpace}):
+ * <ul>
+ *   <li><b>parameters</b>: one forward pass, one backward per task giving each task's gradient on the shared
+ *       parameters, the run's method combining them ({@link MethodAggregation}: any method of {@code MethodRegistry},
+ *       by name; {@code ew}: the sum). A loss-weighting method needs no per-task gradients, so on a step without a
+ *       gradient event (and without AdaTask, which needs them) it takes a plain step instead: one backward pass of
+ *       {@code Σ_t w_t L_t} — the same update, which is what makes sampled telemetry cheap;</li>
+ *   <li><b>representation</b>: the trunk forward once, each task's gradient with respect to the detached shared
+ *       representation (a backward through its head only), the method combining those, and one trunk backward of
+ *       the combination ({@link DjlMlp#representationGradients}); the conflict baseline, when due, takes the per-task
+ *       parameter gradients of the batch once more.</li>
+ * </ul>
+ * Then the heads are updated with their own task's gradient (weighted by the task weight for loss-weighting methods),
  * one optimizer step on all parameters, then the method's own update (learnable parameters; FAMO: one extra forward
  * pass for the losses after the step). Every {@code telemetry.everySteps} steps a {@link GradientEvent} carries
- * per-task losses, the weights the method applied, the exact Gram matrix of the task gradients per trunk layer (the
- * same Grams a Gram-based method reads) and, on request, the full gradients; every {@code telemetry.baselineEvery}-th
+ * per-task losses, the weights the method applied, the exact Gram matrix of the task gradients per trunk layer, or of
+ * the representation gradients in one block {@value #REPRESENTATION_BLOCK} (the same Grams a Gram-based method reads)
+ * and, on request, the full gradients; every {@code telemetry.baselineEvery}-th
  * event also the step's single-task conflict baseline ({@link ConflictBaselineProbe}). After each epoch every task is
  * evaluated on the validation and test splits (MSE).
  *

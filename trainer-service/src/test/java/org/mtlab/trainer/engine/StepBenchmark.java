@@ -24,7 +24,7 @@ import org.mtlab.core.contract.TrainingRequest;
  * mvn -B -o -q -pl trainer-service dependency:build-classpath -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test
  * java -cp "mtl-core/target/classes:trainer-service/target/classes:trainer-service/target/test-classes:$(cat trainer-service/target/bench.cp)" \
  *     org.mtlab.trainer.engine.StepBenchmark [steps [repeats]]
- * java ... org.mtlab.trainer.engine.StepBenchmark multilenet [steps [repeats [defaultSteps]]]
+ * java ... org.mtlab.trainer.engine.StepBenchmark multilenet|multilenet-defaults [steps [repeats [defaultSteps]]]
  * </pre>
  * ({@code mtl-core/target/classes} first: the mtl-core jar in the local repository may be older than the tree.)
  */
@@ -34,9 +34,9 @@ public final class StepBenchmark {
 
     public static void main(String[] args) throws java.io.IOException {
         System.setProperty("ai.djl.offline", "true");
-        if (args.length > 0 && args[0].equals("multilenet")) {
+        if (args.length > 0 && args[0].startsWith("multilenet")) {
             multiLeNet(args.length > 1 ? Integer.parseInt(args[1]) : 60, args.length > 2 ? Integer.parseInt(args[2]) : 2,
-                    args.length > 3 ? Integer.parseInt(args[3]) : 200);
+                    args.length > 3 ? Integer.parseInt(args[3]) : 200, args[0].equals("multilenet-defaults"));
             return;
         }
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 500;
@@ -92,9 +92,12 @@ public final class StepBenchmark {
      * MultiLeNet, T = 2, batch 256, Adam, EW: a plain MTL step (no telemetry: one backward pass of the summed loss),
      * representation-space telemetry every step, parameter-space telemetry every step, parameter-space telemetry with
      * the conflict baseline (m = 8) every step (the cost of a baseline step), and the default {@code telemetry} in
-     * both spaces over {@code defaultSteps} steps. Modes interleaved, best of {@code repeats}.
+     * both spaces over {@code defaultSteps} steps. Modes interleaved, best of {@code repeats}. With
+     * {@code defaultsOnly}: no telemetry and the two defaults only, all over {@code defaultSteps} steps (runs of equal
+     * length: the best of short runs is lower than the best of long ones on a loaded machine).
      */
-    private static void multiLeNet(int steps, int repeats, int defaultSteps) throws java.io.IOException {
+    private static void multiLeNet(int steps, int repeats, int defaultSteps, boolean defaultsOnly)
+            throws java.io.IOException {
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("fashion-like");
         FashionLikeFiles.write(dir, 2000, 200, 1);
         StudySpec.TelemetrySpec defaults = StudySpec.TelemetrySpec.DEFAULT;
@@ -108,6 +111,11 @@ public final class StepBenchmark {
             new StudySpec.TelemetrySpec(1, false, 8, 1), defaults,
             new StudySpec.TelemetrySpec(null, null, null, null, "representation")};
         int[] runSteps = {steps, steps, steps, steps, defaultSteps, defaultSteps};
+        if (defaultsOnly) {
+            modes = new String[] {modes[0], modes[4], modes[5]};
+            telemetry = new StudySpec.TelemetrySpec[] {telemetry[0], telemetry[4], telemetry[5]};
+            runSteps = new int[] {defaultSteps, defaultSteps, defaultSteps};
+        }
         lenetRun(dir, new StudySpec.TelemetrySpec(1, false, 8, 2), 8); // warm-up: JIT, native library, allocator
         double[][] best = new double[modes.length][];
         for (int r = 0; r < repeats; r++) {
