@@ -260,9 +260,19 @@ final class DjlMlp {
         return new RepresentationGradients(losses, representationGradients, shared, headGradients);
     }
 
-    /** The shared trunk alone: the representation the heads read, [rows, width]. */
+    /**
+     * The shared trunk alone: the representation the heads read, [rows, width]. A trunk added to {@link #forward}
+     * must be added here too (a model without one shared representation, e.g. per-task gated mixtures, cannot run in
+     * representation space).
+     */
     private NDArray representation(NDArray[] p, NDArray input, int rows) {
-        return layout.trunk() == MlpLayout.Trunk.MULTILENET ? multiLeNetTrunk(p, input, rows) : mlpTrunk(p, input);
+        if (layout.trunk() == MlpLayout.Trunk.MULTILENET) {
+            return multiLeNetTrunk(p, input, rows);
+        }
+        if (layout.trunk() == MlpLayout.Trunk.MLP) {
+            return mlpTrunk(p, input);
+        }
+        throw new IllegalArgumentException("representation space is not implemented for trunk " + layout.trunk());
     }
 
     /** Head t on the representation z: [rows] for a regression head, [rows, C] for a classifier. */
