@@ -214,8 +214,11 @@ class AnalysisServiceTest {
             StudyEventsFixture.started(p, run);
             for (int step = 0; step < 300; step++) {
                 float[][] g = {{(float) rnd.nextGaussian(), (float) rnd.nextGaussian()}, {(float) rnd.nextGaussian(), 1}};
-                byte[] valid = GradientEventCodec.encode(new GradientEvent(run.runId(), 1, step, 0, new float[] {1, 1},
-                        new float[] {1, 1}, new double[][] {GradientGeometry.packedGram(g, 0, 2)}, null, null));
+                GradientEvent event = new GradientEvent(run.runId(), 1, step, 0, new float[] {1, 1},
+                        new float[] {1, 1}, new double[][] {GradientGeometry.packedGram(g, 0, 2)}, null, null);
+                // every other good event in representation space (version 3, flag bit 2): counted alike
+                byte[] valid = GradientEventCodec.encode(step % 2 == 0 ? event
+                        : event.inSpace(GradientEvent.Space.REPRESENTATION));
                 StudyEventsFixture.send(p, Topics.GRADIENTS, run.runId(), valid);
                 good++;
                 String kind;
@@ -223,7 +226,7 @@ class AnalysisServiceTest {
                 switch (step % 6) {
                     case 0 -> { kind = "truncated"; broken = java.util.Arrays.copyOf(valid, rnd.nextInt(valid.length)); }
                     case 1 -> { kind = "over-long"; broken = java.util.Arrays.copyOf(valid, valid.length + 1 + rnd.nextInt(16)); }
-                    case 2 -> { kind = "unknown version"; broken = valid.clone(); broken[0] = (byte) (3 + rnd.nextInt(100)); }
+                    case 2 -> { kind = "unknown version"; broken = valid.clone(); broken[0] = (byte) (GradientEventCodec.VERSION + 1 + rnd.nextInt(100)); }
                     case 3 -> {
                         kind = "wrong task count";
                         float[][] three = {{1, 0}, {0, 1}, {1, 1}};

@@ -4,12 +4,14 @@ import java.util.Arrays;
 import java.util.UUID;
 
 /**
- * Per-task gradient telemetry of one training step on the shared parameters, on {@link Topics#GRADIENTS} keyed by
- * run id, encoded by {@link GradientEventCodec}. {@code (runId, attempt, step)} identifies an event.
+ * Per-task gradient telemetry of one training step, on {@link Topics#GRADIENTS} keyed by run id, encoded by
+ * {@link GradientEventCodec}. {@code (runId, attempt, step)} identifies an event.
  *
- * <p>Per block (a layer of the shared trunk) it carries the exact Gram matrix of the task gradients, packed as its
+ * <p>The gradients live in the run's {@link Space}: on the shared parameters (blocks = layers of the shared trunk)
+ * or on the shared representation (one block, {@code representation}: the batch's rows × features of the trunk's
+ * output, flattened row-major). Per block it carries the exact Gram matrix of the task gradients, packed as its
  * upper triangle; the per-task gradient norms are the square roots of its diagonal, so they are exact too and are
- * not sent twice. The Gram matrix of the whole trunk is the sum of the block Gram matrices.
+ * not sent twice. The Gram matrix of all blocks together is the sum of the block Gram matrices.
  *
  * @param losses        per-task loss of the step, in the order of the run's tasks
  * @param weights       per-task weight applied by the run's weighting method
@@ -17,12 +19,48 @@ import java.util.UUID;
  * @param blockSizes    per block, its number of parameters (only with full gradients, else null)
  * @param fullGradients per task, the complete gradient over all shared parameters, blocks concatenated (or null)
  * @param baseline      the single-task conflict baseline of the step (inter-sample and inter-batch), or null on steps
- *                      without one
+ *                      without one; always measured on the shared parameters
+ * @param space         where the gradients of {@code blockGrams} and {@code fullGradients} live
  */
 public record GradientEvent(UUID runId, int attempt, long step, int epoch, float[] losses, float[] weights,
-                            double[][] blockGrams, int[] blockSizes, float[][] fullGradients, ConflictBaseline baseline) {
+                            double[][] blockGrams, int[] blockSizes, float[][] fullGradients, ConflictBaseline baseline,
+                            Space space) {
 
-    /** An event without a conflict baseline. */
+    /** Where an event's per-task gradients live (the study spec's {@code telemetry.gradientSpace}). */
+    public enum Space {
+        /** Gradients on the shared parameters. */
+        PARAMETERS,
+        /** Gradients on the shared representation: the trunk's output for the step's batch. */
+        REPRESENTATION;
+
+        /** The spec's spelling: lower case. */
+        public String specName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** From the spec's spelling (case ignored); an unknown name is an {@link IllegalArgumentException}. */
+        public static Space of(String name) {
+            for (Space s : values()) {
+                if (s.name().equalsIgnoreCase(name)) {
+                    return s;
+                }
+            }
+            throw new IllegalArgumentException("unknown gradient space '" + name + "'; known: parameters, representation");
+        }
+    }
+
+    public GradientEvent {
+        java.util.Objects.requireNonNull(space, "space");
+    }
+
+    /** An event on the shared parameters. */
+    public GradientEvent(UUID runId, int attempt, long step, int epoch, float[] losses, float[] weights,
+                         double[][] blockGrams, int[] blockSizes, float[][] fullGradients, ConflictBaseline baseline) {
+        this(runId, attempt, step, epoch, losses, weights, blockGrams, blockSizes, fullGradients, baseline,
+                Space.PARAMETERS);
+    }
+
+    /** An event on the shared parameters without a conflict baseline. */
     public GradientEvent(UUID runId, int attempt, long step, int epoch, float[] losses, float[] weights,
                          double[][] blockGrams, int[] blockSizes, float[][] fullGradients) {
         this(runId, attempt, step, epoch, losses, weights, blockGrams, blockSizes, fullGradients, null);
@@ -50,7 +88,13 @@ public record GradientEvent(UUID runId, int attempt, long step, int epoch, float
     /** This event with the given conflict baseline. */
     public GradientEvent withBaseline(ConflictBaseline conflictBaseline) {
         return new GradientEvent(runId, attempt, step, epoch, losses, weights, blockGrams, blockSizes, fullGradients,
-                conflictBaseline);
+                conflictBaseline, space);
+    }
+
+    /** This event with its gradients in the given space. */
+    public GradientEvent inSpace(Space gradientSpace) {
+        return new GradientEvent(runId, attempt, step, epoch, losses, weights, blockGrams, blockSizes, fullGradients,
+                baseline, gradientSpace);
     }
 
     /** Index of Gram entry (i, j) in a packed upper triangle of a T×T matrix. */
@@ -96,7 +140,8 @@ public record GradientEvent(UUID runId, int attempt, long step, int epoch, float
         return o instanceof GradientEvent e && runId.equals(e.runId) && attempt == e.attempt && step == e.step
                 && epoch == e.epoch && Arrays.equals(losses, e.losses) && Arrays.equals(weights, e.weights)
                 && Arrays.deepEquals(blockGrams, e.blockGrams) && Arrays.equals(blockSizes, e.blockSizes)
-                && Arrays.deepEquals(fullGradients, e.fullGradients) && java.util.Objects.equals(baseline, e.baseline);
+                && Arrays.deepEquals(fullGradients, e.fullGradients) && java.util.Objects.equals(baseline, e.baseline)
+                && space == e.space;
     }
 
     @Override
@@ -107,6 +152,6 @@ public record GradientEvent(UUID runId, int attempt, long step, int epoch, float
     @Override
     public String toString() {
         return "GradientEvent[run=" + runId + ", attempt=" + attempt + ", step=" + step + ", epoch=" + epoch
-                + ", tasks=" + taskCount() + ", blocks=" + blockCount() + ", full=" + hasFullGradients() + ", baseline=" + hasBaseline() + "]";
+                + ", tasks=" + taskCount() + ", blocks=" + blockCount() + ", full=" + hasFullGradients() + ", baseline=" + hasBaseline() + ", space=" + space.specName() + "]";
     }
 }

@@ -7,7 +7,7 @@ import java.util.UUID;
 /**
  * Compact binary form of a {@link GradientEvent} (big-endian), version {@value #VERSION}:
  * <pre>
- * u8 version | u8 flags (bit 0: full gradients, bit 1: conflict baseline) | 16 B run id | i32 attempt | i64 step
+ * u8 version | u8 flags (bit 0: full gradients, bit 1: conflict baseline, bit 2: representation space) | 16 B run id | i32 attempt | i64 step
  * | i32 epoch | u16 T | u16 B | T × f32 loss | T × f32 weight | B × T(T+1)/2 × f64 packed Gram upper triangle
  * | if baseline: u16 m | i32 P | m × T(T+1)/2 × f64 per-sample task Grams | m × T(T−1)/2 × i32 sign disagreements
  *               | T × m(m+1)/2 × f64 per-task sample Grams | T × m(m−1)/2 × i32 sign disagreements
@@ -17,18 +17,24 @@ import java.util.UUID;
  * </pre>
  * Gram entries are doubles because cosine similarity is read from them and must be exact; losses and weights are
  * floats as they are in training; sign disagreements are exact counts out of P. Decoding checks every length and value
- * and refuses anything else. Version 1 (the same layout without the baseline section, flag bit 1 unused) is still
- * decoded, so that a topic replayed from its start after an upgrade is read whole; readers of version 1 refuse
- * version 2 by its version byte.
+ * and refuses anything else. Flag bit 2 says the gradients live on the shared representation
+ * ({@link GradientEvent.Space#REPRESENTATION}); without it they live on the shared parameters. Versions 1 (no
+ * baseline section, flag bit 1 unused) and 2 (no gradient space, flag bit 2 unused: parameters) are still decoded, so
+ * that a topic replayed from its start after an upgrade is read whole; readers of an older version refuse a newer one
+ * by its version byte (a version-2 reader answers "unsupported gradient event version 3"), never misreading a
+ * representation-space event as a parameter-space one. Every event is written in version {@value #VERSION}.
  */
 public final class GradientEventCodec {
-    public static final byte VERSION = 2;
+    public static final byte VERSION = 3;
+    /** The version before the gradient space (every event on the shared parameters); decoded, never written. */
+    public static final byte VERSION_2 = 2;
     /** The version before the conflict baseline; decoded, never written. */
     public static final byte VERSION_1 = 1;
     public static final int MAX_TASKS = 64;
     public static final int MAX_BLOCKS = 4096;
     private static final int FLAG_FULL = 1;
     private static final int FLAG_BASELINE = 2;
+    private static final int FLAG_REPRESENTATION = 4;
     private static final int HEADER_BYTES = 1 + 1 + 16 + 4 + 8 + 4 + 2 + 2;
 
     private GradientEventCodec() {
@@ -52,7 +58,8 @@ public final class GradientEventCodec {
                 + (e.hasBaseline() ? baselineBytes(t, e.baseline().samples()) : 0)
                 + (e.hasFullGradients() ? 4L * b + 4L * t * parameters : 0);
         ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(length));
-        out.put(VERSION).put((byte) ((e.hasFullGradients() ? FLAG_FULL : 0) | (e.hasBaseline() ? FLAG_BASELINE : 0)));
+        out.put(VERSION).put((byte) ((e.hasFullGradients() ? FLAG_FULL : 0) | (e.hasBaseline() ? FLAG_BASELINE : 0)
+                | (e.space() == GradientEvent.Space.REPRESENTATION ? FLAG_REPRESENTATION : 0)));
         out.putLong(e.runId().getMostSignificantBits()).putLong(e.runId().getLeastSignificantBits());
         out.putInt(e.attempt()).putLong(e.step()).putInt(e.epoch());
         out.putShort((short) t).putShort((short) b);
@@ -100,12 +107,13 @@ public final class GradientEventCodec {
         }
         ByteBuffer in = ByteBuffer.wrap(bytes);
         byte version = in.get();
-        if (version != VERSION && version != VERSION_1) {
+        if (version != VERSION && version != VERSION_2 && version != VERSION_1) {
             throw new ContractException("version", "unsupported gradient event version " + version
-                    + ", this reader knows " + VERSION_1 + " and " + VERSION);
+                    + ", this reader knows " + VERSION_1 + " to " + VERSION);
         }
         int flags = in.get();
-        int knownFlags = version == VERSION ? FLAG_FULL | FLAG_BASELINE : FLAG_FULL;
+        int knownFlags = version == VERSION ? FLAG_FULL | FLAG_BASELINE | FLAG_REPRESENTATION
+                : version == VERSION_2 ? FLAG_FULL | FLAG_BASELINE : FLAG_FULL;
         if ((flags & ~knownFlags) != 0) {
             throw new ContractException("flags", "unknown flags " + flags);
         }
@@ -175,7 +183,10 @@ public final class GradientEventCodec {
             if (in.hasRemaining()) {
                 throw new ContractException(null, "gradient event has " + in.remaining() + " bytes after its end");
             }
-            return new GradientEvent(runId, attempt, step, epoch, losses, weights, grams, sizes, gradients, baseline);
+            GradientEvent.Space space = (flags & FLAG_REPRESENTATION) != 0 ? GradientEvent.Space.REPRESENTATION
+                    : GradientEvent.Space.PARAMETERS;
+            return new GradientEvent(runId, attempt, step, epoch, losses, weights, grams, sizes, gradients, baseline,
+                    space);
         } catch (BufferUnderflowException e) {
             throw new ContractException(null, "gradient event truncated");
         }

@@ -102,21 +102,34 @@ public record StudySpec(
     }
 
     /**
-     * Gradient telemetry: one gradient event every {@code everySteps} steps; {@code fullGradients} adds the
-     * complete per-task gradient vectors (tiny models only, see {@link GradientEvent#MAX_FULL_GRADIENT_PARAMETERS}).
-     * Every {@code baselineEvery}-th event (default {@value #DEFAULT_BASELINE_EVERY}; Elich et al. sample every 5 steps,
-     * which costs about 2.5× the training time, see BENCHMARKS.md) carries the single-task conflict baseline
-     * ({@link ConflictBaseline}) computed on
+     * Gradient telemetry: one gradient event every {@code everySteps} steps (default {@value #DEFAULT_EVERY_STEPS},
+     * chosen from the step-time benchmark so that a run's slowdown against no telemetry stays within 10%, see
+     * BENCHMARKS.md); {@code fullGradients} adds the complete per-task gradient vectors (tiny models only, see
+     * {@link GradientEvent#MAX_FULL_GRADIENT_PARAMETERS}). Every {@code baselineEvery}-th event (default
+     * {@value #DEFAULT_BASELINE_EVERY}: a baseline every 200 steps by default; Elich et al. sample every 5 steps, which costs several times the training time,
+     * see BENCHMARKS.md) carries the single-task conflict baseline ({@link ConflictBaseline}) computed on
      * {@code baselineSamples} samples drawn from the step's batch (default {@value #DEFAULT_BASELINE_SAMPLES}, as
      * Elich et al.; 0 turns the baseline off; otherwise 2..{@value ConflictBaseline#MAX_SAMPLES}).
+     *
+     * <p>{@code gradientSpace} ({@link GradientEvent.Space}, default {@code parameters}): where the per-task gradients
+     * that the weighting method combines and the telemetry measures live — {@code parameters}: on the shared
+     * parameters, one backward pass per task; {@code representation}: on the shared representation (the trunk's
+     * output, detached), one cheap backward per task through its head and a single trunk backward of the combined
+     * gradient. The conflict baseline is measured on the shared parameters in both spaces.
      */
-    public record TelemetrySpec(Integer everySteps, Boolean fullGradients, Integer baselineSamples, Integer baselineEvery) {
-        public static final TelemetrySpec DEFAULT = new TelemetrySpec(1, false);
+    public record TelemetrySpec(Integer everySteps, Boolean fullGradients, Integer baselineSamples, Integer baselineEvery,
+                                String gradientSpace) {
+        public static final int DEFAULT_EVERY_STEPS = 20;
         public static final int DEFAULT_BASELINE_SAMPLES = 8;
-        public static final int DEFAULT_BASELINE_EVERY = 20;
+        public static final int DEFAULT_BASELINE_EVERY = 10;
+        public static final TelemetrySpec DEFAULT = new TelemetrySpec(null, false);
 
         public TelemetrySpec(Integer everySteps, Boolean fullGradients) {
             this(everySteps, fullGradients, null, null);
+        }
+
+        public TelemetrySpec(Integer everySteps, Boolean fullGradients, Integer baselineSamples, Integer baselineEvery) {
+            this(everySteps, fullGradients, baselineSamples, baselineEvery, null);
         }
 
         public int baselineSamplesOrDefault() {
@@ -128,11 +141,16 @@ public record StudySpec(
         }
 
         public int everyStepsOrDefault() {
-            return everySteps == null ? 1 : everySteps;
+            return everySteps == null ? DEFAULT_EVERY_STEPS : everySteps;
         }
 
         public boolean fullGradientsOrDefault() {
             return fullGradients != null && fullGradients;
+        }
+
+        /** The gradient space; {@link GradientEvent.Space#PARAMETERS} when absent. */
+        public GradientEvent.Space gradientSpaceOrDefault() {
+            return gradientSpace == null ? GradientEvent.Space.PARAMETERS : GradientEvent.Space.of(gradientSpace);
         }
     }
 

@@ -291,7 +291,26 @@ public final class StudySpecValidator {
         if (telemetry.baselineEvery() != null) {
             range(out, "telemetry.baselineEvery", telemetry.baselineEvery(), 1, 100_000);
         }
-        if (telemetry.fullGradientsOrDefault() && out.isEmpty()) {
+        GradientEvent.Space space = null;
+        try {
+            space = telemetry.gradientSpaceOrDefault();
+        } catch (IllegalArgumentException unknown) {
+            out.add(new Violation("telemetry.gradientSpace", "must be 'parameters' or 'representation', got '"
+                    + telemetry.gradientSpace() + "'"));
+        }
+        if (space == GradientEvent.Space.REPRESENTATION) {
+            validateRepresentationSpace(spec, out);
+        }
+        if (telemetry.fullGradientsOrDefault() && out.isEmpty() && space == GradientEvent.Space.REPRESENTATION) {
+            long width = representationWidth(spec);
+            long entries = width * spec.batchSize();
+            if (width > 0 && entries > GradientEvent.MAX_FULL_GRADIENT_PARAMETERS) {
+                out.add(new Violation("telemetry.fullGradients", "a representation gradient has batchSize × "
+                        + "representation width = " + spec.batchSize() + " × " + width + " = " + entries
+                        + " entries; full gradients are limited to " + GradientEvent.MAX_FULL_GRADIENT_PARAMETERS
+                        + " (use a smaller batch or turn fullGradients off)"));
+            }
+        } else if (telemetry.fullGradientsOrDefault() && out.isEmpty()) {
             long shared = sharedParameterCount(spec);
             if (shared > GradientEvent.MAX_FULL_GRADIENT_PARAMETERS) {
                 out.add(new Violation("telemetry.fullGradients", "the shared trunk has " + shared
@@ -300,6 +319,56 @@ public final class StudySpecValidator {
             }
         }
     }
+
+    /**
+     * Method names (lower case, '-' and '_' ignored) that cannot combine representation gradients: DB-MTL keeps an
+     * exponential moving average of each task's gradient vector across steps, and a representation gradient's
+     * coordinates are the rows of the step's batch — different samples every step (and fewer in a last short batch),
+     * so such an average means nothing.
+     */
+    public static final Set<String> PARAMETER_SPACE_ONLY_METHODS = Set.of("dbmtl");
+
+    private static void validateRepresentationSpace(StudySpec spec, List<Violation> out) {
+        if (spec.methods() != null) {
+            for (int i = 0; i < spec.methods().size(); i++) {
+                String method = spec.methods().get(i);
+                if (method != null && PARAMETER_SPACE_ONLY_METHODS.contains(
+                        method.toLowerCase(Locale.ROOT).replace("-", "").replace("_", ""))) {
+                    out.add(new Violation("methods[" + i + "]", "method '" + method + "' averages gradient vectors "
+                            + "across steps and cannot run with telemetry.gradientSpace 'representation' (whose "
+                            + "coordinates are the batch's samples, new every step); use gradientSpace 'parameters'"));
+                }
+            }
+        }
+        if (spec.optimizers() != null) {
+            for (int i = 0; i < spec.optimizers().size(); i++) {
+                StudySpec.OptimizerSpec optimizer = spec.optimizers().get(i);
+                if (optimizer != null && "adatask".equals(optimizer.name())) {
+                    out.add(new Violation("optimizers[" + i + "].name", "adatask keeps per-task moments of the "
+                            + "shared parameters' task gradients, which telemetry.gradientSpace 'representation' does "
+                            + "not compute; use gradientSpace 'parameters'"));
+                }
+            }
+        }
+    }
+
+    /** Features of the shared representation (the trunk's output width); -1 when the model does not say. */
+    static long representationWidth(StudySpec spec) {
+        StudySpec.ModelSpec model = spec.model();
+        if (model == null || model.kind() == null) {
+            return -1;
+        }
+        String kind = model.kind().toLowerCase(Locale.ROOT);
+        if ("multilenet".equals(kind)) {
+            return MULTILENET_FEATURES;
+        }
+        List<Integer> hidden = model.hidden();
+        return hidden == null || hidden.isEmpty() || hidden.get(hidden.size() - 1) == null ? -1
+                : hidden.get(hidden.size() - 1);
+    }
+
+    /** Width of MultiLeNet's shared representation (its fc layer). */
+    static final int MULTILENET_FEATURES = 50;
 
     /** Parameters of the shared trunk (MLP or MultiLeNet); -1 when only the data file tells (a CSV without features). */
     public static long sharedParameterCount(StudySpec spec) {

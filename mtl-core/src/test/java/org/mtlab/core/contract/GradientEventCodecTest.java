@@ -2,6 +2,7 @@ package org.mtlab.core.contract;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -157,6 +158,44 @@ class GradientEventCodecTest {
         byte[] withBaseline = GradientEventCodec.encode(withRandomBaseline(new Random(6), 3, 2, 4, false));
         withBaseline[0] = GradientEventCodec.VERSION_1;
         assertEquals("flags", assertThrows(ContractException.class, () -> GradientEventCodec.decode(withBaseline)).field());
+    }
+
+    @Property(tries = 100)
+    void theGradientSpaceRoundTripsAndCostsNoBytes(@ForAll @IntRange(min = 1, max = 6) int tasks, @ForAll boolean full,
+                                                    @ForAll boolean baseline, @ForAll long seed) {
+        GradientEvent parameters = baseline ? withRandomBaseline(new Random(seed), tasks, 1, 3, full)
+                : randomEvent(new Random(seed), tasks, 1, full);
+        GradientEvent representation = parameters.inSpace(GradientEvent.Space.REPRESENTATION);
+        byte[] bytes = GradientEventCodec.encode(representation);
+        GradientEvent back = GradientEventCodec.decode(bytes);
+        assertEquals(GradientEvent.Space.REPRESENTATION, back.space());
+        assertEquals(representation, back);
+        assertNotEquals(parameters, back, "the space is part of the event");
+        assertEquals(GradientEventCodec.encode(parameters).length, bytes.length, "a flag bit, no extra bytes");
+        assertEquals(GradientEvent.Space.PARAMETERS, GradientEventCodec.decode(GradientEventCodec.encode(parameters)).space());
+    }
+
+    @Test
+    void versionTwoBytesDecodeAsParameterSpaceAndCannotSayRepresentation() {
+        GradientEvent event = withRandomBaseline(new Random(8), 3, 2, 4, true);
+        byte[] bytes = GradientEventCodec.encode(event);
+        assertEquals(3, bytes[0], "every event is written in version 3");
+        bytes[0] = GradientEventCodec.VERSION_2;
+        GradientEvent back = GradientEventCodec.decode(bytes);
+        assertEquals(event, back, "a v2 event (same layout) decodes to the same parameter-space event");
+        assertEquals(GradientEvent.Space.PARAMETERS, back.space());
+        byte[] representation = GradientEventCodec.encode(event.inSpace(GradientEvent.Space.REPRESENTATION));
+        representation[0] = GradientEventCodec.VERSION_2;
+        assertEquals("flags", assertThrows(ContractException.class, () -> GradientEventCodec.decode(representation)).field());
+    }
+
+    @Test
+    void aNewerVersionIsRefusedByItsVersionByteNamingTheVersionsKnown() {
+        byte[] bytes = GradientEventCodec.encode(randomEvent(new Random(9), 2, 1, false));
+        bytes[0] = (byte) (GradientEventCodec.VERSION + 1);
+        ContractException e = assertThrows(ContractException.class, () -> GradientEventCodec.decode(bytes));
+        assertEquals("version", e.field());
+        assertTrue(e.getMessage().contains("version 4"), e.getMessage());
     }
 
     @Test

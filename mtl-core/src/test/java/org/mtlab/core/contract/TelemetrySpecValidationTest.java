@@ -1,6 +1,7 @@
 package org.mtlab.core.contract;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -8,23 +9,65 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-/** The single-task baseline options of {@code telemetry}, validated from JSON as sent. */
+/** The options of {@code telemetry} (sampling, single-task baseline, gradient space), validated from JSON as sent. */
 class TelemetrySpecValidationTest {
-    private static final StudySpecValidator VALIDATOR = new StudySpecValidator(Set.of("ew"));
+    private static final StudySpecValidator VALIDATOR = new StudySpecValidator(Set.of("ew", "db-mtl", "mgda"));
 
     private static List<String> violatedFields(String telemetry) {
+        return violations("[\"ew\"]", "adam", 64, telemetry).stream().map(Violation::field).toList();
+    }
+
+    private static List<Violation> violations(String methods, String optimizer, int batchSize, String telemetry) {
         String json = "{\"name\":\"s\",\"dataset\":{\"kind\":\"synthetic\"},\"tasks\":[{\"name\":\"a\"},{\"name\":\"b\"}],"
-                + "\"model\":{\"kind\":\"mlp\",\"hidden\":[8]},\"optimizers\":[{\"name\":\"adam\",\"learningRate\":0.001}],"
-                + "\"methods\":[\"ew\"],\"seeds\":[1],\"epochs\":2,\"batchSize\":64,\"telemetry\":" + telemetry + "}";
-        return VALIDATOR.validate(Json.read(json.getBytes(StandardCharsets.UTF_8), StudySpec.class)).stream()
-                .map(Violation::field).toList();
+                + "\"model\":{\"kind\":\"mlp\",\"hidden\":[8]},\"optimizers\":[{\"name\":\"" + optimizer
+                + "\",\"learningRate\":0.001}],\"methods\":" + methods + ",\"seeds\":[1],\"epochs\":2,\"batchSize\":"
+                + batchSize + ",\"telemetry\":" + telemetry + "}";
+        return VALIDATOR.validate(Json.read(json.getBytes(StandardCharsets.UTF_8), StudySpec.class));
     }
 
     @Test
-    void baselineDefaultsToEightSamplesOnEveryTwentiethEvent() {
+    void theGradientSpaceDefaultsToParametersAndAcceptsRepresentation() {
+        assertEquals(GradientEvent.Space.PARAMETERS, Json.read("{}", StudySpec.TelemetrySpec.class).gradientSpaceOrDefault());
+        assertEquals(GradientEvent.Space.REPRESENTATION, Json.read("{\"gradientSpace\":\"Representation\"}",
+                StudySpec.TelemetrySpec.class).gradientSpaceOrDefault());
+        assertEquals(List.of(), violatedFields("{\"gradientSpace\":\"parameters\"}"));
+        assertEquals(List.of(), violatedFields("{\"gradientSpace\":\"representation\"}"));
+        assertEquals(List.of(), violations("[\"ew\",\"mgda\"]", "sgd", 64, "{\"gradientSpace\":\"representation\"}"));
+    }
+
+    @Test
+    void anUnknownGradientSpaceIsRefusedNamingTheField() {
+        List<Violation> v = violations("[\"ew\"]", "adam", 64, "{\"gradientSpace\":\"activations\"}");
+        assertEquals(List.of("telemetry.gradientSpace"), v.stream().map(Violation::field).toList());
+        assertTrue(v.get(0).message().contains("'activations'"), v.get(0).message());
+    }
+
+    @Test
+    void representationSpaceRefusesDbMtlAndAdaTaskNamingTheEntry() {
+        List<Violation> dbMtl = violations("[\"ew\",\"db-mtl\"]", "adam", 64, "{\"gradientSpace\":\"representation\"}");
+        assertEquals(List.of("methods[1]"), dbMtl.stream().map(Violation::field).toList());
+        assertTrue(dbMtl.get(0).message().contains("gradientSpace"), dbMtl.get(0).message());
+        assertEquals(List.of(), violations("[\"ew\",\"db-mtl\"]", "adam", 64, "{}"), "fine on the parameters");
+        List<Violation> adaTask = violations("[\"ew\"]", "adatask", 64, "{\"gradientSpace\":\"representation\"}");
+        assertEquals(List.of("optimizers[0].name"), adaTask.stream().map(Violation::field).toList());
+    }
+
+    @Test
+    void fullRepresentationGradientsAreLimitedByBatchTimesWidth() {
+        // trunk [8]: a representation gradient has batchSize × 8 entries
+        assertEquals(List.of(), violations("[\"ew\"]", "adam", 6250, "{\"gradientSpace\":\"representation\","
+                + "\"fullGradients\":true}"));
+        assertEquals(List.of("telemetry.fullGradients"), violations("[\"ew\"]", "adam", 6251,
+                "{\"gradientSpace\":\"representation\",\"fullGradients\":true}").stream().map(Violation::field).toList());
+    }
+
+    @Test
+    void defaultsAreAnEventEveryTwentyStepsAndABaselineOfEightSamplesOnEveryTenthEvent() {
+        assertEquals(20,
+                Json.read("{}", StudySpec.TelemetrySpec.class).everyStepsOrDefault());
         StudySpec.TelemetrySpec telemetry = Json.read("{\"everySteps\":2}", StudySpec.TelemetrySpec.class);
         assertEquals(8, telemetry.baselineSamplesOrDefault());
-        assertEquals(20, telemetry.baselineEveryOrDefault());
+        assertEquals(10, telemetry.baselineEveryOrDefault());
         assertEquals(List.of(), violatedFields("{\"everySteps\":2}"));
     }
 

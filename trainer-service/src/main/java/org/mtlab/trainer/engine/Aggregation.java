@@ -52,6 +52,19 @@ interface Aggregation {
                     float[] combined);
 
     /**
+     * True when the method's weights depend on the losses alone and it weights the heads as the shared gradient
+     * (loss weighting): then a step needs no per-task gradients, one backward pass of {@code Σ_t w_t L_t} with the
+     * weights of {@link #lossWeights} gives the same update.
+     */
+    boolean weighsLossesOnly();
+
+    /**
+     * Decides one step of a {@link #weighsLossesOnly()} method from the losses alone (instead of {@link #combine}):
+     * returns the weight of each task.
+     */
+    float[] lossWeights(int epoch, long step, float[] losses);
+
+    /**
      * Applies this step's task weights to the task heads' part of the full gradient vector {@code gradient}, where
      * the method's kind asks for it (loss weighting: each head's gradient times its task's weight); a no-op for the
      * others, whose heads keep their own task's raw gradient.

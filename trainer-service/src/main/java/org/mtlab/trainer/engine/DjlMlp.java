@@ -30,6 +30,10 @@ import ai.djl.pytorch.jni.JniUtils;
  * gradients are copied out and zeroed in place ({@link JniUtils#zeroGrad}) before the next task's backward. A head
  * only receives gradient from its own task's loss, so heads need no zeroing.
  *
+ * <p>Two more kinds of step: {@link #weightedGradient} (one backward of the weighted loss sum: a plain MTL step for
+ * loss weighting, when no per-task gradients are needed) and {@link #representationGradients} (per-task gradients
+ * on the detached shared representation, then one trunk backward of their combination).
+ *
  * <p>Not thread-safe: one instance per training run (reuses its output buffers).
  */
 final class DjlMlp {
@@ -39,6 +43,8 @@ final class DjlMlp {
     private final float[][] sharedGradients;
     private final float[] headGradients;
     private final boolean[] classification;
+    private final float[] combinedSharedGradient;
+    private float[][] representationGradients;
 
     /** Every head a regression head. */
     DjlMlp(NDManager runManager, MlpLayout layout) {
@@ -62,6 +68,7 @@ final class DjlMlp {
         this.losses = new float[layout.heads()];
         this.sharedGradients = new float[layout.heads()][layout.sharedSize()];
         this.headGradients = new float[layout.totalSize() - layout.sharedSize()];
+        this.combinedSharedGradient = new float[layout.sharedSize()];
     }
 
     /**
@@ -111,6 +118,174 @@ final class DjlMlp {
             JniUtils.setGradMode(gradMode);
         }
         return new Gradients(losses, sharedGradients, headGradients);
+    }
+
+    /** Features of the shared representation: the trunk's output width, the heads' input. */
+    int representationWidth() {
+        return (int) layout.shape(layout.headWeight(0))[1];
+    }
+
+    /**
+     * Turns the step's losses into the task weights of a loss-weighting method (which needs no gradients). Called
+     * once per step, between the forward and the single backward pass.
+     */
+    @FunctionalInterface
+    interface LossWeighting {
+        float[] weights(float[] losses);
+    }
+
+    /**
+     * The results of a step with one backward pass of {@code Σ_t w_t L_t}. The arrays are this instance's buffers,
+     * overwritten by the next call.
+     *
+     * @param losses         per task, its loss on the batch
+     * @param weights        the weights {@link LossWeighting} returned
+     * @param sharedGradient ∂(Σ_t w_t L_t)/∂θ_shared
+     * @param headGradients  per head, {@code w_t ∂L_t/∂θ_head_t} (already weighted), in layout order
+     */
+    record WeightedGradient(float[] losses, float[] weights, float[] sharedGradient, float[] headGradients) {
+    }
+
+    /**
+     * One forward pass and ONE backward pass of the weighted sum of the task losses, the weights chosen from the
+     * losses: a plain MTL step for a loss-weighting method, with no per-task shared gradients (no telemetry).
+     */
+    WeightedGradient weightedGradient(float[] params, float[] x, float[][] targets, int rows, LossWeighting weighting) {
+        float[] shared = combinedSharedGradient;
+        float[] weights;
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(true);
+        try (NDManager step = runManager.newSubManager()) {
+            NDArray[] p = parameters(step, params, true);
+            NDArray input = step.create(FloatBuffer.wrap(x, 0, rows * layout.input()), new Shape(rows, layout.input()));
+            NDArray[] predictions = forward(p, input, rows);
+            NDArray[] taskLoss = new NDArray[layout.heads()];
+            for (int t = 0; t < layout.heads(); t++) {
+                taskLoss[t] = loss(step, t, predictions[t], targets[t], rows);
+                losses[t] = taskLoss[t].getFloat();
+            }
+            weights = weighting.weights(losses);
+            NDArray total = taskLoss[0].mul(weights[0]);
+            for (int t = 1; t < layout.heads(); t++) {
+                total = total.add(taskLoss[t].mul(weights[t]));
+            }
+            JniUtils.backward((PtNDArray) total, (PtNDArray) step.ones(total.getShape()), false, false);
+            for (int i = 0; i < layout.sharedTensorCount(); i++) {
+                copyGradient(p[i], shared, layout.offset(i));
+            }
+            copyHeadGradients(p);
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
+        return new WeightedGradient(losses, weights, shared, headGradients);
+    }
+
+    /**
+     * Combines the per-task gradients on the shared representation into the one gradient the trunk back-propagates
+     * (the weighting method working in representation space). Called once per step, between the head passes and the
+     * trunk pass, while the step's graph is alive.
+     */
+    @FunctionalInterface
+    interface RepresentationCombiner {
+        /**
+         * @param losses        per task, its loss on the batch
+         * @param taskGradients per task, ∂L_t/∂z, z the batch's representation flattened row-major (rows × width)
+         * @return the combined gradient on z, {@code rows × width} entries (read before the next call)
+         */
+        float[] combine(float[] losses, float[][] taskGradients);
+    }
+
+    /**
+     * The results of a representation-space step. The arrays are this instance's buffers, overwritten by the next call.
+     *
+     * @param losses                  per task, its loss on the batch
+     * @param representationGradients per task, ∂L_t/∂z (rows × width, row-major)
+     * @param sharedGradient          the trunk's gradient for the combined seed c: (∂z/∂θ_shared)ᵀ c
+     * @param headGradients           per head, its own task's raw gradient, in layout order
+     */
+    record RepresentationGradients(float[] losses, float[][] representationGradients, float[] sharedGradient,
+                                   float[] headGradients) {
+    }
+
+    /**
+     * A step in representation space: the trunk forward once to the shared representation h; z = h detached, a leaf
+     * that requires gradient; the heads on z; per task one backward of its loss, which only runs through its head
+     * (z is a leaf), giving ∂L_t/∂z and the head's gradient; the {@code combiner} turns the T representation gradients
+     * into one seed c; then ONE backward of h with seed c through the trunk gives the shared-parameter gradient
+     * (∂h/∂θ)ᵀ c. For loss weighting, c = Σ_t w_t ∂L_t/∂z and the trunk gradient is exactly ∇θ Σ_t w_t L_t.
+     */
+    RepresentationGradients representationGradients(float[] params, float[] x, float[][] targets, int rows,
+                                                    RepresentationCombiner combiner) {
+        int width = representationWidth();
+        if (representationGradients == null || representationGradients[0].length != rows * width) {
+            representationGradients = new float[layout.heads()][rows * width];
+        }
+        float[] shared = combinedSharedGradient;
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(true);
+        try (NDManager step = runManager.newSubManager()) {
+            NDArray[] p = parameters(step, params, true);
+            NDArray input = step.create(FloatBuffer.wrap(x, 0, rows * layout.input()), new Shape(rows, layout.input()));
+            NDArray h = representation(p, input, rows);
+            NDArray z = h.stopGradient();
+            z.setRequiresGradient(true);
+            NDArray[] taskLoss = new NDArray[layout.heads()];
+            for (int t = 0; t < layout.heads(); t++) {
+                taskLoss[t] = loss(step, t, head(p, t, z, rows), targets[t], rows);
+            }
+            PtNDArray seed = (PtNDArray) step.ones(taskLoss[0].getShape());
+            for (int t = 0; t < layout.heads(); t++) {
+                boolean last = t == layout.heads() - 1;
+                losses[t] = taskLoss[t].getFloat();
+                JniUtils.backward((PtNDArray) taskLoss[t], seed, !last, false);
+                copyGradient(z, representationGradients[t], 0);
+                if (!last) {
+                    JniUtils.zeroGrad((PtNDArray) z);
+                }
+            }
+            copyHeadGradients(p);
+            float[] combined = combiner.combine(losses, representationGradients);
+            if (combined.length < rows * width) {
+                throw new IllegalArgumentException("combined representation gradient has " + combined.length
+                        + " entries, the representation " + rows * width);
+            }
+            NDArray trunkSeed = step.create(FloatBuffer.wrap(combined, 0, rows * width), new Shape(rows, width));
+            JniUtils.backward((PtNDArray) h, (PtNDArray) trunkSeed, false, false);
+            for (int i = 0; i < layout.sharedTensorCount(); i++) {
+                copyGradient(p[i], shared, layout.offset(i));
+            }
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
+        return new RepresentationGradients(losses, representationGradients, shared, headGradients);
+    }
+
+    /**
+     * The shared trunk alone: the representation the heads read, [rows, width]. A trunk added to {@link #forward}
+     * must be added here too (a model without one shared representation, e.g. per-task gated mixtures, cannot run in
+     * representation space).
+     */
+    private NDArray representation(NDArray[] p, NDArray input, int rows) {
+        if (layout.trunk() == MlpLayout.Trunk.MULTILENET) {
+            return multiLeNetTrunk(p, input, rows);
+        }
+        if (layout.trunk() == MlpLayout.Trunk.MLP) {
+            return mlpTrunk(p, input);
+        }
+        throw new IllegalArgumentException("representation space is not implemented for trunk " + layout.trunk());
+    }
+
+    /** Head t on the representation z: [rows] for a regression head, [rows, C] for a classifier. */
+    private NDArray head(NDArray[] p, int t, NDArray z, int rows) {
+        NDArray out = z.getNDArrayInternal().linear(z, p[layout.headWeight(t)], p[layout.headBias(t)]).singletonOrThrow();
+        return classification[t] ? out : out.reshape(rows);
+    }
+
+    private void copyHeadGradients(NDArray[] p) {
+        for (int t = 0; t < layout.heads(); t++) {
+            copyGradient(p[layout.headWeight(t)], headGradients, layout.offset(layout.headWeight(t)) - layout.sharedSize());
+            copyGradient(p[layout.headBias(t)], headGradients, layout.offset(layout.headBias(t)) - layout.sharedSize());
+        }
     }
 
     /**

@@ -85,6 +85,29 @@ final class MethodAggregation implements Aggregation {
         return needsGram;
     }
 
+    @Override
+    public boolean weighsLossesOnly() {
+        return weightsHeads && !needsGram && !needsGradients;
+    }
+
+    @Override
+    public float[] lossWeights(int epoch, long step, float[] losses) {
+        if (!weighsLossesOnly()) {
+            throw new IllegalStateException(name() + " needs the task gradients to decide a step");
+        }
+        double[] lossValues = new double[losses.length];
+        for (int t = 0; t < losses.length; t++) {
+            lossValues[t] = losses[t];
+        }
+        double[] weights = method.apply(StepInput.ofLosses(Math.max(0, epoch - 1), step, lossValues)).weights();
+        applied = true;
+        float[] out = new float[weights.length];
+        for (int t = 0; t < weights.length; t++) {
+            out[t] = (float) weights[t];
+        }
+        return out;
+    }
+
     /** The adapted method (its state, e.g. FAMO's logits, for tests). */
     MtlMethod method() {
         return method;

@@ -18,6 +18,7 @@ import org.mtlab.core.contract.ConflictBaseline;
 import org.mtlab.core.contract.GradientEvent;
 import org.mtlab.core.contract.RunEvent;
 import org.mtlab.core.contract.StudySpec;
+import org.mtlab.core.contract.StudySpecValidator;
 import org.mtlab.core.contract.TrainingRequest;
 import org.mtlab.core.data.TaskData;
 import org.mtlab.core.data.TaskDatasets;
@@ -32,13 +33,24 @@ import org.mtlab.core.optim.StepDecay;
  * all tasks, one linear regression head per task of the run, MSE loss) on the study's synthetic MMoE data, with DJL's
  * PyTorch engine doing forward and backward passes ({@link DjlMlp}) and the optimizer and weighting in Java.
  *
- * <p>Per step: one forward pass, one backward per task giving each task's gradient on the shared parameters, the
- * run's method combining them ({@link MethodAggregation}: any method of {@code MethodRegistry}, by name; {@code ew}:
- * the sum), heads updated with their own task's gradient (weighted by the task weight for loss-weighting methods),
+ * <p>Per step, in the run's gradient space ({@code telemetry.gradientSpace}):
+ * <ul>
+ *   <li><b>parameters</b>: one forward pass, one backward per task giving each task's gradient on the shared
+ *       parameters, the run's method combining them ({@link MethodAggregation}: any method of {@code MethodRegistry},
+ *       by name; {@code ew}: the sum). A loss-weighting method needs no per-task gradients, so on a step without a
+ *       gradient event (and without AdaTask, which needs them) it takes a plain step instead: one backward pass of
+ *       {@code Σ_t w_t L_t} — the same update, which is what makes sampled telemetry cheap;</li>
+ *   <li><b>representation</b>: the trunk forward once, each task's gradient with respect to the detached shared
+ *       representation (a backward through its head only), the method combining those, and one trunk backward of
+ *       the combination ({@link DjlMlp#representationGradients}); the conflict baseline, when due, takes the per-task
+ *       parameter gradients of the batch once more.</li>
+ * </ul>
+ * Then the heads are updated with their own task's gradient (weighted by the task weight for loss-weighting methods),
  * one optimizer step on all parameters, then the method's own update (learnable parameters; FAMO: one extra forward
  * pass for the losses after the step). Every {@code telemetry.everySteps} steps a {@link GradientEvent} carries
- * per-task losses, the weights the method applied, the exact Gram matrix of the task gradients per trunk layer (the
- * same Grams a Gram-based method reads) and, on request, the full gradients; every {@code telemetry.baselineEvery}-th
+ * per-task losses, the weights the method applied, the exact Gram matrix of the task gradients per trunk layer, or of
+ * the representation gradients in one block {@value #REPRESENTATION_BLOCK} (the same Grams a Gram-based method reads)
+ * and, on request, the full gradients; every {@code telemetry.baselineEvery}-th
  * event also the step's single-task conflict baseline ({@link ConflictBaselineProbe}). After each epoch every task is
  * evaluated on the validation and test splits (MSE).
  *
@@ -62,6 +74,8 @@ import org.mtlab.core.optim.StepDecay;
  */
 public final class MultiTaskTrainer {
     public static final String ENGINE = "PyTorch";
+    /** The one telemetry block of a representation-space run. */
+    public static final String REPRESENTATION_BLOCK = "representation";
     private static final int EVAL_CHUNK = 1024;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final Logger LOG = Logger.getLogger(MultiTaskTrainer.class.getName());
@@ -177,34 +191,67 @@ public final class MultiTaskTrainer {
                             batchY[t][r] = train.target(run.taskIndex[t], sample);
                         }
                     }
-                    DjlMlp.Gradients g = model.gradients(run.params, batchX, batchY, rows);
-                    for (int t = 0; t < tasks; t++) {
-                        if (!Float.isFinite(g.losses()[t])) {
-                            throw new IllegalStateException("training diverged at step " + step + ": loss of task '"
-                                    + request.tasks().get(t) + "' is " + g.losses()[t]);
-                        }
-                    }
                     boolean telemetryStep = step % run.telemetryEvery == 0;
-                    double[][] blockGrams = telemetryStep || run.aggregation.needsGram()
-                            ? blockGrams(run.layout, g.sharedGradients()) : null;
-                    float[] weights = run.aggregation.combine(epoch, step, g.losses(), g.sharedGradients(), blockGrams,
-                            combined);
-                    if (run.optimizer instanceof AdaTask adaTask) {
-                        adaTask.taskGradients(g.sharedGradients());
+                    boolean baselineStep = telemetryStep && probe != null
+                            && (step / run.telemetryEvery) % run.baselineEvery == 0;
+                    float[] weights;
+                    boolean headsWeighted = false;
+                    GradientEvent gradientEvent = null;
+                    float[][] batchTaskGradients = null;
+                    if (run.space == GradientEvent.Space.REPRESENTATION) {
+                        RepresentationStep decided = new RepresentationStep(request, run, step, epoch, telemetryStep);
+                        DjlMlp.RepresentationGradients g = model.representationGradients(run.params, batchX, batchY,
+                                rows, decided);
+                        weights = decided.weights;
+                        gradientEvent = decided.event;
+                        System.arraycopy(g.sharedGradient(), 0, gradient, 0, combined.length);
+                        System.arraycopy(g.headGradients(), 0, gradient, combined.length, g.headGradients().length);
+                        if (baselineStep) {
+                            // the baseline is measured on the shared parameters: their per-task batch gradients
+                            batchTaskGradients = model.gradients(run.params, batchX, batchY, rows).sharedGradients();
+                        }
+                    } else if (!telemetryStep && run.aggregation.weighsLossesOnly() && !(run.optimizer instanceof AdaTask)) {
+                        // a plain step: no per-task gradients are needed, one backward pass of Σ w_t L_t
+                        long decidedStep = step;
+                        int decidedEpoch = epoch;
+                        DjlMlp.WeightedGradient g = model.weightedGradient(run.params, batchX, batchY, rows, losses -> {
+                            checkFinite(request, decidedStep, losses);
+                            return run.aggregation.lossWeights(decidedEpoch, decidedStep, losses);
+                        });
+                        weights = g.weights();
+                        headsWeighted = true;
+                        System.arraycopy(g.sharedGradient(), 0, gradient, 0, combined.length);
+                        System.arraycopy(g.headGradients(), 0, gradient, combined.length, g.headGradients().length);
+                    } else {
+                        DjlMlp.Gradients g = model.gradients(run.params, batchX, batchY, rows);
+                        checkFinite(request, step, g.losses());
+                        double[][] blockGrams = telemetryStep || run.aggregation.needsGram()
+                                ? blockGrams(run.layout, g.sharedGradients()) : null;
+                        weights = run.aggregation.combine(epoch, step, g.losses(), g.sharedGradients(), blockGrams,
+                                combined);
+                        if (run.optimizer instanceof AdaTask adaTask) {
+                            adaTask.taskGradients(g.sharedGradients());
+                        }
+                        if (telemetryStep) {
+                            gradientEvent = event(request, run, step, epoch, g.losses(), g.sharedGradients(), weights,
+                                    blockGrams, run.layout.blockSizes(), GradientEvent.Space.PARAMETERS);
+                        }
+                        System.arraycopy(combined, 0, gradient, 0, combined.length);
+                        System.arraycopy(g.headGradients(), 0, gradient, combined.length, g.headGradients().length);
+                        batchTaskGradients = g.sharedGradients();
                     }
-                    GradientEvent gradientEvent = telemetryStep ? event(request, run, step, epoch, g, weights, blockGrams) : null;
-                    System.arraycopy(combined, 0, gradient, 0, combined.length);
-                    System.arraycopy(g.headGradients(), 0, gradient, combined.length, g.headGradients().length);
                     if (gradientEvent != null) {
-                        // after everything read from g (the probe's passes reuse the model's buffers), before the
+                        // after everything read from the model's buffers (the probe's passes reuse them), before the
                         // optimizer moves the parameters the batch gradients were taken at
-                        if (probe != null && (step / run.telemetryEvery) % run.baselineEvery == 0) {
+                        if (baselineStep) {
                             gradientEvent = gradientEvent.withBaseline(probe.measure(step, batchX, batchY, rows,
-                                    g.sharedGradients(), (x, y, n) -> model.gradients(run.params, x, y, n).sharedGradients()));
+                                    batchTaskGradients, (x, y, n) -> model.gradients(run.params, x, y, n).sharedGradients()));
                         }
                         events.gradients(gradientEvent);
                     }
-                    run.aggregation.weightHeads(weights, gradient, run.layout);
+                    if (!headsWeighted) {
+                        run.aggregation.weightHeads(weights, gradient, run.layout);
+                    }
                     run.optimizer.step(run.params, gradient);
                     run.aggregation.afterStep(() -> model.losses(run.params, batchX, batchY, rows));
                     stepNanos += System.nanoTime() - t0;
@@ -304,6 +351,57 @@ public final class MultiTaskTrainer {
         boolean fullGradients;
         int baselineSamples;
         int baselineEvery;
+        GradientEvent.Space space;
+        float[] combinedRepresentation;
+    }
+
+    /**
+     * The weighting method's part of a representation-space step, between the head passes and the trunk pass: the
+     * step's losses checked, the Gram of the representation gradients (one block) when telemetry or the method needs
+     * it, the method's combination of the representation gradients (the trunk's seed), the gradient event.
+     */
+    private static final class RepresentationStep implements DjlMlp.RepresentationCombiner {
+        private final TrainingRequest request;
+        private final Run run;
+        private final long step;
+        private final int epoch;
+        private final boolean telemetry;
+        float[] weights;
+        GradientEvent event;
+
+        RepresentationStep(TrainingRequest request, Run run, long step, int epoch, boolean telemetry) {
+            this.request = request;
+            this.run = run;
+            this.step = step;
+            this.epoch = epoch;
+            this.telemetry = telemetry;
+        }
+
+        @Override
+        public float[] combine(float[] losses, float[][] taskGradients) {
+            checkFinite(request, step, losses);
+            int size = taskGradients[0].length;
+            double[][] grams = telemetry || run.aggregation.needsGram()
+                    ? new double[][] {GradientGeometry.packedGram(taskGradients, 0, size)} : null;
+            if (run.combinedRepresentation == null || run.combinedRepresentation.length != size) {
+                run.combinedRepresentation = new float[size];
+            }
+            weights = run.aggregation.combine(epoch, step, losses, taskGradients, grams, run.combinedRepresentation);
+            if (telemetry) {
+                event = event(request, run, step, epoch, losses, taskGradients, weights, grams, new int[] {size},
+                        GradientEvent.Space.REPRESENTATION);
+            }
+            return run.combinedRepresentation;
+        }
+    }
+
+    private static void checkFinite(TrainingRequest request, long step, float[] losses) {
+        for (int t = 0; t < losses.length; t++) {
+            if (!Float.isFinite(losses[t])) {
+                throw new IllegalStateException("training diverged at step " + step + ": loss of task '"
+                        + request.tasks().get(t) + "' is " + losses[t]);
+            }
+        }
     }
 
     private static Run prepare(TrainingRequest request) {
@@ -368,7 +466,23 @@ public final class MultiTaskTrainer {
                     + ConflictBaseline.MIN_SAMPLES + ", " + ConflictBaseline.MAX_SAMPLES + "] and telemetry.baselineEvery"
                     + " must be positive, got " + run.baselineSamples + " and " + run.baselineEvery);
         }
-        if (run.fullGradients && run.layout.sharedSize() > GradientEvent.MAX_FULL_GRADIENT_PARAMETERS) {
+        run.space = telemetry.gradientSpaceOrDefault();
+        if (run.space == GradientEvent.Space.REPRESENTATION) {
+            String method = request.method().toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
+            if (StudySpecValidator.PARAMETER_SPACE_ONLY_METHODS.contains(method)) {
+                throw new IllegalArgumentException("method '" + request.method() + "' cannot run with "
+                        + "telemetry.gradientSpace 'representation'");
+            }
+            if (run.optimizer instanceof AdaTask) {
+                throw new IllegalArgumentException("optimizer adatask needs per-task gradients of the shared "
+                        + "parameters: it cannot run with telemetry.gradientSpace 'representation'");
+            }
+            long entries = (long) request.batchSize() * run.layout.shape(run.layout.headWeight(0))[1];
+            if (run.fullGradients && entries > GradientEvent.MAX_FULL_GRADIENT_PARAMETERS) {
+                throw new IllegalArgumentException("a representation gradient has " + entries + " entries; full "
+                        + "gradients are limited to " + GradientEvent.MAX_FULL_GRADIENT_PARAMETERS);
+            }
+        } else if (run.fullGradients && run.layout.sharedSize() > GradientEvent.MAX_FULL_GRADIENT_PARAMETERS) {
             throw new IllegalArgumentException("the shared trunk has " + run.layout.sharedSize()
                     + " parameters; full gradients are limited to " + GradientEvent.MAX_FULL_GRADIENT_PARAMETERS);
         }
@@ -377,7 +491,8 @@ public final class MultiTaskTrainer {
 
     private RunEvent.RunDescriptor descriptor(TrainingRequest r, Run run) {
         return new RunEvent.RunDescriptor(r.kind(), List.copyOf(r.tasks()), run.optimizer.name(),
-                run.optimizer.learningRate(), r.method().toLowerCase(Locale.ROOT), r.seed(), run.layout.blockNames(),
+                run.optimizer.learningRate(), r.method().toLowerCase(Locale.ROOT), r.seed(),
+                run.space == GradientEvent.Space.REPRESENTATION ? List.of(REPRESENTATION_BLOCK) : run.layout.blockNames(),
                 run.layout.sharedSize(), deviceName());
     }
 
@@ -390,21 +505,20 @@ public final class MultiTaskTrainer {
         return grams;
     }
 
-    private static GradientEvent event(TrainingRequest r, Run run, long step, int epoch, DjlMlp.Gradients g,
-                                       float[] weights, double[][] grams) {
-        MlpLayout layout = run.layout;
-        float[][] taskGradients = g.sharedGradients();
+    private static GradientEvent event(TrainingRequest r, Run run, long step, int epoch, float[] losses,
+                                       float[][] taskGradients, float[] weights, double[][] grams, int[] blockSizes,
+                                       GradientEvent.Space space) {
         int[] sizes = null;
         float[][] full = null;
         if (run.fullGradients) {
-            sizes = layout.blockSizes();
+            sizes = blockSizes;
             full = new float[taskGradients.length][];
             for (int t = 0; t < full.length; t++) {
                 full[t] = taskGradients[t].clone();
             }
         }
-        return new GradientEvent(r.runId(), r.attempt(), step, epoch, g.losses().clone(), weights.clone(), grams,
-                sizes, full);
+        return new GradientEvent(r.runId(), r.attempt(), step, epoch, losses.clone(), weights.clone(), grams,
+                sizes, full, null, space);
     }
 
     /**

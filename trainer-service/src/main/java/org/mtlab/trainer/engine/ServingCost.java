@@ -34,7 +34,8 @@ final class ServingCost {
         }
         float[][] out = new float[tasks][];
         for (int t = 0; t < tasks; t++) {
-            out[t] = new float[BATCH * layout.headOutputs(t)];
+            // predict writes each batch at its own rows: room for every sample (a test split above BATCH overflowed)
+            out[t] = new float[samples * layout.headOutputs(t)];
         }
         forward(model, params, x, samples, out); // warm-up: native code paths, allocator, caches
         long best = Long.MAX_VALUE;

@@ -58,6 +58,32 @@ class NativeMemoryTest {
         }
     }
 
+    @Test
+    void theRepresentationAndPlainStepsLeaveNoArraysEither() {
+        // telemetry every 3rd step: the plain one-backward step on the others (parameters), or representation steps
+        // throughout, with the baseline (parameter space) on every 2nd event
+        for (String space : List.of("parameters", "representation")) {
+            TrainingRequest request = Requests.tiny(2, 4, new StudySpec.TelemetrySpec(3, false, 4, 2, space));
+            List<Integer> liveArrays = new ArrayList<>();
+            List<Integer> systemArrays = new ArrayList<>();
+            try (NDManager parent = Engine.getEngine(MultiTaskTrainer.ENGINE).newBaseManager(Device.cpu())) {
+                new MultiTaskTrainer(Device.cpu(), parent).train(request, new TrainingListener() {
+                    @Override
+                    public void gradients(GradientEvent event) {
+                        liveArrays.add(parent.getManagedArrays().size());
+                        systemArrays.add(parent.getParentManager().getManagedArrays().size());
+                    }
+                }, () -> false);
+                assertEquals(0, parent.getManagedArrays().size(), space);
+            }
+            assertEquals(160 / 3, liveArrays.size(), space);
+            assertTrue(liveArrays.stream().allMatch(n -> n == 0), space + ": arrays left between steps: "
+                    + liveArrays.stream().distinct().toList());
+            assertEquals(1, systemArrays.subList(5, systemArrays.size()).stream().distinct().count(),
+                    space + ": arrays of the whole engine must stay constant: " + systemArrays.stream().distinct().toList());
+        }
+    }
+
     private static long residentKb() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {

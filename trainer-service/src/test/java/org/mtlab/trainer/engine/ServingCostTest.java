@@ -60,4 +60,17 @@ class ServingCostTest {
         TrainingOutcome cancelled = trainer.train(mtl, null, () -> true);
         assertNull(cancelled.cost(), "a cancelled run reports no cost");
     }
+
+    @Test
+    void aTestSplitLargerThanOneInferenceBatchIsMeasuredWhole() {
+        // 12,000 samples: a test split of 1,200, more than one batch of ServingCost.BATCH (it once overflowed)
+        List<String> tasks = List.of("a", "b");
+        TrainingRequest request = Requests.request(tasks, tasks, Map.of("dimension", 4, "samples", 12_000, "scale", 0.5),
+                List.of(8), new StudySpec.OptimizerSpec("adam", 0.01, null), "ew", 1, 1, 256,
+                new StudySpec.TelemetrySpec(100_000, false));
+        RunCost cost = trainer.train(request, null, () -> false).cost();
+        assertNotNull(cost);
+        assertEquals(ServingCost.BATCH, cost.inferenceBatch());
+        assertTrue(cost.inferenceMicrosPerSample() > 0 && Double.isFinite(cost.inferenceMicrosPerSample()));
+    }
 }
