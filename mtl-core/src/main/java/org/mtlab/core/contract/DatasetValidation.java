@@ -21,6 +21,12 @@ final class DatasetValidation {
     static final String CSV = CsvTaskData.KIND;
     static final String MLP = "mlp";
     static final String MULTILENET = "multilenet";
+    static final String RESNET = "resnet";
+    static final String MMOE = "mmoe";
+    /** The ResNet's trunk (the trainer's MlpLayout.resNet, channels 8, 16, 32): independent of the image size. */
+    static final long RESNET_TRUNK_PARAMETERS = (8 * 9 + 8) + 2 * (8 * 8 * 9 + 8)
+            + (16 * 8 * 9 + 16) + (16 * 16 * 9 + 16) + (16 * 8 + 16)
+            + (32 * 16 * 9 + 32) + (32 * 32 * 9 + 32) + (32 * 16 + 32);
     /** MultiFashion's canvas: 28×28 Fashion-MNIST items with 4 pixels of shift on each side. */
     static final int FASHION_SIDE = MultiFashion.CANVAS;
     static final int MAX_FASHION_SAMPLES = 1_000_000;
@@ -167,15 +173,43 @@ final class DatasetValidation {
         }
     }
 
-    /** The model against the data: MultiLeNet takes images and no {@code hidden}; an MLP needs {@code hidden}. */
+    /**
+     * The model against the data: MultiLeNet and the ResNet take images and no {@code hidden}; MMoE takes
+     * {@code experts} and {@code expertWidth} (optional) and no {@code hidden}; an MLP needs {@code hidden}. MMoE's
+     * fields are refused on the other kinds.
+     */
     static void model(StudySpec spec, List<Violation> out) {
         String kind = spec.model().kind().toLowerCase(Locale.ROOT);
-        if (MULTILENET.equals(kind)) {
+        if (!MMOE.equals(kind)) {
+            if (spec.model().experts() != null) {
+                out.add(new Violation("model.experts", "applies to mmoe only, not to " + kind));
+            }
+            if (spec.model().expertWidth() != null) {
+                out.add(new Violation("model.expertWidth", "applies to mmoe only, not to " + kind));
+            }
+        }
+        if (MULTILENET.equals(kind) || RESNET.equals(kind)) {
             if (spec.model().hidden() != null) {
-                out.add(new Violation("model.hidden", "does not apply to multilenet (its layers are fixed)"));
+                out.add(new Violation("model.hidden", "does not apply to " + kind + " (its layers are fixed)"));
             }
             if (spec.dataset() != null && spec.dataset().kind() != null && !MULTI_FASHION.equals(kind(spec.dataset()))) {
-                out.add(new Violation("model.kind", "multilenet needs image data: dataset kind " + MULTI_FASHION));
+                out.add(new Violation("model.kind", kind + " needs image data: dataset kind " + MULTI_FASHION));
+            }
+            return;
+        }
+        if (MMOE.equals(kind)) {
+            if (spec.model().hidden() != null) {
+                out.add(new Violation("model.hidden", "does not apply to mmoe (use experts and expertWidth)"));
+            }
+            Integer experts = spec.model().experts();
+            if (experts != null && (experts < 1 || experts > StudySpecValidator.MAX_EXPERTS)) {
+                out.add(new Violation("model.experts", "must lie in [1, " + StudySpecValidator.MAX_EXPERTS + "], got "
+                        + experts));
+            }
+            Integer width = spec.model().expertWidth();
+            if (width != null && (width < 1 || width > StudySpecValidator.MAX_LAYER_WIDTH)) {
+                out.add(new Violation("model.expertWidth", "must lie in [1, " + StudySpecValidator.MAX_LAYER_WIDTH
+                        + "], got " + width));
             }
             return;
         }
@@ -205,6 +239,9 @@ final class DatasetValidation {
             int side = ((FASHION_SIDE - 9 + 1) / 2 - 5 + 1) / 2;
             return 10L * 81 + 10 + 20L * 10 * 25 + 20 + 50L * 20 * side * side + 50;
         }
+        if (RESNET.equals(model)) {
+            return RESNET_TRUNK_PARAMETERS;
+        }
         long in;
         switch (String.valueOf(kind(spec.dataset()))) {
             case MULTI_FASHION -> in = (long) FASHION_SIDE * FASHION_SIDE;
@@ -216,6 +253,10 @@ final class DatasetValidation {
                 in = list.size();
             }
             default -> in = (long) spec.dataset().number("dimension", 100);
+        }
+        if (MMOE.equals(model)) {
+            long width = spec.model().expertWidthOrDefault();
+            return spec.model().expertsOrDefault() * (in * width + width);
         }
         long count = 0;
         for (int width : spec.model().hidden()) {

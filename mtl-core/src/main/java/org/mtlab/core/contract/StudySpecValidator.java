@@ -30,7 +30,9 @@ public final class StudySpecValidator {
     public static final int MAX_DIMENSION = 10_000;
     public static final int MAX_SAMPLES = 1_000_000;
     public static final Set<String> DATASET_KINDS = Set.of("synthetic", "multi-fashion", "csv");
-    public static final Set<String> MODEL_KINDS = Set.of("mlp", "multilenet");
+    public static final Set<String> MODEL_KINDS = Set.of("mlp", "multilenet", "resnet", "mmoe");
+    /** MMoE's experts: the paper uses up to 8; a gate over more than this many is beyond what a study needs. */
+    public static final int MAX_EXPERTS = 32;
     public static final Set<String> OPTIMIZERS = Set.of("sgd", "adam", "adamw", "adatask");
     public static final double MAX_WEIGHT_DECAY = 1;
     private static final Pattern TASK_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
@@ -300,7 +302,10 @@ public final class StudySpecValidator {
         }
     }
 
-    /** Parameters of the shared trunk (MLP or MultiLeNet); -1 when only the data file tells (a CSV without features). */
+    /**
+     * Parameters of the shared trunk (MLP, MultiLeNet, ResNet, or MMoE's experts); -1 when only the data file tells
+     * (a CSV without features).
+     */
     public static long sharedParameterCount(StudySpec spec) {
         return DatasetValidation.sharedParameterCount(spec);
     }

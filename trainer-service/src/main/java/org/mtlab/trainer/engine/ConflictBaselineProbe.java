@@ -15,7 +15,7 @@ import org.mtlab.core.contract.GradientEvent;
  * m·T gradients.
  *
  * <p>Exact, not approximated: the per-sample gradients are what the model computes for a batch of one, so they are
- * right for any trunk the model has (MLP, MultiLeNet) and any loss. The cost is m + 2 extra small forward/backward
+ * right for any trunk the model has (MLP, MultiLeNet, ResNet, MMoE experts) and any loss. The cost is m + 2 extra small forward/backward
  * passes on a baseline step, which is why only every {@code telemetry.baselineEvery}-th gradient event carries one
  * (BENCHMARKS.md has the measured cost).
  *
