@@ -15,8 +15,9 @@ import ai.djl.pytorch.jni.JniUtils;
 /**
  * The model's forward pass and per-task backward passes on DJL's PyTorch engine, over parameters held in a Java
  * {@code float[]} ({@link MlpLayout}): an MLP trunk, MultiLeNet's or the small ResNet's convolutional trunk, then one
- * linear head per task; or MMoE's experts, then per task its softmax gate's mixture of them and its linear head. A regression head has one output and mean-squared-error loss; a classification head has one logit per class
- * and cross-entropy loss (mean over the batch of −log softmax(logits)[label], as {@code nn.CrossEntropyLoss}).
+ * linear head per task; or MMoE's experts, then per task its softmax gate's mixture of them and its linear head. A
+ * regression head has one output and mean-squared-error loss; a classification head has one logit per class and
+ * cross-entropy loss (mean over the batch of −log softmax(logits)[label], as {@code nn.CrossEntropyLoss}).
  *
  * <p>Why Java-side parameters: every step copies the parameters into fresh NDArrays of a per-step sub-manager that is
  * closed when the step ends, so no native tensor outlives its step (native memory cannot grow step over step, which
