@@ -64,7 +64,8 @@ class ScaleOutTest {
             {"name":"scale-out","dataset":{"kind":"synthetic","params":{"rho":0.5,"dimension":10,"samples":1200,"seed":3}},
              "tasks":[{"name":"a"},{"name":"b"}],"model":{"kind":"mlp","hidden":[16]},
              "optimizers":[{"name":"sgd","learningRate":0.01},{"name":"adam","learningRate":0.005}],
-             "methods":["ew"],"seeds":[1,2],"epochs":4,"batchSize":32}""";
+             "methods":["ew"],"seeds":[1,2],"epochs":4,"batchSize":32,
+             "telemetry":{"everySteps":1}}""";
 
     static double gauge(ServiceProcess service, String name) {
         String metrics = given().baseUri(service.managementUrl()).get("/q/metrics").asString();

@@ -74,6 +74,7 @@ public class ApiDescription implements OASFilter {
         limits.put("maxBatchSize", StudySpecValidator.MAX_BATCH_SIZE);
         limits.put("maxHiddenLayers", StudySpecValidator.MAX_LAYERS);
         limits.put("maxLayerWidth", StudySpecValidator.MAX_LAYER_WIDTH);
+        limits.put("maxExperts", StudySpecValidator.MAX_EXPERTS);
         limits.put("maxSyntheticDimension", StudySpecValidator.MAX_DIMENSION);
         limits.put("maxSyntheticSamples", StudySpecValidator.MAX_SAMPLES);
         limits.put("maxBaselineSamples", ConflictBaseline.MAX_SAMPLES);
@@ -113,16 +114,22 @@ public class ApiDescription implements OASFilter {
                 .addProperty("model", object("The model")
                         .required(List.of("kind"))
                         .addProperty("kind", enumOf(StudySpecValidator.MODEL_KINDS))
-                        .addProperty("hidden", array(integer("Layer width", 1, StudySpecValidator.MAX_LAYER_WIDTH))
-                                .minItems(1).maxItems(StudySpecValidator.MAX_LAYERS)))
+                        .addProperty("hidden", array(integer("Layer width (mlp)", 1, StudySpecValidator.MAX_LAYER_WIDTH))
+                                .minItems(1).maxItems(StudySpecValidator.MAX_LAYERS))
+                        .addProperty("experts", integer("MMoE experts (default 8)", 1, StudySpecValidator.MAX_EXPERTS))
+                        .addProperty("expertWidth", integer("Width of each MMoE expert (default 16)", 1,
+                                StudySpecValidator.MAX_LAYER_WIDTH)))
                 .addProperty("optimizers", array(optimizer()).minItems(1).maxItems(StudySpecValidator.MAX_OPTIMIZERS))
                 .addProperty("methods", array(enumOf(Set.copyOf(MethodRegistry.names()))).minItems(1))
                 .addProperty("seeds", array(schema(INTEGER)).minItems(1).maxItems(StudySpecValidator.MAX_SEEDS))
                 .addProperty("epochs", integer("Training epochs per run", 1, StudySpecValidator.MAX_EPOCHS))
                 .addProperty("batchSize", integer("Samples per step", 1, StudySpecValidator.MAX_BATCH_SIZE))
                 .addProperty("telemetry", object("Gradient telemetry")
-                        .addProperty("everySteps", integer("A gradient event every this many steps", 1, 100_000))
+                        .addProperty("everySteps", integer("A gradient event every this many steps (default "
+                                + StudySpec.TelemetrySpec.DEFAULT_EVERY_STEPS + ")", 1, 100_000))
                         .addProperty("fullGradients", schema(BOOLEAN))
+                        .addProperty("gradientSpace", schema(STRING).enumeration(List.of("parameters", "representation"))
+                                .description("Where task gradients are compared and combined (default parameters)"))
                         .addProperty("baselineSamples", integer("Samples of the single-task baseline (0: off; default "
                                 + StudySpec.TelemetrySpec.DEFAULT_BASELINE_SAMPLES + ")", 0, ConflictBaseline.MAX_SAMPLES))
                         .addProperty("baselineEvery", integer("The baseline on every this many events (default "

@@ -28,8 +28,16 @@ final class DatasetValidation {
     static final Set<String> IMAGE_KINDS = Set.of(MULTI_FASHION, IDX, IMAGE_FOLDER);
     /** The smallest image side MultiLeNet's two convolutions and poolings leave a feature map of. */
     static final int MIN_LENET_SIDE = 20;
+    /** The smallest image side the ResNet's stride-2 stages and 3×3 pooling grid accept (MlpLayout.resNet). */
+    static final int MIN_RESNET_SIDE = 9;
     static final String MLP = "mlp";
     static final String MULTILENET = "multilenet";
+    static final String RESNET = "resnet";
+    static final String MMOE = "mmoe";
+    /** The ResNet's trunk (the trainer's MlpLayout.resNet, channels 8, 16, 32): independent of the image size. */
+    static final long RESNET_TRUNK_PARAMETERS = (8 * 9 + 8) + 2 * (8 * 8 * 9 + 8)
+            + (16 * 8 * 9 + 16) + (16 * 16 * 9 + 16) + (16 * 8 + 16)
+            + (32 * 16 * 9 + 32) + (32 * 32 * 9 + 32) + (32 * 16 + 32);
     /** MultiFashion's canvas: 28×28 Fashion-MNIST items with 4 pixels of shift on each side. */
     static final int FASHION_SIDE = MultiFashion.CANVAS;
     static final int MAX_FASHION_SAMPLES = 1_000_000;
@@ -309,21 +317,50 @@ final class DatasetValidation {
         }
     }
 
-    /** The model against the data: MultiLeNet takes images and no {@code hidden}; an MLP needs {@code hidden}. */
+    /**
+     * The model against the data: MultiLeNet and the ResNet take images and no {@code hidden}; MMoE takes
+     * {@code experts} and {@code expertWidth} (optional) and no {@code hidden}; an MLP needs {@code hidden}. MMoE's
+     * fields are refused on the other kinds.
+     */
     static void model(StudySpec spec, List<Violation> out) {
         String kind = spec.model().kind().toLowerCase(Locale.ROOT);
-        if (MULTILENET.equals(kind)) {
+        if (!MMOE.equals(kind)) {
+            if (spec.model().experts() != null) {
+                out.add(new Violation("model.experts", "applies to mmoe only, not to " + kind));
+            }
+            if (spec.model().expertWidth() != null) {
+                out.add(new Violation("model.expertWidth", "applies to mmoe only, not to " + kind));
+            }
+        }
+        if (MULTILENET.equals(kind) || RESNET.equals(kind)) {
             if (spec.model().hidden() != null) {
-                out.add(new Violation("model.hidden", "does not apply to multilenet (its layers are fixed)"));
+                out.add(new Violation("model.hidden", "does not apply to " + kind + " (its layers are fixed)"));
             }
             if (spec.dataset() != null && spec.dataset().kind() != null && !IMAGE_KINDS.contains(kind(spec.dataset()))) {
-                out.add(new Violation("model.kind", "multilenet needs image data: dataset kind one of "
+                out.add(new Violation("model.kind", kind + " needs image data: dataset kind one of "
                         + sorted(IMAGE_KINDS)));
             }
+            int minSide = RESNET.equals(kind) ? MIN_RESNET_SIDE : MIN_LENET_SIDE;
             int[] size = declaredImageSize(spec);
-            if (size != null && (size[0] < MIN_LENET_SIDE || size[1] < MIN_LENET_SIDE)) {
-                out.add(new Violation("model.kind", "multilenet needs images of at least " + MIN_LENET_SIDE + "×"
-                        + MIN_LENET_SIDE + " pixels, the dataset declares " + size[1] + "×" + size[0]));
+            if (size != null && (size[0] < minSide || size[1] < minSide)) {
+                out.add(new Violation("model.kind", kind + " needs images of at least " + minSide + "×"
+                        + minSide + " pixels, the dataset declares " + size[1] + "×" + size[0]));
+            }
+            return;
+        }
+        if (MMOE.equals(kind)) {
+            if (spec.model().hidden() != null) {
+                out.add(new Violation("model.hidden", "does not apply to mmoe (use experts and expertWidth)"));
+            }
+            Integer experts = spec.model().experts();
+            if (experts != null && (experts < 1 || experts > StudySpecValidator.MAX_EXPERTS)) {
+                out.add(new Violation("model.experts", "must lie in [1, " + StudySpecValidator.MAX_EXPERTS + "], got "
+                        + experts));
+            }
+            Integer width = spec.model().expertWidth();
+            if (width != null && (width < 1 || width > StudySpecValidator.MAX_LAYER_WIDTH)) {
+                out.add(new Violation("model.expertWidth", "must lie in [1, " + StudySpecValidator.MAX_LAYER_WIDTH
+                        + "], got " + width));
             }
             return;
         }
@@ -376,6 +413,9 @@ final class DatasetValidation {
             long w = ((image[1] - 9 + 1) / 2 - 5 + 1) / 2;
             return 10L * 81 + 10 + 20L * 10 * 25 + 20 + 50L * 20 * h * w + 50;
         }
+        if (RESNET.equals(model)) {
+            return RESNET_TRUNK_PARAMETERS;
+        }
         long in;
         switch (String.valueOf(kind(spec.dataset()))) {
             case MULTI_FASHION, IMAGE_FOLDER, IDX -> {
@@ -392,6 +432,10 @@ final class DatasetValidation {
                 in = list.size();
             }
             default -> in = (long) spec.dataset().number("dimension", 100);
+        }
+        if (MMOE.equals(model)) {
+            long width = spec.model().expertWidthOrDefault();
+            return spec.model().expertsOrDefault() * (in * width + width);
         }
         long count = 0;
         for (int width : spec.model().hidden()) {

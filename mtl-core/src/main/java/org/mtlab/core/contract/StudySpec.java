@@ -55,8 +55,29 @@ public record StudySpec(
         }
     }
 
-    /** Hard-parameter-sharing model: a shared trunk of {@code hidden} layers and one head per task. */
-    public record ModelSpec(String kind, List<Integer> hidden) {
+    /**
+     * The model. Hard parameter sharing — a shared trunk and one linear head per task: {@code mlp} (a trunk of
+     * {@code hidden} ReLU layers), {@code multilenet} and {@code resnet} (fixed convolutional trunks for image data).
+     * Or {@code mmoe} (Ma et al., KDD 2018): {@code experts} shared experts, each a ReLU layer of {@code expertWidth}
+     * units over the input, and per task a softmax gate mixing them and a linear head; null fields take the defaults
+     * ({@link #DEFAULT_EXPERTS}, {@link #DEFAULT_EXPERT_WIDTH}). Fields that do not apply to a kind must be absent.
+     */
+    public record ModelSpec(String kind, List<Integer> hidden, Integer experts, Integer expertWidth) {
+        public static final int DEFAULT_EXPERTS = 8;
+        public static final int DEFAULT_EXPERT_WIDTH = 16;
+
+        /** A model without MMoE's fields. */
+        public ModelSpec(String kind, List<Integer> hidden) {
+            this(kind, hidden, null, null);
+        }
+
+        public int expertsOrDefault() {
+            return experts == null ? DEFAULT_EXPERTS : experts;
+        }
+
+        public int expertWidthOrDefault() {
+            return expertWidth == null ? DEFAULT_EXPERT_WIDTH : expertWidth;
+        }
     }
 
     /**

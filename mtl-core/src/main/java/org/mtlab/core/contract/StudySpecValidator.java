@@ -31,7 +31,9 @@ public final class StudySpecValidator {
     public static final int MAX_SAMPLES = 1_000_000;
     public static final Set<String> DATASET_KINDS = Set.of("synthetic", "multi-fashion", "csv", "idx",
             "image-folder");
-    public static final Set<String> MODEL_KINDS = Set.of("mlp", "multilenet");
+    public static final Set<String> MODEL_KINDS = Set.of("mlp", "multilenet", "resnet", "mmoe");
+    /** MMoE's experts: the paper uses up to 8; a gate over more than this many is beyond what a study needs. */
+    public static final int MAX_EXPERTS = 32;
     public static final Set<String> OPTIMIZERS = Set.of("sgd", "adam", "adamw", "adatask");
     public static final double MAX_WEIGHT_DECAY = 1;
     private static final Pattern TASK_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
@@ -340,6 +342,10 @@ public final class StudySpecValidator {
                 }
             }
         }
+        if (spec.model() != null && "mmoe".equalsIgnoreCase(spec.model().kind())) {
+            out.add(new Violation("telemetry.gradientSpace", "mmoe has no single shared representation (each task reads "
+                    + "its own gated mixture of the experts); use gradientSpace 'parameters'"));
+        }
         if (spec.optimizers() != null) {
             for (int i = 0; i < spec.optimizers().size(); i++) {
                 StudySpec.OptimizerSpec optimizer = spec.optimizers().get(i);
@@ -362,6 +368,9 @@ public final class StudySpecValidator {
         if ("multilenet".equals(kind)) {
             return MULTILENET_FEATURES;
         }
+        if ("resnet".equals(kind)) {
+            return RESNET_FEATURES;
+        }
         List<Integer> hidden = model.hidden();
         return hidden == null || hidden.isEmpty() || hidden.get(hidden.size() - 1) == null ? -1
                 : hidden.get(hidden.size() - 1);
@@ -369,8 +378,13 @@ public final class StudySpecValidator {
 
     /** Width of MultiLeNet's shared representation (its fc layer). */
     static final int MULTILENET_FEATURES = 50;
+    /** Width of the ResNet's shared representation: 32 channels pooled to a 3×3 grid. */
+    static final int RESNET_FEATURES = 32 * 9;
 
-    /** Parameters of the shared trunk (MLP or MultiLeNet); -1 when only the data file tells (a CSV without features). */
+    /**
+     * Parameters of the shared trunk (MLP, MultiLeNet, ResNet, or MMoE's experts); -1 when only the data file tells
+     * (a CSV without features).
+     */
     public static long sharedParameterCount(StudySpec spec) {
         return DatasetValidation.sharedParameterCount(spec);
     }

@@ -66,8 +66,9 @@ interface Aggregation {
 
     /**
      * Applies this step's task weights to the task heads' part of the full gradient vector {@code gradient}, where
-     * the method's kind asks for it (loss weighting: each head's gradient times its task's weight); a no-op for the
-     * others, whose heads keep their own task's raw gradient.
+     * the method's kind asks for it (loss weighting: each head's gradient times its task's weight, an MMoE gate's with
+     * it, since the gate too is trained by its task's loss alone); a no-op for the others, whose heads keep their own
+     * task's raw gradient.
      */
     void weightHeads(float[] weights, float[] gradient, MlpLayout layout);
 

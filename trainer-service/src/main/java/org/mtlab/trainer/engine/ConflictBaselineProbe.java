@@ -15,9 +15,9 @@ import org.mtlab.core.contract.GradientEvent;
  * m·T gradients.
  *
  * <p>Exact, not approximated: the per-sample gradients are what the model computes for a batch of one, so they are
- * right for any trunk the model has (MLP, MultiLeNet) and any loss. The cost is m + 2 extra small forward/backward
- * passes on a baseline step, which is why only every {@code telemetry.baselineEvery}-th gradient event carries one
- * (BENCHMARKS.md has the measured cost).
+ * right for any trunk the model has (MLP, MultiLeNet, ResNet, MMoE experts) and any loss. The cost is m + 2 extra
+ * small forward/backward passes on a baseline step, which is why only every {@code telemetry.baselineEvery}-th
+ * gradient event carries one (BENCHMARKS.md has the measured cost).
  *
  * <p>Deterministic: which rows are drawn depends only on the run's seed and the step, so a resumed run draws the same
  * rows. Not thread-safe: one instance per run (reuses its buffers).

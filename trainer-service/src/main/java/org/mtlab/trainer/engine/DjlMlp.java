@@ -3,6 +3,8 @@ package org.mtlab.trainer.engine;
 import java.nio.FloatBuffer;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.internal.NDArrayEx;
 import ai.djl.ndarray.types.Shape;
@@ -12,9 +14,10 @@ import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * The model's forward pass and per-task backward passes on DJL's PyTorch engine, over parameters held in a Java
- * {@code float[]} ({@link MlpLayout}): an MLP trunk or MultiLeNet's convolutional trunk, then one linear head per
- * task. A regression head has one output and mean-squared-error loss; a classification head has one logit per class
- * and cross-entropy loss (mean over the batch of −log softmax(logits)[label], as {@code nn.CrossEntropyLoss}).
+ * {@code float[]} ({@link MlpLayout}): an MLP trunk, MultiLeNet's or the small ResNet's convolutional trunk, then one
+ * linear head per task; or MMoE's experts, then per task its softmax gate's mixture of them and its linear head. A
+ * regression head has one output and mean-squared-error loss; a classification head has one logit per class and
+ * cross-entropy loss (mean over the batch of −log softmax(logits)[label], as {@code nn.CrossEntropyLoss}).
  *
  * <p>Why Java-side parameters: every step copies the parameters into fresh NDArrays of a per-step sub-manager that is
  * closed when the step ends, so no native tensor outlives its step (native memory cannot grow step over step, which
@@ -28,7 +31,7 @@ import ai.djl.pytorch.jni.JniUtils;
  * {@link JniUtils#backward} of that task's loss with {@code keepGraph} true (false for the last task, which frees
  * the graph). PyTorch accumulates into {@code .grad} and DJL does not zero it, so after each task the shared
  * gradients are copied out and zeroed in place ({@link JniUtils#zeroGrad}) before the next task's backward. A head
- * only receives gradient from its own task's loss, so heads need no zeroing.
+ * (and an MMoE gate) only receives gradient from its own task's loss, so they need no zeroing.
  *
  * <p>Two more kinds of step: {@link #weightedGradient} (one backward of the weighted loss sum: a plain MTL step for
  * loss weighting, when no per-task gradients are needed) and {@link #representationGradients} (per-task gradients
@@ -111,8 +114,10 @@ final class DjlMlp {
                         JniUtils.zeroGrad((PtNDArray) p[i]);
                     }
                 }
-                copyGradient(p[layout.headWeight(t)], headGradients, layout.offset(layout.headWeight(t)) - layout.sharedSize());
-                copyGradient(p[layout.headBias(t)], headGradients, layout.offset(layout.headBias(t)) - layout.sharedSize());
+                // the task's own tensors (MMoE: gate then head) get gradient from this task's loss only
+                for (int i = layout.taskFirstTensor(t); i < layout.taskFirstTensor(t) + layout.taskTensorCount(); i++) {
+                    copyGradient(p[i], headGradients, layout.offset(i) - layout.sharedSize());
+                }
             }
         } finally {
             JniUtils.setGradMode(gradMode);
@@ -269,6 +274,9 @@ final class DjlMlp {
         if (layout.trunk() == MlpLayout.Trunk.MULTILENET) {
             return multiLeNetTrunk(p, input, rows);
         }
+        if (layout.trunk() == MlpLayout.Trunk.RESNET) {
+            return resNetTrunk(p, input, rows);
+        }
         if (layout.trunk() == MlpLayout.Trunk.MLP) {
             return mlpTrunk(p, input);
         }
@@ -362,12 +370,21 @@ final class DjlMlp {
         return prediction.logSoftmax(1).mul(mask).sum().div(-rows);
     }
 
-    /** The trunk, then a linear head per task: shape [rows] for a regression head, [rows, C] for a classifier. */
+    /**
+     * The trunk, then a linear head per task: shape [rows] for a regression head, [rows, C] for a classifier. For
+     * MMoE the trunk's output is the experts' outputs and each head reads its own gate's mixture of them.
+     */
     private NDArray[] forward(NDArray[] p, NDArray input, int rows) {
-        NDArray h = layout.trunk() == MlpLayout.Trunk.MULTILENET ? multiLeNetTrunk(p, input, rows) : mlpTrunk(p, input);
+        NDArray h = switch (layout.trunk()) {
+            case MULTILENET -> multiLeNetTrunk(p, input, rows);
+            case RESNET -> resNetTrunk(p, input, rows);
+            case MMOE -> mmoeExperts(p, input, rows);
+            case MLP -> mlpTrunk(p, input);
+        };
         NDArray[] predictions = new NDArray[layout.heads()];
         for (int t = 0; t < layout.heads(); t++) {
-            NDArray out = h.getNDArrayInternal().linear(h, p[layout.headWeight(t)], p[layout.headBias(t)])
+            NDArray features = layout.trunk() == MlpLayout.Trunk.MMOE ? mmoeMixture(p, t, h, input) : h;
+            NDArray out = features.getNDArrayInternal().linear(features, p[layout.headWeight(t)], p[layout.headBias(t)])
                     .singletonOrThrow();
             predictions[t] = classification[t] ? out : out.reshape(rows);
         }
@@ -395,6 +412,78 @@ final class DjlMlp {
         }
         h = h.reshape(rows, -1);
         return Activation.relu(h.getNDArrayInternal().linear(h, p[4], p[5]).singletonOrThrow());
+    }
+
+    /**
+     * The ResNet: conv 3×3 → ReLU; stage 1: ReLU(x + conv b(ReLU(conv a(x)))); stages 2 and 3: ReLU(proj(x) +
+     * conv b(ReLU(conv a(x)))) with conv a and the 1×1 projection at stride 2; average pooling to a 3×3 grid →
+     * [rows, 32 · 9].
+     */
+    private NDArray resNetTrunk(NDArray[] p, NDArray input, int rows) {
+        int[] image = layout.imageShape();
+        NDArray h = Activation.relu(conv(input.reshape(rows, 1, image[0], image[1]), p, 0, 1, 1));
+        for (int block = 1; block <= MlpLayout.RESNET_BLOCKS; block++) {
+            int first = layout.blockFirstTensor(block);
+            int stride = block == 1 ? 1 : 2;
+            NDArray branch = conv(Activation.relu(conv(h, p, first, stride, 1)), p, first + 2, 1, 1);
+            NDArray shortcut = block == 1 ? h : conv(h, p, first + 4, stride, 0);
+            h = Activation.relu(shortcut.add(branch));
+        }
+        // average pooling to a 3×3 grid, flattened channel by channel, row by row
+        Shape kernel = new Shape(h.getShape().get(2) / MlpLayout.RESNET_GRID, h.getShape().get(3) / MlpLayout.RESNET_GRID);
+        h = h.getNDArrayInternal().avgPool(kernel, kernel, new Shape(0, 0), false, true);
+        return h.reshape(rows, -1);
+    }
+
+    private static NDArray conv(NDArray x, NDArray[] p, int weight, int stride, int padding) {
+        return x.getNDArrayInternal().convolution(x, p[weight], p[weight + 1], new Shape(stride, stride),
+                new Shape(padding, padding), new Shape(1, 1), 1).singletonOrThrow();
+    }
+
+    /** MMoE's experts in one matrix product: ReLU(x·[W_1; …; W_E]ᵀ + [b_1; …; b_E]) as [rows, E, expertWidth]. */
+    private NDArray mmoeExperts(NDArray[] p, NDArray input, int rows) {
+        int experts = layout.experts();
+        NDList weights = new NDList(experts);
+        NDList biases = new NDList(experts);
+        for (int e = 0; e < experts; e++) {
+            weights.add(p[2 * e]);
+            biases.add(p[2 * e + 1]);
+        }
+        NDArray w = experts == 1 ? p[0] : NDArrays.concat(weights, 0);
+        NDArray b = experts == 1 ? p[1] : NDArrays.concat(biases, 0);
+        NDArray h = Activation.relu(input.getNDArrayInternal().linear(input, w, b).singletonOrThrow());
+        return h.reshape(rows, experts, -1);
+    }
+
+    /** Task t's gate: softmax over the experts of linear(input), [rows, E]. */
+    private NDArray mmoeGate(NDArray[] p, int t, NDArray input) {
+        int gate = layout.gateWeight(t);
+        return input.getNDArrayInternal().linear(input, p[gate], p[gate + 1]).singletonOrThrow().softmax(1);
+    }
+
+    /** Task t's input to its head: Σ_e gate_t(x)_e · expert_e(x), [rows, expertWidth]. */
+    private NDArray mmoeMixture(NDArray[] p, int t, NDArray experts, NDArray input) {
+        return experts.mul(mmoeGate(p, t, input).expandDims(2)).sum(new int[] {1});
+    }
+
+    /**
+     * MMoE: each task's gate weights for {@code rows} samples (no graph), row-major [rows, experts] per task — what
+     * the model mixes the experts with.
+     */
+    float[][] gates(float[] params, float[] x, int rows) {
+        float[][] out = new float[layout.heads()][];
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try (NDManager step = runManager.newSubManager()) {
+            NDArray[] p = parameters(step, params, false);
+            NDArray input = step.create(FloatBuffer.wrap(x, 0, rows * layout.input()), new Shape(rows, layout.input()));
+            for (int t = 0; t < layout.heads(); t++) {
+                out[t] = mmoeGate(p, t, input).toFloatArray();
+            }
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
+        return out;
     }
 
     private static void copyGradient(NDArray parameter, float[] destination, int offset) {

@@ -173,9 +173,8 @@ final class MethodAggregation implements Aggregation {
             return;
         }
         for (int t = 0; t < layout.heads(); t++) {
-            int from = layout.offset(layout.headWeight(t));
-            int to = layout.offset(layout.headBias(t)) + layout.length(layout.headBias(t));
-            for (int k = from; k < to; k++) {
+            // the task's own parameters: its head and, for MMoE, its gate (both trained by its loss alone)
+            for (int k = layout.taskStart(t); k < layout.taskEnd(t); k++) {
                 gradient[k] *= weights[t];
             }
         }

@@ -29,9 +29,11 @@ import org.mtlab.core.optim.Optimizers;
 import org.mtlab.core.optim.StepDecay;
 
 /**
- * Trains one run of a study: a hard-parameter-sharing MLP (a trunk of {@code model.hidden} ReLU layers shared by
- * all tasks, one linear regression head per task of the run, MSE loss) on the study's synthetic MMoE data, with DJL's
- * PyTorch engine doing forward and backward passes ({@link DjlMlp}) and the optimizer and weighting in Java.
+ * Trains one run of a study: a hard-parameter-sharing model (an MLP trunk of {@code model.hidden} ReLU layers,
+ * MultiLeNet or a small ResNet, shared by all tasks, one linear head per task of the run) or MMoE (shared experts,
+ * a softmax gate and a head per task) — {@link MlpLayout} — on the study's dataset, with DJL's PyTorch engine doing
+ * forward and backward passes ({@link DjlMlp}) and the optimizer and weighting in Java. For MMoE the experts are the
+ * shared parameters the methods combine; a task's gate is trained, like its head, by its own loss alone.
  *
  * <p>Per step, in the run's gradient space ({@code telemetry.gradientSpace}):
  * <ul>
@@ -76,6 +78,8 @@ public final class MultiTaskTrainer {
     public static final String ENGINE = "PyTorch";
     /** The one telemetry block of a representation-space run. */
     public static final String REPRESENTATION_BLOCK = "representation";
+    /** The model kinds this trainer builds ({@link MlpLayout}'s trunks). */
+    static final List<String> MODEL_KINDS = List.of("mlp", "multilenet", "resnet", "mmoe");
     private static final int EVAL_CHUNK = 1024;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final Logger LOG = Logger.getLogger(MultiTaskTrainer.class.getName());
@@ -414,9 +418,9 @@ public final class MultiTaskTrainer {
         }
         StudySpec.ModelSpec model = request.model();
         String modelKind = model == null || model.kind() == null ? null : model.kind().toLowerCase(Locale.ROOT);
-        if (!"mlp".equals(modelKind) && !"multilenet".equals(modelKind)) {
+        if (!MODEL_KINDS.contains(modelKind)) {
             throw new IllegalArgumentException("unsupported model kind '" + (model == null ? null : model.kind())
-                    + "'; this trainer knows [mlp, multilenet]");
+                    + "'; this trainer knows " + MODEL_KINDS);
         }
         Run run = new Run();
         run.aggregation = Aggregation.forMethod(request.method(), request.tasks().size(),
@@ -430,16 +434,7 @@ public final class MultiTaskTrainer {
             headOutputs[t] = task.outputs();
             run.classification[t] = task.isClassification();
         }
-        if ("multilenet".equals(modelKind)) {
-            int[] image = run.dataset.imageShape();
-            if (image == null) {
-                throw new IllegalArgumentException("model multilenet needs an image dataset (multi-fashion, idx or "
-                        + "image-folder)");
-            }
-            run.layout = MlpLayout.multiLeNet(image[0], image[1], headOutputs);
-        } else {
-            run.layout = new MlpLayout(run.dataset.dimension(), model.hidden(), headOutputs);
-        }
+        run.layout = layout(modelKind, model, run.dataset, headOutputs);
         run.params = new float[run.layout.totalSize()];
         run.layout.initialise(run.params, request.seed(), run.taskIndex);
         run.optimizer = Optimizers.create(request.optimizer(), run.layout.totalSize(), run.layout.sharedSize(),
@@ -487,6 +482,24 @@ public final class MultiTaskTrainer {
                     + " parameters; full gradients are limited to " + GradientEvent.MAX_FULL_GRADIENT_PARAMETERS);
         }
         return run;
+    }
+
+    /** The model of a spec over a dataset (the kind already checked). */
+    private static MlpLayout layout(String kind, StudySpec.ModelSpec model, TaskData dataset, int[] headOutputs) {
+        if ("multilenet".equals(kind) || "resnet".equals(kind)) {
+            int[] image = dataset.imageShape();
+            if (image == null) {
+                throw new IllegalArgumentException("model " + kind + " needs an image dataset (multi-fashion, idx or "
+                        + "image-folder)");
+            }
+            return "resnet".equals(kind) ? MlpLayout.resNet(image[0], image[1], headOutputs)
+                    : MlpLayout.multiLeNet(image[0], image[1], headOutputs);
+        }
+        if ("mmoe".equals(kind)) {
+            return MlpLayout.mmoe(dataset.dimension(), model.expertsOrDefault(), model.expertWidthOrDefault(),
+                    headOutputs);
+        }
+        return new MlpLayout(dataset.dimension(), model.hidden(), headOutputs);
     }
 
     private RunEvent.RunDescriptor descriptor(TrainingRequest r, Run run) {
