@@ -81,6 +81,9 @@ public class AnalysisEngine implements ConsumerLoop.PartitionListener {
                         KafkaSettings.consumer(bootstrapServers, "mtlab-analysis", "analysis"), sessionTimeout),
                 List.copyOf(TOPICS), this::handle, new DeadLetterPublisher(producer, "analysis"))
                 .withPartitionListener(this).start();
+        io.micrometer.core.instrument.Gauge.builder("mtlab.analysis.consumer.lag", loop, ConsumerLoop::lag)
+                .baseUnit("records").description("gradient and run events on this instance's partitions not yet read")
+                .register(registry);
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -45,6 +45,7 @@ public final class ConsumerLoop implements AutoCloseable {
     private final AtomicLong deadLettered = new AtomicLong();
     private final Thread thread;
     private volatile Set<TopicPartition> assignment = Set.of();
+    private volatile long lag;
     private final Duration retryBackoff;
     private volatile PartitionListener partitionListener;
 
@@ -100,6 +101,22 @@ public final class ConsumerLoop implements AutoCloseable {
         return assignment;
     }
 
+    /**
+     * Records on the assigned partitions not yet read, as of the last poll (the consumer's cached log-end offsets; a
+     * partition whose end is not known yet counts 0): what a dashboard watches to see the loop fall behind.
+     */
+    public long lag() {
+        return lag;
+    }
+
+    private long currentLag() {
+        long total = 0;
+        for (TopicPartition partition : assignment) {
+            total += consumer.currentLag(partition).orElse(0);
+        }
+        return total;
+    }
+
     private void run() {
         try {
             consumer.subscribe(topics, new ConsumerRebalanceListener() {
@@ -125,6 +142,7 @@ public final class ConsumerLoop implements AutoCloseable {
             while (running.get()) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
                 assignment = Set.copyOf(consumer.assignment());
+                lag = currentLag();
                 if (!records.isEmpty()) {
                     processBatch(records);
                 }

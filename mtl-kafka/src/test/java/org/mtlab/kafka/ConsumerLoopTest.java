@@ -29,7 +29,7 @@ class ConsumerLoopTest {
     @BeforeAll
     static void startKafka() throws Exception {
         kafka = LocalKafka.start(1);
-        TopicAdmin.ensureTopics(kafka.bootstrapServers(), List.of("test.input", Topics.DEAD_LETTERS), 1, (short) 1);
+        TopicAdmin.ensureTopics(kafka.bootstrapServers(), List.of("test.input", "test.lag", Topics.DEAD_LETTERS), 1, (short) 1);
     }
 
     @AfterAll
@@ -69,6 +69,33 @@ class ConsumerLoopTest {
         assertEquals("bad-1", new String(letters.get(0).originalValue(), StandardCharsets.UTF_8));
         assertEquals("test.input", letters.get(0).topic());
         assertTrue(letters.get(1).reason().contains("refused bad-2"), letters.get(1).reason());
+    }
+
+    /** The lag counts records written but not yet read: it rises behind a slow handler and returns to 0. */
+    @Test
+    void lagCountsTheRecordsNotYetRead() throws Exception {
+        AtomicInteger handled = new AtomicInteger();
+        java.util.Properties properties = KafkaSettings.consumer(kafka.bootstrapServers(), "g-lag", "c-lag");
+        properties.put(org.apache.kafka.clients.consumer.ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
+        int records = 30;
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaSettings.producer(kafka.bootstrapServers(), "lag"));
+             ConsumerLoop loop = new ConsumerLoop("lag", properties, List.of("test.lag"), record -> {
+                 Thread.sleep(100); // a slow handler: the records pile up behind it
+                 handled.incrementAndGet();
+             }, new DeadLetterPublisher(producer, "lag"), Duration.ofMillis(50)).start()) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> !loop.assignment().isEmpty());
+            assertEquals(0, loop.lag(), "nothing written, nothing behind");
+            for (int i = 0; i < records; i++) {
+                producer.send(new ProducerRecord<>("test.lag", "k", new byte[] {(byte) i}));
+            }
+            producer.flush();
+            long[] highest = {0};
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10)).until(() -> {
+                highest[0] = Math.max(highest[0], loop.lag());
+                return handled.get() == records && loop.lag() == 0;
+            });
+            assertTrue(highest[0] >= records / 3 && highest[0] <= records, "highest lag seen " + highest[0]);
+        }
     }
 
     private static List<DeadLetter> readAll(String topic, int expected) {
