@@ -19,6 +19,7 @@ import org.apache.kafka.common.Uuid;
  * {@code min.insync.replicas} 2, as in production.
  */
 public final class KafkaProcessCluster implements AutoCloseable {
+    private static final String NODE_HEAP = "384m";
     private final List<Process> nodes = new ArrayList<>();
     private final List<Integer> ports = new ArrayList<>();
     private final List<Path> logs = new ArrayList<>();
@@ -75,23 +76,24 @@ public final class KafkaProcessCluster implements AutoCloseable {
             configs.add(config);
             Path log = home.resolve("kafka.log");
             logs.add(log);
-            int formatted = java(List.of("kafka.tools.StorageTool", "format", "-t", clusterId, "-c", config.toString()), log)
-                    .waitFor();
+            int formatted = java(List.of("kafka.tools.StorageTool", "format", "-t", clusterId, "-c", config.toString()),
+                    log, NODE_HEAP).waitFor();
             if (formatted != 0) {
                 throw new IllegalStateException("formatting Kafka node " + node + " failed (" + formatted + "); see " + log);
             }
         }
         for (int node = 1; node <= size; node++) {
-            nodes.add(java(List.of("kafka.Kafka", configs.get(node - 1).toString()), logs.get(node - 1)));
+            nodes.add(java(List.of("kafka.Kafka", configs.get(node - 1).toString()), logs.get(node - 1), NODE_HEAP));
         }
         for (int node = 1; node <= size; node++) {
             awaitListening(node, Duration.ofSeconds(90));
         }
     }
 
-    private static Process java(List<String> args, Path log) throws IOException {
+    /** Runs a Kafka main class from this JVM's class path as a process of its own, its output appended to {@code log}. */
+    static Process java(List<String> args, Path log, String maxHeap) throws IOException {
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + maxHeap,
                 "-cp", System.getProperty("java.class.path")));
         command.addAll(args);
         return new ProcessBuilder(command).redirectErrorStream(true)

@@ -46,24 +46,15 @@ public final class StandaloneKafka implements AutoCloseable {
                 "auto.create.topics.enable=false",
                 ""));
         Path log = directory.resolve("kafka.log");
-        int formatted = java(List.of("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(),
-                "-c", config.toString(), "--standalone"), log).waitFor();
+        int formatted = KafkaProcessCluster.java(List.of("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(),
+                "-c", config.toString(), "--standalone"), log, "512m").waitFor();
         if (formatted != 0) {
             throw new IllegalStateException("formatting Kafka storage failed (" + formatted + "); see " + log);
         }
-        Process process = java(List.of("kafka.Kafka", config.toString()), log);
+        Process process = KafkaProcessCluster.java(List.of("kafka.Kafka", config.toString()), log, "512m");
         StandaloneKafka kafka = new StandaloneKafka(process, port, directory);
         kafka.awaitListening(Duration.ofSeconds(60), log);
         return kafka;
-    }
-
-    private static Process java(List<String> args, Path log) throws IOException {
-        List<String> command = new java.util.ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-cp", System.getProperty("java.class.path")));
-        command.addAll(args);
-        return new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }
 
     private void awaitListening(Duration timeout, Path log) throws InterruptedException {

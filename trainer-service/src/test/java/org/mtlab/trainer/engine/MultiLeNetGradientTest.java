@@ -119,20 +119,7 @@ class MultiLeNetGradientTest {
 
     /** Mean cross-entropy of task t, in double. */
     static double referenceLoss(MlpLayout layout, double[] p, float[] x, float[] labels, int t) {
-        double[][] logits = referenceLogits(layout, p, x, t);
-        double sum = 0;
-        for (int r = 0; r < logits.length; r++) {
-            double max = Double.NEGATIVE_INFINITY;
-            for (double v : logits[r]) {
-                max = Math.max(max, v);
-            }
-            double z = 0;
-            for (double v : logits[r]) {
-                z += Math.exp(v - max);
-            }
-            sum += max + Math.log(z) - logits[r][(int) labels[r]];
-        }
-        return sum / logits.length;
+        return ReferenceMath.meanCrossEntropy(referenceLogits(layout, p, x, t), labels);
     }
 
     static double[][] referenceLogits(MlpLayout layout, double[] p, float[] x, int t) {
@@ -146,8 +133,8 @@ class MultiLeNetGradientTest {
                     image[0][i][j] = x[r * side * side + i * side + j];
                 }
             }
-            double[][][] h = pool(relu(conv(image, p, layout, 0)));
-            h = pool(relu(conv(h, p, layout, 2)));
+            double[][][] h = pool(ReferenceMath.relu(conv(image, p, layout, 0)));
+            h = pool(ReferenceMath.relu(conv(h, p, layout, 2)));
             double[] flat = new double[h.length * h[0].length * h[0][0].length];
             int k = 0;
             for (double[][] channel : h) {
@@ -205,17 +192,6 @@ class MultiLeNetGradientTest {
             }
         }
         return out;
-    }
-
-    private static double[][][] relu(double[][][] a) {
-        for (double[][] channel : a) {
-            for (double[] row : channel) {
-                for (int j = 0; j < row.length; j++) {
-                    row[j] = Math.max(0, row[j]);
-                }
-            }
-        }
-        return a;
     }
 
     private static double[][][] pool(double[][][] a) {

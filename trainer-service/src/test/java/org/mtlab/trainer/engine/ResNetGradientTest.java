@@ -169,20 +169,7 @@ class ResNetGradientTest {
     }
 
     static double referenceLoss(MlpLayout layout, double[] p, float[] x, float[] labels, int t) {
-        double[][] logits = referenceLogits(layout, p, x, t);
-        double sum = 0;
-        for (int r = 0; r < logits.length; r++) {
-            double max = Double.NEGATIVE_INFINITY;
-            for (double v : logits[r]) {
-                max = Math.max(max, v);
-            }
-            double z = 0;
-            for (double v : logits[r]) {
-                z += Math.exp(v - max);
-            }
-            sum += max + Math.log(z) - logits[r][(int) labels[r]];
-        }
-        return sum / logits.length;
+        return ReferenceMath.meanCrossEntropy(referenceLogits(layout, p, x, t), labels);
     }
 
     /** stem → stage 1 (identity shortcut) → stages 2, 3 (stride 2, projection shortcut) → 3×3 grid means → head. */
@@ -197,12 +184,12 @@ class ResNetGradientTest {
                     h[0][i][j] = x[r * side * side + i * side + j];
                 }
             }
-            h = relu(conv(h, p, layout, 0, 1, 1));
-            double[][][] branch = conv(relu(conv(h, p, layout, 2, 1, 1)), p, layout, 4, 1, 1);
-            h = relu(add(h, branch));
+            h = ReferenceMath.relu(conv(h, p, layout, 0, 1, 1));
+            double[][][] branch = conv(ReferenceMath.relu(conv(h, p, layout, 2, 1, 1)), p, layout, 4, 1, 1);
+            h = ReferenceMath.relu(add(h, branch));
             for (int first : new int[] {6, 12}) {
-                branch = conv(relu(conv(h, p, layout, first, 2, 1)), p, layout, first + 2, 1, 1);
-                h = relu(add(conv(h, p, layout, first + 4, 2, 0), branch));
+                branch = conv(ReferenceMath.relu(conv(h, p, layout, first, 2, 1)), p, layout, first + 2, 1, 1);
+                h = ReferenceMath.relu(add(conv(h, p, layout, first + 4, 2, 0), branch));
             }
             int cell = h[0].length / 3; // a remainder row / column at the far edge is left out
             double[] features = new double[h.length * 9];
@@ -280,16 +267,5 @@ class ResNetGradientTest {
             }
         }
         return out;
-    }
-
-    private static double[][][] relu(double[][][] a) {
-        for (double[][] channel : a) {
-            for (double[] row : channel) {
-                for (int j = 0; j < row.length; j++) {
-                    row[j] = Math.max(0, row[j]);
-                }
-            }
-        }
-        return a;
     }
 }
