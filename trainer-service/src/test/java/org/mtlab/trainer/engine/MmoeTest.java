@@ -77,14 +77,9 @@ class MmoeTest {
                 if (!shared && !own) {
                     continue;
                 }
-                double h = 1e-6;
-                double saved = p[k];
-                p[k] = saved + h;
-                double plus = referenceLoss(layout, p, x, targets[t], t);
-                p[k] = saved - h;
-                double minus = referenceLoss(layout, p, x, targets[t], t);
-                p[k] = saved;
-                double numeric = (plus - minus) / (2 * h);
+                int task = t;
+                double numeric = ReferenceMath.centralDifference(p, k, 1e-6,
+                        q -> referenceLoss(layout, q, x, targets[task], task));
                 double analytic = shared ? djl.sharedGradients()[t][k] : djl.headGradients()[k - layout.sharedSize()];
                 assertEquals(numeric, analytic, 1e-5 + 1e-4 * Math.abs(numeric), "task " + t + ", parameter " + k);
             }

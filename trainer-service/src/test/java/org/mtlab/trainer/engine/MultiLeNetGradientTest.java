@@ -77,14 +77,9 @@ class MultiLeNetGradientTest {
                 if (!shared && !ownHead) {
                     continue;
                 }
-                double h = 1e-5;
-                double saved = p[k];
-                p[k] = saved + h;
-                double plus = referenceLoss(layout, p, x, labels[t], t);
-                p[k] = saved - h;
-                double minus = referenceLoss(layout, p, x, labels[t], t);
-                p[k] = saved;
-                double numeric = (plus - minus) / (2 * h);
+                int task = t;
+                double numeric = ReferenceMath.centralDifference(p, k, 1e-5,
+                        q -> referenceLoss(layout, q, x, labels[task], task));
                 double analytic = shared ? djl.sharedGradients()[t][k] : djl.headGradients()[k - layout.sharedSize()];
                 assertEquals(numeric, analytic, 2e-4 + 1e-3 * Math.abs(numeric), "task " + t + ", parameter " + k);
             }

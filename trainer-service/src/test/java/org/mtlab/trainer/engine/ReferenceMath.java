@@ -22,6 +22,19 @@ final class ReferenceMath {
         return sum / logits.length;
     }
 
+    /**
+     * The central difference (loss(p + h·e_k) − loss(p − h·e_k)) / 2h of one coordinate; {@code p[k]} is restored.
+     */
+    static double centralDifference(double[] p, int k, double h, java.util.function.ToDoubleFunction<double[]> loss) {
+        double saved = p[k];
+        p[k] = saved + h;
+        double plus = loss.applyAsDouble(p);
+        p[k] = saved - h;
+        double minus = loss.applyAsDouble(p);
+        p[k] = saved;
+        return (plus - minus) / (2 * h);
+    }
+
     /** ReLU of a [channels][rows][cols] map, in place. */
     static double[][][] relu(double[][][] a) {
         for (double[][] channel : a) {
