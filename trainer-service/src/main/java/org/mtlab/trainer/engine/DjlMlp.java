@@ -170,9 +170,9 @@ final class DjlMlp {
                 losses[t] = taskLoss[t].getFloat();
             }
             weights = weighting.weights(losses);
-            NDArray total = taskLoss[0].mul(weights[0]);
+            NDArray total = taskLoss[0].mul(scalar(step, weights[0]));
             for (int t = 1; t < layout.heads(); t++) {
-                total = total.add(taskLoss[t].mul(weights[t]));
+                total = total.add(taskLoss[t].mul(scalar(step, weights[t])));
             }
             JniUtils.backward((PtNDArray) total, (PtNDArray) step.ones(total.getShape()), false, false);
             for (int i = 0; i < layout.sharedTensorCount(); i++) {
@@ -367,7 +367,7 @@ final class DjlMlp {
             oneHot[r * classes + label] = 1;
         }
         NDArray mask = step.create(oneHot, new Shape(rows, classes));
-        return prediction.logSoftmax(1).mul(mask).sum().div(-rows);
+        return prediction.logSoftmax(1).mul(mask).sum().div(scalar(step, -rows));
     }
 
     /**
@@ -484,6 +484,17 @@ final class DjlMlp {
             JniUtils.setGradMode(gradMode);
         }
         return out;
+    }
+
+    /**
+     * A scalar operand for the autograd graph, owned by {@code step} until the step ends. Never hand a Java number to
+     * an NDArray operation (like {@code div(-rows)}) inside a graph: DJL wraps it in a tensor over a Java direct
+     * buffer and closes that right after the operation, while autograd keeps the tensor for the backward pass; once
+     * the collector frees the buffer, a later backward (the second task's, with the graph kept) reads whatever was
+     * written there since. That made MultiLeNet runs and their resumes differ now and then under load.
+     */
+    private static NDArray scalar(NDManager step, float value) {
+        return step.create(value);
     }
 
     private static void copyGradient(NDArray parameter, float[] destination, int offset) {
