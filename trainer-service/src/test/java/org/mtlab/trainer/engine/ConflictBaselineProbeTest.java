@@ -9,12 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
-import ai.djl.Device;
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mtlab.core.contract.ConflictBaseline;
 import org.mtlab.core.contract.GradientEvent;
 import org.mtlab.core.contract.StudySpec;
@@ -32,18 +28,8 @@ class ConflictBaselineProbeTest {
     private static final int TASKS = 3;
     private static final int ROWS = 9;
 
-    private static NDManager manager;
-
-    @BeforeAll
-    static void engine() {
-        System.setProperty("ai.djl.offline", "true");
-        manager = Engine.getEngine(MultiTaskTrainer.ENGINE).newBaseManager(Device.cpu());
-    }
-
-    @AfterAll
-    static void close() {
-        manager.close();
-    }
+    @RegisterExtension
+    static final CpuEngine ENGINE = new CpuEngine();
 
     @Test
     void baselineMatchesHandWrittenBackpropSampleBySample() {
@@ -64,7 +50,7 @@ class ConflictBaselineProbeTest {
             }
         }
         int p = layout.sharedSize();
-        DjlMlp model = new DjlMlp(manager, layout);
+        DjlMlp model = new DjlMlp(ENGINE.manager(), layout);
         float[][] batch = copy(model.gradients(params, x, y, ROWS).sharedGradients());
         ConflictBaselineProbe probe = new ConflictBaselineProbe(TASKS, IN, p, 4, 99);
         long step = 7;

@@ -6,12 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.SplittableRandom;
 
-import ai.djl.Device;
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Per-task gradients from DJL (one forward, one backward per task, copy and zero in between) against an independent
@@ -23,18 +19,8 @@ class DjlMlpGradientTest {
     private static final int TASKS = 3;
     private static final int ROWS = 7;
 
-    private static NDManager manager;
-
-    @BeforeAll
-    static void engine() {
-        System.setProperty("ai.djl.offline", "true");
-        manager = Engine.getEngine(MultiTaskTrainer.ENGINE).newBaseManager(Device.cpu());
-    }
-
-    @AfterAll
-    static void close() {
-        manager.close();
-    }
+    @RegisterExtension
+    static final CpuEngine ENGINE = new CpuEngine();
 
     @Test
     void perTaskGradientsMatchHandWrittenBackprop() {
@@ -55,7 +41,7 @@ class DjlMlpGradientTest {
             }
         }
 
-        DjlMlp model = new DjlMlp(manager, layout);
+        DjlMlp model = new DjlMlp(ENGINE.manager(), layout);
         for (int repeat = 0; repeat < 2; repeat++) { // a second call must not see the first call's gradients
             DjlMlp.Gradients djl = model.gradients(params, x, y, ROWS);
             for (int t = 0; t < TASKS; t++) {

@@ -8,12 +8,8 @@ import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-import ai.djl.Device;
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every operand the autograd graph keeps must live until the step's backward passes are done. DJL turns a Java
@@ -27,18 +23,8 @@ import org.junit.jupiter.api.Test;
 class GraphOperandLifetimeTest {
     private static final int REPEATS = 60;
 
-    private static NDManager manager;
-
-    @BeforeAll
-    static void engine() {
-        System.setProperty("ai.djl.offline", "true");
-        manager = Engine.getEngine(MultiTaskTrainer.ENGINE).newBaseManager(Device.cpu());
-    }
-
-    @AfterAll
-    static void close() {
-        manager.close();
-    }
+    @RegisterExtension
+    static final CpuEngine ENGINE = new CpuEngine();
 
     @Test
     void perTaskGradientsRepeatExactlyWhileTheCollectorFreesAndReusesDirectMemory() throws InterruptedException {
@@ -57,7 +43,7 @@ class GraphOperandLifetimeTest {
             y[0][r] = random.nextInt(10);
             y[1][r] = random.nextInt(10);
         }
-        DjlMlp model = new DjlMlp(manager, layout, new boolean[] {true, true});
+        DjlMlp model = new DjlMlp(ENGINE.manager(), layout, new boolean[] {true, true});
         DjlMlp.Gradients first = model.gradients(params, x, y, rows);
         float[] losses = first.losses().clone();
         float[][] shared = {first.sharedGradients()[0].clone(), first.sharedGradients()[1].clone()};

@@ -6,12 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.util.List;
 import java.util.SplittableRandom;
 
-import ai.djl.Device;
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * MultiLeNet and classification heads on DJL against an independent forward pass written here in double (direct
@@ -23,18 +19,8 @@ class MultiLeNetGradientTest {
     private static final int ROWS = 3;
     private static final int[] CLASSES = {3, 4};
 
-    private static NDManager manager;
-
-    @BeforeAll
-    static void engine() {
-        System.setProperty("ai.djl.offline", "true");
-        manager = Engine.getEngine(MultiTaskTrainer.ENGINE).newBaseManager(Device.cpu());
-    }
-
-    @AfterAll
-    static void close() {
-        manager.close();
-    }
+    @RegisterExtension
+    static final CpuEngine ENGINE = new CpuEngine();
 
     @Test
     void layoutFollowsThePaper() {
@@ -61,7 +47,7 @@ class MultiLeNetGradientTest {
         }
         float[][] labels = {{0, 2, 1}, {3, 1, 1}};
 
-        DjlMlp model = new DjlMlp(manager, layout, new boolean[] {true, true});
+        DjlMlp model = new DjlMlp(ENGINE.manager(), layout, new boolean[] {true, true});
         DjlMlp.Gradients djl = model.gradients(params, x, labels, ROWS);
         double[] p = new double[params.length];
         for (int k = 0; k < p.length; k++) {
@@ -97,7 +83,7 @@ class MultiLeNetGradientTest {
             x[k] = (float) random.nextDouble();
         }
         float[][] out = {new float[ROWS * CLASSES[0]], new float[ROWS * CLASSES[1]]};
-        new DjlMlp(manager, layout, new boolean[] {true, true}).predict(params, x, 0, ROWS, out);
+        new DjlMlp(ENGINE.manager(), layout, new boolean[] {true, true}).predict(params, x, 0, ROWS, out);
         double[] p = new double[params.length];
         for (int k = 0; k < p.length; k++) {
             p[k] = params[k];

@@ -6,12 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.SplittableRandom;
 
-import ai.djl.Device;
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mtlab.core.contract.StudySpec;
 import org.mtlab.core.methods.EW;
 import org.mtlab.core.methods.MGDA;
@@ -28,18 +24,8 @@ class RepresentationGradientTest {
     private static final int ROWS = 7;
     private static final StudySpec.OptimizerSpec SGD = new StudySpec.OptimizerSpec("sgd", 0.1, 0.0);
 
-    private static NDManager manager;
-
-    @BeforeAll
-    static void engine() {
-        System.setProperty("ai.djl.offline", "true");
-        manager = Engine.getEngine(MultiTaskTrainer.ENGINE).newBaseManager(Device.cpu());
-    }
-
-    @AfterAll
-    static void close() {
-        manager.close();
-    }
+    @RegisterExtension
+    static final CpuEngine ENGINE = new CpuEngine();
 
     private static float[] uniform(SplittableRandom random, int n, double scale) {
         float[] out = new float[n];
@@ -69,7 +55,7 @@ class RepresentationGradientTest {
     @Test
     void equalWeightingInRepresentationSpaceGivesTheGradientOfTheSummedLosses() {
         Regression m = new Regression(3);
-        DjlMlp model = new DjlMlp(manager, m.layout);
+        DjlMlp model = new DjlMlp(ENGINE.manager(), m.layout);
         MethodAggregation ew = new MethodAggregation(new EW(), SGD);
         float[][] weights = new float[1][];
         for (int repeat = 0; repeat < 2; repeat++) { // a second call must not see the first call's gradients
@@ -114,7 +100,7 @@ class RepresentationGradientTest {
         }
         float[] x = uniform(new SplittableRandom(9), rows * side * side, 1);
         float[][] labels = {{0, 3, 1}, {4, 2, 2}};
-        DjlMlp model = new DjlMlp(manager, layout, new boolean[] {true, true});
+        DjlMlp model = new DjlMlp(ENGINE.manager(), layout, new boolean[] {true, true});
         DjlMlp.RepresentationGradients rep = model.representationGradients(params, x, labels, rows,
                 (losses, g) -> {
                     assertEquals(rows * MlpLayout.LENET_FEATURES, g[0].length, "rows × 50 features");
@@ -138,7 +124,7 @@ class RepresentationGradientTest {
     @Test
     void nonUniformWeightsGiveTheTrunkGradientOfTheWeightedLossSum() {
         Regression m = new Regression(5);
-        DjlMlp model = new DjlMlp(manager, m.layout);
+        DjlMlp model = new DjlMlp(ENGINE.manager(), m.layout);
         MethodAggregation mgda = new MethodAggregation(new MGDA(), SGD);
         float[][] weights = new float[1][];
         DjlMlp.RepresentationGradients rep = model.representationGradients(m.params, m.x, m.y, ROWS,
@@ -174,7 +160,7 @@ class RepresentationGradientTest {
         for (int r = 0; r < ROWS; r++) {
             y[1][r] = r % 3;
         }
-        DjlMlp model = new DjlMlp(manager, layout, new boolean[] {false, true});
+        DjlMlp model = new DjlMlp(ENGINE.manager(), layout, new boolean[] {false, true});
         float[][][] captured = new float[1][][];
         DjlMlp.RepresentationGradients rep = model.representationGradients(params, x, y, ROWS, (losses, g) -> {
             captured[0] = new float[][] {g[0].clone(), g[1].clone()};
@@ -205,7 +191,7 @@ class RepresentationGradientTest {
     @Test
     void aPlainWeightedStepGivesTheWeightedSumOfTheTaskGradients() {
         Regression m = new Regression(13);
-        DjlMlp model = new DjlMlp(manager, m.layout);
+        DjlMlp model = new DjlMlp(ENGINE.manager(), m.layout);
         float[] w = {0.3f, 1.7f, 0.05f};
         float[][] seen = new float[1][];
         DjlMlp.WeightedGradient step = model.weightedGradient(m.params, m.x, m.y, ROWS, losses -> {

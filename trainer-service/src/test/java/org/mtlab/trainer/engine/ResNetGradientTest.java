@@ -7,12 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.SplittableRandom;
 
-import ai.djl.Device;
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The small ResNet on DJL against an independent forward pass written here in double (direct convolution loops with
@@ -28,18 +24,8 @@ class ResNetGradientTest {
     private static final int ROWS = 2;
     private static final int[] CLASSES = {3, 2};
 
-    private static NDManager manager;
-
-    @BeforeAll
-    static void engine() {
-        System.setProperty("ai.djl.offline", "true");
-        manager = Engine.getEngine(MultiTaskTrainer.ENGINE).newBaseManager(Device.cpu());
-    }
-
-    @AfterAll
-    static void close() {
-        manager.close();
-    }
+    @RegisterExtension
+    static final CpuEngine ENGINE = new CpuEngine();
 
     @Test
     void parameterCountAndBlocksFollowTheHandFormula() {
@@ -90,7 +76,7 @@ class ResNetGradientTest {
         float[] params = params(layout, 9);
         float[] x = images(4, ODD_SIDE);
         float[][] out = {new float[ROWS * CLASSES[0]], new float[ROWS * CLASSES[1]]};
-        new DjlMlp(manager, layout, new boolean[] {true, true}).predict(params, x, 0, ROWS, out);
+        new DjlMlp(ENGINE.manager(), layout, new boolean[] {true, true}).predict(params, x, 0, ROWS, out);
         double[] p = toDouble(params);
         for (int t = 0; t < CLASSES.length; t++) {
             double[][] logits = referenceLogits(layout, p, x, t);
@@ -110,7 +96,7 @@ class ResNetGradientTest {
         float[] params = params(layout, 5);
         float[] x = images(17, SIDE);
         float[][] labels = {{0, 2}, {1, 0}};
-        DjlMlp.Gradients djl = new DjlMlp(manager, layout, new boolean[] {true, true}).gradients(params, x, labels, ROWS);
+        DjlMlp.Gradients djl = new DjlMlp(ENGINE.manager(), layout, new boolean[] {true, true}).gradients(params, x, labels, ROWS);
         double[] p = toDouble(params);
         int checked = 0;
         for (int t = 0; t < CLASSES.length; t++) {
