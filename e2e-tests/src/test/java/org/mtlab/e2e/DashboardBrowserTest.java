@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -85,6 +87,19 @@ class DashboardBrowserTest {
              "tasks":[{"name":"t1"},{"name":"t2"},{"name":"t3"}],"model":{"kind":"mlp","hidden":[8]},
              "optimizers":[{"name":"adam","learningRate":0.01}],"methods":["ew"],"seeds":[1],"epochs":1,"batchSize":32}""";
 
+    /**
+     * The page re-renders the study list and the verdict every few seconds, so an element found just before a refresh
+     * goes stale before it is read: every wait on the page retries such reads.
+     */
+    private static ConditionFactory awaitPage() {
+        return await().ignoreException(StaleElementReferenceException.class);
+    }
+
+    /** The text of an element that the page may replace between finding and reading it. */
+    private static String textOf(By element) {
+        return awaitPage().atMost(Duration.ofSeconds(10)).until(() -> browser.findElement(element).getText(), text -> true);
+    }
+
     private static Object script(String js) {
         return ((JavascriptExecutor) browser).executeScript(js);
     }
@@ -119,44 +134,42 @@ class DashboardBrowserTest {
 
         // the page asks for a token, as it would a newcomer's
         browser.get(gateway + "/");
-        await().atMost(Duration.ofSeconds(30)).until(() -> browser.findElement(By.id("signin")).isDisplayed());
+        awaitPage().atMost(Duration.ofSeconds(30)).until(() -> browser.findElement(By.id("signin")).isDisplayed());
         browser.findElement(By.id("token")).sendKeys(stack.token(E2eAuth.TENANT));
         browser.findElement(By.cssSelector("#signin button")).click();
-        await().atMost(Duration.ofSeconds(30)).until(() -> browser.findElements(By.cssSelector("#study-list li.study"))
+        awaitPage().atMost(Duration.ofSeconds(30)).until(() -> browser.findElements(By.cssSelector("#study-list li.study"))
                 .stream().anyMatch(li -> study.equals(li.getAttribute("data-id"))
                         && li.getText().contains("dashboard demo")));
-        // the list is re-rendered every few seconds: an element found just before a refresh goes stale, so retry
-        await().atMost(Duration.ofSeconds(20)).ignoreException(org.openqa.selenium.StaleElementReferenceException.class)
-                .until(() -> {
-                    browser.findElements(By.cssSelector("#study-list li.study")).stream()
-                            .filter(li -> study.equals(li.getAttribute("data-id"))).findFirst().orElseThrow().click();
-                    return true;
-                });
-        await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElement(By.id("study-name")).getText()
+        awaitPage().atMost(Duration.ofSeconds(20)).until(() -> {
+            browser.findElements(By.cssSelector("#study-list li.study")).stream()
+                    .filter(li -> study.equals(li.getAttribute("data-id"))).findFirst().orElseThrow().click();
+            return true;
+        });
+        awaitPage().atMost(Duration.ofSeconds(10)).until(() -> browser.findElement(By.id("study-name")).getText()
                 .equals("dashboard demo"));
 
         // while an MTL run trains, the cosine-over-time chart gains points from the event stream
-        await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofMillis(300)).until(() -> cosinePoints() >= 1);
+        awaitPage().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofMillis(300)).until(() -> cosinePoints() >= 1);
         long first = cosinePoints();
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(300)).until(() -> cosinePoints() > first);
+        awaitPage().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(300)).until(() -> cosinePoints() > first);
         assertTrue(browser.findElements(By.cssSelector("#runs tbody tr")).size() == 6, "six runs listed");
 
         // the study ends; the page shows the verdict, the STL vs MTL table and the Pareto scatter
         await().atMost(Duration.ofMinutes(8)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
                 given().baseUri(gateway).get("/api/studies/" + study).then().body("status", equalTo("COMPLETED")));
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() ->
+        awaitPage().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() ->
                 !browser.findElements(By.cssSelector("#verdict .answer")).isEmpty());
-        String answer = browser.findElement(By.cssSelector("#verdict .answer")).getText();
+        String answer = textOf(By.cssSelector("#verdict .answer"));
         assertTrue(List.of("TRAIN TOGETHER", "TRAIN TOGETHER WITH TRADE OFF", "TRAIN APART", "NOT DISTINGUISHABLE",
                 "INSUFFICIENT DATA").contains(answer), "verdict: " + answer);
         String expected = given().baseUri(gateway).get("/api/studies/" + study + "/report").then().statusCode(200)
                 .extract().path("verdict.answer");
         assertEquals(expected.replace('_', ' '), answer);
-        assertEquals("COMPLETED", browser.findElement(By.id("study-status")).getText());
+        assertEquals("COMPLETED", textOf(By.id("study-status")));
         // STL baseline per task and one row per MTL configuration (the page reads the report again while it lags)
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() ->
+        awaitPage().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() ->
                 browser.findElements(By.cssSelector("#stl-mtl-table tbody tr")).size() >= 4);
-        await().atMost(Duration.ofSeconds(10)).until(() -> ((Number) ((JavascriptExecutor) browser).executeScript(
+        awaitPage().atMost(Duration.ofSeconds(10)).until(() -> ((Number) ((JavascriptExecutor) browser).executeScript(
                 "return echarts.getInstanceByDom(document.getElementById('pareto-chart')).getOption().series.length"))
                 .intValue() >= 2);
         assertTrue(cosinePoints() > first);
@@ -179,9 +192,9 @@ class DashboardBrowserTest {
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
                 given().baseUri(gateway).get("/api/studies/" + threeTasks).then().body("status", equalTo("COMPLETED")));
         script("location.hash = '" + threeTasks + "'");
-        await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElement(By.id("study-name")).getText()
+        awaitPage().atMost(Duration.ofSeconds(10)).until(() -> browser.findElement(By.id("study-name")).getText()
                 .equals("three tasks"));
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> ((Number) script("""
+        awaitPage().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> ((Number) script("""
                 const o = echarts.getInstanceByDom(document.getElementById('pareto-chart')).getOption();
                 const lines = (o.series || []).filter(s => s.type === 'parallel' && s.name === 'adam');
                 return lines.length && (o.parallelAxis || []).length >= 3 ? lines[0].data.length : 0;""")).intValue() == 1);
