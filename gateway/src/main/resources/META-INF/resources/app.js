@@ -43,6 +43,10 @@
     try {
       const studies = await getJson('/api/studies');
       const list = $('#study-list');
+      // rebuild only on a change, so a click does not land on an item that is being replaced
+      const shown = JSON.stringify(studies.map(s => [s.id, s.name, s.status]));
+      if (list.dataset.shown === shown) { return; }
+      list.dataset.shown = shown;
       list.replaceChildren();
       if (studies.length === 0) { list.append(el('li', {class: 'empty muted'}, 'no studies yet')); }
       studies.forEach(s => {
