@@ -12,7 +12,6 @@ import java.util.List;
 import ai.djl.Device;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mtlab.core.contract.GradientEvent;
 import org.mtlab.core.contract.StudySpec;
 import org.mtlab.core.contract.TrainingRequest;
 
@@ -56,15 +55,8 @@ class AdaTaskTrainingTest {
         }
 
         MultiTaskTrainer trainer = new MultiTaskTrainer(Device.cpu(), null, new Checkpoints(dir, 4));
-        TrainingListener crash = new TrainingListener() {
-            @Override
-            public void gradients(GradientEvent event) {
-                if (event.step() == 14) {
-                    throw new IllegalStateException("pod lost");
-                }
-            }
-        };
-        assertThrows(IllegalStateException.class, () -> trainer.train(request, crash, () -> false));
+        assertThrows(IllegalStateException.class,
+                () -> trainer.train(request, MultiTaskTrainerTest.crashAt(14), () -> false));
         MultiTaskTrainerTest.Recorder resumed = new MultiTaskTrainerTest.Recorder();
         TrainingOutcome outcome = trainer.train(request, resumed, () -> false);
         assertEquals(12, outcome.resumedFromStep());

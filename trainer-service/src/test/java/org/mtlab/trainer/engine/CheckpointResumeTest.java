@@ -47,16 +47,6 @@ class CheckpointResumeTest {
         return new MultiTaskTrainer(Device.cpu(), null, new Checkpoints(dir, every));
     }
 
-    /** The listener of an attempt that dies (an exception out of the training thread) at the given step. */
-    private record Crash(long atStep) implements TrainingListener {
-        @Override
-        public void gradients(GradientEvent event) {
-            if (event.step() == atStep) {
-                throw new IllegalStateException("pod lost");
-            }
-        }
-    }
-
     /** Events of the resumed attempt equal the uninterrupted run's from step {@code after} + 1 on, bit for bit. */
     private static void assertContinues(MultiTaskTrainerTest.Recorder reference, MultiTaskTrainerTest.Recorder resumed,
                                         long after, TrainingRequest request) {
@@ -85,7 +75,8 @@ class CheckpointResumeTest {
 
         // checkpoints after steps 4, 8, 10 (epoch end), 12; dies during step 14
         MultiTaskTrainer trainer = checkpointing(4);
-        assertThrows(IllegalStateException.class, () -> trainer.train(request, new Crash(14), () -> false));
+        assertThrows(IllegalStateException.class,
+                () -> trainer.train(request, MultiTaskTrainerTest.crashAt(14), () -> false));
         assertTrue(trainer.checkpoints().exists(request.runId()));
 
         MultiTaskTrainerTest.Recorder resumed = new MultiTaskTrainerTest.Recorder();

@@ -57,6 +57,23 @@ class MultiTaskTrainerTest {
             evaluations.add(metrics);
         }
 
+        /**
+         * The events of {@code resumed} are this run's after step {@code after}: every later step once, in order, with
+         * bit-identical losses and task weights.
+         */
+        void assertContinuedBy(Recorder resumed, long after) {
+            List<GradientEvent> expected = gradients.stream().filter(e -> e.step() > after).toList();
+            assertEquals(expected.stream().map(GradientEvent::step).toList(),
+                    resumed.gradients.stream().map(GradientEvent::step).toList(),
+                    "every step after the checkpoint, once, in order");
+            for (int i = 0; i < expected.size(); i++) {
+                assertArrayEquals(expected.get(i).losses(), resumed.gradients.get(i).losses(),
+                        "losses of step " + expected.get(i).step());
+                assertArrayEquals(expected.get(i).weights(), resumed.gradients.get(i).weights(),
+                        "weights of step " + expected.get(i).step());
+            }
+        }
+
         List<Float> losses(int task) {
             List<Float> out = new ArrayList<>();
             for (GradientEvent e : gradients) {
@@ -64,6 +81,18 @@ class MultiTaskTrainerTest {
             }
             return out;
         }
+    }
+
+    /** The listener of an attempt that dies (an exception out of the training thread) at the given step. */
+    static TrainingListener crashAt(long step) {
+        return new TrainingListener() {
+            @Override
+            public void gradients(GradientEvent event) {
+                if (event.step() == step) {
+                    throw new IllegalStateException("pod lost");
+                }
+            }
+        };
     }
 
     @Test

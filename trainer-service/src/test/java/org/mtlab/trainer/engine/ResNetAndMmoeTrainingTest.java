@@ -1,6 +1,5 @@
 package org.mtlab.trainer.engine;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,7 +12,6 @@ import java.util.Map;
 import ai.djl.Device;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mtlab.core.contract.GradientEvent;
 import org.mtlab.core.contract.RunEvent;
 import org.mtlab.core.contract.RunKind;
 import org.mtlab.core.contract.StudySpec;
@@ -102,12 +100,13 @@ class ResNetAndMmoeTrainingTest {
         TrainingOutcome uninterrupted = new MultiTaskTrainer().train(request, reference, () -> false);
 
         MultiTaskTrainer trainer = new MultiTaskTrainer(Device.cpu(), null, new Checkpoints(dir, 4));
-        assertThrows(IllegalStateException.class, () -> trainer.train(request, crashAt(14), () -> false));
+        assertThrows(IllegalStateException.class,
+                () -> trainer.train(request, MultiTaskTrainerTest.crashAt(14), () -> false));
         MultiTaskTrainerTest.Recorder resumed = new MultiTaskTrainerTest.Recorder();
         TrainingOutcome outcome = trainer.train(request, resumed, () -> false);
 
         assertEquals(12, outcome.resumedFromStep());
-        assertSameSteps(reference, resumed, 12);
+        reference.assertContinuedBy(resumed, 12);
         assertEquals(uninterrupted.finalMetrics(), outcome.finalMetrics());
     }
 
@@ -123,36 +122,14 @@ class ResNetAndMmoeTrainingTest {
         TrainingOutcome uninterrupted = new MultiTaskTrainer().train(request, reference, () -> false);
 
         MultiTaskTrainer trainer = new MultiTaskTrainer(Device.cpu(), null, new Checkpoints(dir.resolve("ckpt"), 4));
-        assertThrows(IllegalStateException.class, () -> trainer.train(request, crashAt(14), () -> false));
+        assertThrows(IllegalStateException.class,
+                () -> trainer.train(request, MultiTaskTrainerTest.crashAt(14), () -> false));
         MultiTaskTrainerTest.Recorder resumed = new MultiTaskTrainerTest.Recorder();
         TrainingOutcome outcome = trainer.train(request, resumed, () -> false);
 
         assertEquals(12, outcome.resumedFromStep());
         assertEquals(uninterrupted.steps(), outcome.steps());
-        assertSameSteps(reference, resumed, 12);
+        reference.assertContinuedBy(resumed, 12);
         assertEquals(uninterrupted.finalMetrics(), outcome.finalMetrics());
-    }
-
-    private static TrainingListener crashAt(long step) {
-        return new TrainingListener() {
-            @Override
-            public void gradients(GradientEvent event) {
-                if (event.step() == step) {
-                    throw new IllegalStateException("pod lost");
-                }
-            }
-        };
-    }
-
-    private static void assertSameSteps(MultiTaskTrainerTest.Recorder reference, MultiTaskTrainerTest.Recorder resumed,
-                                        long after) {
-        List<GradientEvent> expected = reference.gradients.stream().filter(e -> e.step() > after).toList();
-        assertEquals(expected.size(), resumed.gradients.size(), "one gradient event per step after the checkpoint");
-        for (int i = 0; i < expected.size(); i++) {
-            assertEquals(expected.get(i).step(), resumed.gradients.get(i).step());
-            assertArrayEquals(expected.get(i).losses(), resumed.gradients.get(i).losses(),
-                    "losses of step " + expected.get(i).step());
-            assertArrayEquals(expected.get(i).weights(), resumed.gradients.get(i).weights());
-        }
     }
 }
