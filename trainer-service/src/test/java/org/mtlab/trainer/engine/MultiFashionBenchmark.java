@@ -39,8 +39,6 @@ public final class MultiFashionBenchmark {
         int test = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
         int epochs = args.length > 2 ? Integer.parseInt(args[2]) : 40;
         int batch = args.length > 3 ? Integer.parseInt(args[3]) : 256;
-        List<String> chosen = args.length <= 4 || "all".equals(args[4])
-                ? List.of("mtl-adam", "mtl-sgd", "stl-left", "stl-right") : List.of(args[4].split(","));
         Map<String, Object> data = Map.of("trainSamples", train, "validationSamples", 2000, "testSamples", test,
                 "seed", 0);
         StudySpec.OptimizerSpec adam = new StudySpec.OptimizerSpec("adam", 1e-3, null);
@@ -48,15 +46,17 @@ public final class MultiFashionBenchmark {
         List<String> both = List.of("left", "right");
         MultiTaskTrainer trainer = new MultiTaskTrainer();
         List<String> rows = new ArrayList<>();
-        Object[][] runs = {{"MTL ew", both, adam, "mtl-adam"}, {"MTL ew", both, sgd, "mtl-sgd"},
-                {"STL", List.of("left"), adam, "stl-left"}, {"STL", List.of("right"), adam, "stl-right"}};
-        for (Object[] run : runs) {
-            if (!chosen.contains((String) run[3])) {
+        List<BenchmarkRun> runs = List.of(new BenchmarkRun("mtl-adam", "MTL ew", both, adam),
+                new BenchmarkRun("mtl-sgd", "MTL ew", both, sgd), new BenchmarkRun("stl-left", "STL", List.of("left"), adam),
+                new BenchmarkRun("stl-right", "STL", List.of("right"), adam));
+        List<String> chosen = args.length <= 4 || "all".equals(args[4])
+                ? runs.stream().map(BenchmarkRun::key).toList() : List.of(args[4].split(","));
+        for (BenchmarkRun run : runs) {
+            if (!chosen.contains(run.key())) {
                 continue;
             }
-            @SuppressWarnings("unchecked")
-            List<String> tasks = (List<String>) run[1];
-            StudySpec.OptimizerSpec optimizer = (StudySpec.OptimizerSpec) run[2];
+            List<String> tasks = run.tasks();
+            StudySpec.OptimizerSpec optimizer = run.optimizer();
             TrainingRequest request = new TrainingRequest(TrainingRequest.SCHEMA_VERSION, UUID.randomUUID(),
                     UUID.randomUUID(), 1, tasks.size() == 1 ? RunKind.STL : RunKind.MTL, both, tasks,
                     new StudySpec.DatasetSpec("multi-fashion", data), new StudySpec.ModelSpec("multilenet", null),
@@ -66,7 +66,7 @@ public final class MultiFashionBenchmark {
                 @Override
                 public void evaluated(long step, int epoch, List<RunEvent.Metric> metrics) {
                     best.offer(epoch, metrics);
-                    System.err.println(run[0] + " " + tasks + " " + optimizer.name() + " epoch " + epoch + ": " + metrics
+                    System.err.println(run.label() + " " + tasks + " " + optimizer.name() + " epoch " + epoch + ": " + metrics
                             .stream().filter(m -> m.name().equals("accuracy"))
                             .map(m -> m.task() + "/" + m.split() + " " + String.format(Locale.ROOT, "%.4f", m.value()))
                             .toList());
@@ -74,7 +74,7 @@ public final class MultiFashionBenchmark {
             }, () -> false);
             String left = accuracy(best.metrics, "left") + " / " + accuracy(outcome.finalMetrics(), "left");
             String right = accuracy(best.metrics, "right") + " / " + accuracy(outcome.finalMetrics(), "right");
-            rows.add(String.format(Locale.ROOT, "| %s | %s | %s | %d | %s | %s | %.0f | %.1f |", run[0],
+            rows.add(String.format(Locale.ROOT, "| %s | %s | %s | %d | %s | %s | %.0f | %.1f |", run.label(),
                     String.join("+", tasks), optimizer.name() + " lr " + optimizer.learningRate(), best.epoch, left,
                     right, outcome.meanStepMicros(), outcome.wallTimeMs() / 1000.0));
         }
@@ -86,6 +86,10 @@ public final class MultiFashionBenchmark {
                 + "| test accuracy right (selected / last) | mean step µs | wall s |");
         System.out.println("|---|---|---|---|---|---|---|---|");
         rows.forEach(System.out::println);
+    }
+
+    /** One row of the table: {@code key} selects it on the command line. */
+    private record BenchmarkRun(String key, String label, List<String> tasks, StudySpec.OptimizerSpec optimizer) {
     }
 
     /** The task's test accuracy among an epoch's metrics, or a dash when the run has no such task. */
