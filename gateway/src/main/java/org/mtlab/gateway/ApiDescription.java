@@ -25,6 +25,10 @@ import org.mtlab.core.contract.ConflictBaseline;
 import org.mtlab.core.contract.StudySpec;
 import org.mtlab.core.contract.StudySpecValidator;
 import org.mtlab.core.methods.MethodRegistry;
+import org.mtlab.core.model.MlpKind;
+import org.mtlab.core.model.MmoeKind;
+import org.mtlab.core.model.ModelKind;
+import org.mtlab.core.model.ModelKinds;
 
 /**
  * Completes the generated OpenAPI document (served at {@code /q/openapi}) with what the code alone does not say: the
@@ -111,14 +115,7 @@ public class ApiDescription implements OASFilter {
                         .addProperty("margin", number("Largest accepted relative degradation against STL", 0.0,
                                 StudySpecValidator.MAX_MARGIN)))
                         .minItems(2).maxItems(StudySpecValidator.MAX_TASKS))
-                .addProperty("model", object("The model")
-                        .required(List.of("kind"))
-                        .addProperty("kind", enumOf(StudySpecValidator.MODEL_KINDS))
-                        .addProperty("hidden", array(integer("Layer width (mlp)", 1, StudySpecValidator.MAX_LAYER_WIDTH))
-                                .minItems(1).maxItems(StudySpecValidator.MAX_LAYERS))
-                        .addProperty("experts", integer("MMoE experts (default 8)", 1, StudySpecValidator.MAX_EXPERTS))
-                        .addProperty("expertWidth", integer("Width of each MMoE expert (default 16)", 1,
-                                StudySpecValidator.MAX_LAYER_WIDTH)))
+                .addProperty("model", model())
                 .addProperty("optimizers", array(optimizer()).minItems(1).maxItems(StudySpecValidator.MAX_OPTIMIZERS))
                 .addProperty("methods", array(enumOf(Set.copyOf(MethodRegistry.names()))).minItems(1))
                 .addProperty("seeds", array(schema(INTEGER)).minItems(1).maxItems(StudySpecValidator.MAX_SEEDS))
@@ -183,6 +180,33 @@ public class ApiDescription implements OASFilter {
 
     private static Schema string(String description) {
         return schema(STRING).description(description);
+    }
+
+    /** The model: its kind and each kind's own fields, as the kinds of {@link ModelKinds} describe them. */
+    private static Schema model() {
+        Schema model = object("The model; each kind's own fields (others must be absent)")
+                .required(List.of("kind"))
+                .addProperty("kind", schema(STRING).enumeration(ModelKinds.names()).description(
+                        ModelKinds.all().stream().map(k -> k.name() + ": " + k.description())
+                                .collect(java.util.stream.Collectors.joining("; "))));
+        for (ModelKind kind : ModelKinds.all()) {
+            kind.fields().forEach((field, what) -> model.addProperty(field,
+                    modelField(field).description("(" + kind.name() + ") " + what)));
+        }
+        return model;
+    }
+
+    /** The JSON type and bounds of a model field, the bounds the kinds' own checks use. */
+    private static Schema modelField(String field) {
+        return switch (field) {
+            case "hidden" -> array(integer("Layer width", 1, MlpKind.MAX_LAYER_WIDTH)).minItems(1)
+                    .maxItems(MlpKind.MAX_LAYERS);
+            case "experts" -> integer("", 1, MmoeKind.MAX_EXPERTS);
+            case "expertWidth" -> integer("", 1, MlpKind.MAX_LAYER_WIDTH);
+            case "inputShape" -> array(schema(INTEGER).minimum(BigDecimal.ONE)).minItems(1).maxItems(3);
+            case "path" -> schema(STRING).minLength(1);
+            default -> schema(INTEGER).minimum(BigDecimal.ONE);
+        };
     }
 
     private static Schema enumOf(Set<String> values) {

@@ -11,6 +11,11 @@ import org.mtlab.core.data.IdxTaskData;
 import org.mtlab.core.data.ImageFolderTaskData;
 import org.mtlab.core.data.ImageTaskData;
 import org.mtlab.core.data.MultiFashion;
+import org.mtlab.core.model.Architecture;
+import org.mtlab.core.model.DataShape;
+import org.mtlab.core.model.ModelKind;
+import org.mtlab.core.model.ModelKinds;
+import org.mtlab.core.model.TorchScriptKind;
 
 /**
  * The dataset and model parts of {@link StudySpecValidator}: each dataset kind's parameters, named by their dotted
@@ -24,20 +29,8 @@ final class DatasetValidation {
     static final String CSV = CsvTaskData.KIND;
     static final String IDX = IdxTaskData.KIND;
     static final String IMAGE_FOLDER = ImageFolderTaskData.KIND;
-    /** The kinds whose samples are images, which MultiLeNet takes. */
+    /** The kinds whose samples are images, which the image models take. */
     static final Set<String> IMAGE_KINDS = Set.of(MULTI_FASHION, IDX, IMAGE_FOLDER);
-    /** The smallest image side MultiLeNet's two convolutions and poolings leave a feature map of. */
-    static final int MIN_LENET_SIDE = 20;
-    /** The smallest image side the ResNet's stride-2 stages and 3×3 pooling grid accept (MlpLayout.resNet). */
-    static final int MIN_RESNET_SIDE = 9;
-    static final String MLP = "mlp";
-    static final String MULTILENET = "multilenet";
-    static final String RESNET = "resnet";
-    static final String MMOE = "mmoe";
-    /** The ResNet's trunk (the trainer's MlpLayout.resNet, channels 8, 16, 32): independent of the image size. */
-    static final long RESNET_TRUNK_PARAMETERS = (8 * 9 + 8) + 2 * (8 * 8 * 9 + 8)
-            + (16 * 8 * 9 + 16) + (16 * 16 * 9 + 16) + (16 * 8 + 16)
-            + (32 * 16 * 9 + 32) + (32 * 32 * 9 + 32) + (32 * 16 + 32);
     /** MultiFashion's canvas: 28×28 Fashion-MNIST items with 4 pixels of shift on each side. */
     static final int FASHION_SIDE = MultiFashion.CANVAS;
     static final int MAX_FASHION_SAMPLES = 1_000_000;
@@ -318,65 +311,71 @@ final class DatasetValidation {
     }
 
     /**
-     * The model against the data: MultiLeNet and the ResNet take images and no {@code hidden}; MMoE takes
-     * {@code experts} and {@code expertWidth} (optional) and no {@code hidden}; an MLP needs {@code hidden}. MMoE's
-     * fields are refused on the other kinds.
+     * The model against the data (its own fields are checked by {@link ModelKinds#validate}): a kind that reads images
+     * needs an image dataset of at least its minimum side; where the spec fixes the data's shape, the kind must build
+     * over it (a TorchScript trunk's {@code inputShape} must hold the dataset's features).
      */
     static void model(StudySpec spec, List<Violation> out) {
-        String kind = spec.model().kind().toLowerCase(Locale.ROOT);
-        if (!MMOE.equals(kind)) {
-            if (spec.model().experts() != null) {
-                out.add(new Violation("model.experts", "applies to mmoe only, not to " + kind));
-            }
-            if (spec.model().expertWidth() != null) {
-                out.add(new Violation("model.expertWidth", "applies to mmoe only, not to " + kind));
-            }
-        }
-        if (MULTILENET.equals(kind) || RESNET.equals(kind)) {
-            if (spec.model().hidden() != null) {
-                out.add(new Violation("model.hidden", "does not apply to " + kind + " (its layers are fixed)"));
-            }
+        ModelKind kind = ModelKinds.of(spec.model().kind());
+        int before = out.size();
+        if (kind.needsImages()) {
             if (spec.dataset() != null && spec.dataset().kind() != null && !IMAGE_KINDS.contains(kind(spec.dataset()))) {
-                out.add(new Violation("model.kind", kind + " needs image data: dataset kind one of "
+                out.add(new Violation("model.kind", kind.name() + " needs image data: dataset kind one of "
                         + sorted(IMAGE_KINDS)));
             }
-            int minSide = RESNET.equals(kind) ? MIN_RESNET_SIDE : MIN_LENET_SIDE;
+            int minSide = kind.minImageSide();
             int[] size = declaredImageSize(spec);
             if (size != null && (size[0] < minSide || size[1] < minSide)) {
-                out.add(new Violation("model.kind", kind + " needs images of at least " + minSide + "×"
+                out.add(new Violation("model.kind", kind.name() + " needs images of at least " + minSide + "×"
                         + minSide + " pixels, the dataset declares " + size[1] + "×" + size[0]));
             }
-            return;
         }
-        if (MMOE.equals(kind)) {
-            if (spec.model().hidden() != null) {
-                out.add(new Violation("model.hidden", "does not apply to mmoe (use experts and expertWidth)"));
+        DataShape shape = out.size() == before ? declaredShape(spec) : null;
+        if (shape != null) {
+            try {
+                kind.architecture(spec.model(), shape);
+            } catch (IllegalArgumentException e) {
+                out.add(new Violation(TorchScriptKind.NAME.equals(kind.name()) ? "model.inputShape" : "model.kind",
+                        e.getMessage()));
             }
-            Integer experts = spec.model().experts();
-            if (experts != null && (experts < 1 || experts > StudySpecValidator.MAX_EXPERTS)) {
-                out.add(new Violation("model.experts", "must lie in [1, " + StudySpecValidator.MAX_EXPERTS + "], got "
-                        + experts));
-            }
-            Integer width = spec.model().expertWidth();
-            if (width != null && (width < 1 || width > StudySpecValidator.MAX_LAYER_WIDTH)) {
-                out.add(new Violation("model.expertWidth", "must lie in [1, " + StudySpecValidator.MAX_LAYER_WIDTH
-                        + "], got " + width));
-            }
-            return;
         }
-        List<Integer> hidden = spec.model().hidden();
-        if (hidden == null || hidden.isEmpty() || hidden.size() > StudySpecValidator.MAX_LAYERS) {
-            out.add(new Violation("model.hidden", "must list 1 to " + StudySpecValidator.MAX_LAYERS + " layer widths"));
-            return;
+    }
+
+    /** The shape of a sample when the spec fixes it (declared images, a CSV's feature list, the synthetic dimension). */
+    static DataShape declaredShape(StudySpec spec) {
+        if (spec.dataset() == null) {
+            return null;
         }
-        for (int i = 0; i < hidden.size(); i++) {
-            Integer width = hidden.get(i);
-            String field = "model.hidden[" + i + "]";
-            if (width == null) {
-                out.add(new Violation(field, "is required: an integer in [1, " + StudySpecValidator.MAX_LAYER_WIDTH + "]"));
-            } else if (width < 1 || width > StudySpecValidator.MAX_LAYER_WIDTH) {
-                out.add(new Violation(field, "must lie in [1, " + StudySpecValidator.MAX_LAYER_WIDTH + "], got " + width));
+        int[] image = declaredImageSize(spec);
+        switch (String.valueOf(kind(spec.dataset()))) {
+            case MULTI_FASHION, IMAGE_FOLDER, IDX -> {
+                return image == null ? null : new DataShape(image[0] * image[1], image);
             }
+            case CSV -> {
+                Object features = spec.dataset().params() == null ? null : spec.dataset().params().get("features");
+                return features instanceof List<?> list && !list.isEmpty() ? new DataShape(list.size(), null) : null;
+            }
+            default -> {
+                int dimension = (int) spec.dataset().number("dimension", 100);
+                return dimension < 1 ? null : new DataShape(dimension, null);
+            }
+        }
+    }
+
+    /** The model's trunk over the declared data, or null when the spec alone does not fix it. */
+    static Architecture architecture(StudySpec spec) {
+        if (spec.model() == null) {
+            return null;
+        }
+        ModelKind kind = ModelKinds.find(spec.model().kind()).orElse(null);
+        DataShape shape = declaredShape(spec);
+        if (kind == null || shape == null) {
+            return null;
+        }
+        try {
+            return kind.architecture(spec.model(), shape);
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 
@@ -398,51 +397,13 @@ final class DatasetValidation {
     }
 
     /**
-     * Parameters of the shared trunk: MultiLeNet's, or the MLP's weights and biases over the data's input size; -1
+     * Parameters of the shared trunk ({@link Architecture#sharedParameters()} of the model's kind over the data); -1
      * when the input size is only known from the files (a CSV without a {@code features} list, IDX images, an image
      * folder without a declared size).
      */
     static long sharedParameterCount(StudySpec spec) {
-        String model = spec.model().kind().toLowerCase(Locale.ROOT);
-        int[] image = declaredImageSize(spec);
-        if (MULTILENET.equals(model)) {
-            if (image == null) {
-                return -1;
-            }
-            long h = ((image[0] - 9 + 1) / 2 - 5 + 1) / 2;
-            long w = ((image[1] - 9 + 1) / 2 - 5 + 1) / 2;
-            return 10L * 81 + 10 + 20L * 10 * 25 + 20 + 50L * 20 * h * w + 50;
-        }
-        if (RESNET.equals(model)) {
-            return RESNET_TRUNK_PARAMETERS;
-        }
-        long in;
-        switch (String.valueOf(kind(spec.dataset()))) {
-            case MULTI_FASHION, IMAGE_FOLDER, IDX -> {
-                if (image == null) {
-                    return -1;
-                }
-                in = (long) image[0] * image[1];
-            }
-            case CSV -> {
-                Object features = spec.dataset().params() == null ? null : spec.dataset().params().get("features");
-                if (!(features instanceof List<?> list)) {
-                    return -1;
-                }
-                in = list.size();
-            }
-            default -> in = (long) spec.dataset().number("dimension", 100);
-        }
-        if (MMOE.equals(model)) {
-            long width = spec.model().expertWidthOrDefault();
-            return spec.model().expertsOrDefault() * (in * width + width);
-        }
-        long count = 0;
-        for (int width : spec.model().hidden()) {
-            count += in * width + width;
-            in = width;
-        }
-        return count;
+        Architecture architecture = architecture(spec);
+        return architecture == null ? -1 : architecture.sharedParameters();
     }
 
     private static double fraction(List<Violation> out, Map<String, Object> params, String key, double fallback,

@@ -60,15 +60,29 @@ public record StudySpec(
      * {@code hidden} ReLU layers), {@code multilenet} and {@code resnet} (fixed convolutional trunks for image data).
      * Or {@code mmoe} (Ma et al., KDD 2018): {@code experts} shared experts, each a ReLU layer of {@code expertWidth}
      * units over the input, and per task a softmax gate mixing them and a linear head; null fields take the defaults
-     * ({@link #DEFAULT_EXPERTS}, {@link #DEFAULT_EXPERT_WIDTH}). Fields that do not apply to a kind must be absent.
+     * ({@link #DEFAULT_EXPERTS}, {@link #DEFAULT_EXPERT_WIDTH}). Or {@code torchscript}: a team's own trunk from the
+     * TorchScript file {@code path}, reading samples of {@code inputShape}, returning {@code outputWidth} features.
+     * Each kind is a class of {@code org.mtlab.core.model} (its fields, their checks, its tensor shapes); fields that do
+     * not apply to a kind must be absent.
      */
-    public record ModelSpec(String kind, List<Integer> hidden, Integer experts, Integer expertWidth) {
+    public record ModelSpec(String kind, List<Integer> hidden, Integer experts, Integer expertWidth, String path,
+                            List<Integer> inputShape, Integer outputWidth) {
         public static final int DEFAULT_EXPERTS = 8;
         public static final int DEFAULT_EXPERT_WIDTH = 16;
 
-        /** A model without MMoE's fields. */
+        /** A model without MMoE's or TorchScript's fields. */
         public ModelSpec(String kind, List<Integer> hidden) {
             this(kind, hidden, null, null);
+        }
+
+        /** A model without TorchScript's fields. */
+        public ModelSpec(String kind, List<Integer> hidden, Integer experts, Integer expertWidth) {
+            this(kind, hidden, experts, expertWidth, null, null, null);
+        }
+
+        /** A TorchScript trunk: its file, the shape of one sample, and (null: inferred) its output width. */
+        public static ModelSpec torchScript(String path, List<Integer> inputShape, Integer outputWidth) {
+            return new ModelSpec("torchscript", null, null, null, path, inputShape, outputWidth);
         }
 
         public int expertsOrDefault() {

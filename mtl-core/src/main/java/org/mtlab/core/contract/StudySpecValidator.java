@@ -7,6 +7,12 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import org.mtlab.core.model.Architecture;
+import org.mtlab.core.model.MlpKind;
+import org.mtlab.core.model.MmoeKind;
+import org.mtlab.core.model.ModelKind;
+import org.mtlab.core.model.ModelKinds;
+
 /**
  * Checks a study spec before anything is persisted or trained. Limits guard the shared infrastructure:
  * a study is a grid, and its size multiplies quickly.
@@ -25,15 +31,16 @@ public final class StudySpecValidator {
     public static final double MAX_MARGIN = 10;
     public static final int MAX_EPOCHS = 1000;
     public static final int MAX_BATCH_SIZE = 65_536;
-    public static final int MAX_LAYERS = 8;
-    public static final int MAX_LAYER_WIDTH = 4096;
+    public static final int MAX_LAYERS = MlpKind.MAX_LAYERS;
+    public static final int MAX_LAYER_WIDTH = MlpKind.MAX_LAYER_WIDTH;
     public static final int MAX_DIMENSION = 10_000;
     public static final int MAX_SAMPLES = 1_000_000;
     public static final Set<String> DATASET_KINDS = Set.of("synthetic", "multi-fashion", "csv", "idx",
             "image-folder");
-    public static final Set<String> MODEL_KINDS = Set.of("mlp", "multilenet", "resnet", "mmoe");
+    /** The model kinds' names ({@link ModelKinds}). */
+    public static final List<String> MODEL_KINDS = ModelKinds.names();
     /** MMoE's experts: the paper uses up to 8; a gate over more than this many is beyond what a study needs. */
-    public static final int MAX_EXPERTS = 32;
+    public static final int MAX_EXPERTS = MmoeKind.MAX_EXPERTS;
     public static final Set<String> OPTIMIZERS = Set.of("sgd", "adam", "adamw", "adatask");
     public static final double MAX_WEIGHT_DECAY = 1;
     private static final Pattern TASK_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
@@ -152,15 +159,11 @@ public final class StudySpecValidator {
     }
 
     private static void validateModel(StudySpec spec, List<Violation> out) {
-        if (spec.model() == null) {
-            out.add(new Violation("model", "is required"));
-            return;
+        int before = out.size();
+        ModelKinds.validate(spec.model(), out);
+        if (out.size() == before) {
+            DatasetValidation.model(spec, out);
         }
-        if (spec.model().kind() == null || !MODEL_KINDS.contains(spec.model().kind().toLowerCase(Locale.ROOT))) {
-            out.add(new Violation("model.kind", "must be one of " + sorted(MODEL_KINDS)));
-            return;
-        }
-        DatasetValidation.model(spec, out);
     }
 
     private static void validateOptimizers(StudySpec spec, List<Violation> out) {
@@ -342,9 +345,10 @@ public final class StudySpecValidator {
                 }
             }
         }
-        if (spec.model() != null && "mmoe".equalsIgnoreCase(spec.model().kind())) {
-            out.add(new Violation("telemetry.gradientSpace", "mmoe has no single shared representation (each task reads "
-                    + "its own gated mixture of the experts); use gradientSpace 'parameters'"));
+        ModelKind kind = spec.model() == null ? null : ModelKinds.find(spec.model().kind()).orElse(null);
+        if (kind != null && !kind.hasSharedRepresentation()) {
+            out.add(new Violation("telemetry.gradientSpace", kind.name() + " has no single shared representation (each "
+                    + "task reads its own gated mixture of the experts); use gradientSpace 'parameters'"));
         }
         if (spec.optimizers() != null) {
             for (int i = 0; i < spec.optimizers().size(); i++) {
@@ -360,26 +364,13 @@ public final class StudySpecValidator {
 
     /** Features of the shared representation (the trunk's output width); -1 when the model does not say. */
     static long representationWidth(StudySpec spec) {
+        Architecture architecture = DatasetValidation.architecture(spec);
+        if (architecture != null) {
+            return architecture.features();
+        }
         StudySpec.ModelSpec model = spec.model();
-        if (model == null || model.kind() == null) {
-            return -1;
-        }
-        String kind = model.kind().toLowerCase(Locale.ROOT);
-        if ("multilenet".equals(kind)) {
-            return MULTILENET_FEATURES;
-        }
-        if ("resnet".equals(kind)) {
-            return RESNET_FEATURES;
-        }
-        List<Integer> hidden = model.hidden();
-        return hidden == null || hidden.isEmpty() || hidden.get(hidden.size() - 1) == null ? -1
-                : hidden.get(hidden.size() - 1);
+        return model != null && model.outputWidth() != null ? model.outputWidth() : -1;
     }
-
-    /** Width of MultiLeNet's shared representation (its fc layer). */
-    static final int MULTILENET_FEATURES = 50;
-    /** Width of the ResNet's shared representation: 32 channels pooled to a 3×3 grid. */
-    static final int RESNET_FEATURES = 32 * 9;
 
     /**
      * Parameters of the shared trunk (MLP, MultiLeNet, ResNet, or MMoE's experts); -1 when only the data file tells
