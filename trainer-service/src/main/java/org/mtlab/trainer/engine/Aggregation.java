@@ -14,8 +14,9 @@ import org.mtlab.core.methods.MethodRegistry;
  * the weighting and aggregation methods of {@link MethodRegistry} plug in ({@link MethodAggregation} adapts any of
  * them). Stateful: one instance per run, fed the steps in order.
  *
- * <p>Per step the trainer calls {@link #combine}, then {@link #weightHeads} on the full gradient vector, steps its
- * optimizer, then calls {@link #afterStep}.
+ * <p>Per step the trainer calls {@link #decide} (or {@link #combine} for a method that needs the gradient vectors, or
+ * {@link #lossWeights} on a plain loss-weighted step), forms the combined gradient on the device, weights the heads
+ * where {@link #weightsHeads()}, steps its optimizer, then calls {@link #afterStep}.
  */
 interface Aggregation {
 
@@ -38,15 +39,31 @@ interface Aggregation {
     boolean needsGram();
 
     /**
-     * Decides one step: writes the combined shared gradient into {@code combined} (length of the shared prefix) and
-     * returns the weight the method applied to each task.
+     * True when the method needs the whole per-task gradient vectors (GradDrop's signs, DB-MTL's moving averages), not
+     * just their Gram matrix: then the trainer copies J to the host and {@link #combine} forms the combined gradient;
+     * every other method decides its weights with {@link #decide} and the trainer forms {@code Σ_t w_t g_t} on the
+     * device.
+     */
+    boolean needsGradientVectors();
+
+    /**
+     * Decides one step of a method that does not need the gradient vectors: returns the weight the method applies to
+     * each task, the combined shared gradient being {@code Σ_t w_t g_t}.
      *
-     * @param epoch         the trainer's epoch, counted from 1
-     * @param step          the trainer's step, counted from 1
-     * @param losses        per task, its loss on the batch
+     * @param epoch      the trainer's epoch, counted from 1
+     * @param step       the trainer's step, counted from 1
+     * @param losses     per task, its loss on the batch
+     * @param blockGrams per trunk block, the packed upper triangle of the task gradients' Gram matrix (as in a
+     *                   {@code GradientEvent}); required when {@link #needsGram()}, else may be null
+     */
+    float[] decide(int epoch, long step, float[] losses, double[][] blockGrams);
+
+    /**
+     * Decides one step from the whole gradient vectors: writes the combined shared gradient into {@code combined}
+     * (length of the shared prefix) and returns the weight the method applied to each task.
+     *
      * @param taskGradients per task, its gradient on the shared parameters (not modified)
-     * @param blockGrams    per trunk block, the packed upper triangle of the task gradients' Gram matrix (as in a
-     *                      {@code GradientEvent}); required when {@link #needsGram()}, else may be null
+     * @param blockGrams    as for {@link #decide}
      */
     float[] combine(int epoch, long step, float[] losses, float[][] taskGradients, double[][] blockGrams,
                     float[] combined);
@@ -65,12 +82,10 @@ interface Aggregation {
     float[] lossWeights(int epoch, long step, float[] losses);
 
     /**
-     * Applies this step's task weights to the task heads' part of the full gradient vector {@code gradient}, where
-     * the method's kind asks for it (loss weighting: each head's gradient times its task's weight, an MMoE gate's with
-     * it, since the gate too is trained by its task's loss alone); a no-op for the others, whose heads keep their own
-     * task's raw gradient.
+     * True when each task's own parameters (its head, an MMoE gate) take the task's weight with its raw gradient
+     * (loss weighting back-propagates {@code Σ_t w_t L_t}); false when they keep their own task's raw gradient.
      */
-    void weightHeads(float[] weights, float[] gradient, MlpLayout layout);
+    boolean weightsHeads();
 
     /** After the optimizer step: updates the method's learnable parameters and, for FAMO, feeds it the new losses. */
     void afterStep(LossProbe lossesAfterStep);

@@ -42,6 +42,8 @@ import ai.djl.pytorch.jni.JniUtils;
 final class DjlMlp {
     private final NDManager runManager;
     private final MlpLayout layout;
+    private final HostDeviceTraffic traffic;
+    private final TorchScriptTrunk torchScript;
     private final float[] losses;
     private final float[][] sharedGradients;
     private final float[] headGradients;
@@ -56,6 +58,20 @@ final class DjlMlp {
 
     /** @param classification per head: true for cross-entropy over its outputs (at least 2), false for MSE (1 output) */
     DjlMlp(NDManager runManager, MlpLayout layout, boolean[] classification) {
+        this(runManager, layout, classification, new HostDeviceTraffic());
+    }
+
+    /** @param traffic counts what the model's own passes move between host and device (the batch's targets) */
+    DjlMlp(NDManager runManager, MlpLayout layout, boolean[] classification, HostDeviceTraffic traffic) {
+        this(runManager, layout, classification, traffic, null);
+    }
+
+    /** @param torchScript the trunk of a {@link MlpLayout.Trunk#TORCHSCRIPT} layout (null for the others) */
+    DjlMlp(NDManager runManager, MlpLayout layout, boolean[] classification, HostDeviceTraffic traffic,
+           TorchScriptTrunk torchScript) {
+        if ((layout.trunk() == MlpLayout.Trunk.TORCHSCRIPT) != (torchScript != null)) {
+            throw new IllegalArgumentException("a TorchScript layout needs its trunk, and only it");
+        }
         if (classification.length != layout.heads()) {
             throw new IllegalArgumentException(classification.length + " head kinds for " + layout.heads() + " heads");
         }
@@ -67,6 +83,8 @@ final class DjlMlp {
         }
         this.runManager = runManager;
         this.layout = layout;
+        this.traffic = traffic;
+        this.torchScript = torchScript;
         this.classification = classification.clone();
         this.losses = new float[layout.heads()];
         this.sharedGradients = new float[layout.heads()][layout.sharedSize()];
@@ -270,7 +288,7 @@ final class DjlMlp {
      * must be added here too (a model without one shared representation, e.g. per-task gated mixtures, cannot run in
      * representation space).
      */
-    private NDArray representation(NDArray[] p, NDArray input, int rows) {
+    NDArray representation(NDArray[] p, NDArray input, int rows) {
         if (layout.trunk() == MlpLayout.Trunk.MULTILENET) {
             return multiLeNetTrunk(p, input, rows);
         }
@@ -280,11 +298,14 @@ final class DjlMlp {
         if (layout.trunk() == MlpLayout.Trunk.MLP) {
             return mlpTrunk(p, input);
         }
+        if (layout.trunk() == MlpLayout.Trunk.TORCHSCRIPT) {
+            return torchScript.forward(input, rows);
+        }
         throw new IllegalArgumentException("representation space is not implemented for trunk " + layout.trunk());
     }
 
     /** Head t on the representation z: [rows] for a regression head, [rows, C] for a classifier. */
-    private NDArray head(NDArray[] p, int t, NDArray z, int rows) {
+    NDArray head(NDArray[] p, int t, NDArray z, int rows) {
         NDArray out = z.getNDArrayInternal().linear(z, p[layout.headWeight(t)], p[layout.headBias(t)]).singletonOrThrow();
         return classification[t] ? out : out.reshape(rows);
     }
@@ -339,7 +360,15 @@ final class DjlMlp {
         return out;
     }
 
+    /** The TorchScript trunk whose tensors are the shared parameters, or null. */
+    TorchScriptTrunk torchScript() {
+        return torchScript;
+    }
+
     private NDArray[] parameters(NDManager manager, float[] params, boolean requiresGradient) {
+        if (torchScript != null) {
+            throw new IllegalStateException("a TorchScript trunk computes with its own tensors: use DeviceModel");
+        }
         NDArray[] p = new NDArray[layout.tensorCount()];
         for (int i = 0; i < p.length; i++) {
             p[i] = manager.create(FloatBuffer.wrap(params, layout.offset(i), layout.length(i)), new Shape(layout.shape(i)));
@@ -351,9 +380,9 @@ final class DjlMlp {
     }
 
     /** Head t's loss: MSE of its [rows] predictions, or cross-entropy of its [rows, C] logits against class indices. */
-    private NDArray loss(NDManager step, int t, NDArray prediction, float[] target, int rows) {
+    NDArray loss(NDManager step, int t, NDArray prediction, float[] target, int rows) {
         if (!classification[t]) {
-            NDArray y = step.create(FloatBuffer.wrap(target, 0, rows), new Shape(rows));
+            NDArray y = traffic.upload(step, target, 0, rows, new Shape(rows), HostDeviceTraffic.Purpose.BATCH);
             return prediction.sub(y).square().mean();
         }
         int classes = layout.headOutputs(t);
@@ -366,7 +395,7 @@ final class DjlMlp {
             }
             oneHot[r * classes + label] = 1;
         }
-        NDArray mask = step.create(oneHot, new Shape(rows, classes));
+        NDArray mask = traffic.upload(step, oneHot, new Shape(rows, classes), HostDeviceTraffic.Purpose.BATCH);
         return prediction.logSoftmax(1).mul(mask).sum().div(scalar(step, -rows));
     }
 
@@ -374,12 +403,13 @@ final class DjlMlp {
      * The trunk, then a linear head per task: shape [rows] for a regression head, [rows, C] for a classifier. For
      * MMoE the trunk's output is the experts' outputs and each head reads its own gate's mixture of them.
      */
-    private NDArray[] forward(NDArray[] p, NDArray input, int rows) {
+    NDArray[] forward(NDArray[] p, NDArray input, int rows) {
         NDArray h = switch (layout.trunk()) {
             case MULTILENET -> multiLeNetTrunk(p, input, rows);
             case RESNET -> resNetTrunk(p, input, rows);
             case MMOE -> mmoeExperts(p, input, rows);
             case MLP -> mlpTrunk(p, input);
+            case TORCHSCRIPT -> torchScript.forward(input, rows);
         };
         NDArray[] predictions = new NDArray[layout.heads()];
         for (int t = 0; t < layout.heads(); t++) {
@@ -456,7 +486,7 @@ final class DjlMlp {
     }
 
     /** Task t's gate: softmax over the experts of linear(input), [rows, E]. */
-    private NDArray mmoeGate(NDArray[] p, int t, NDArray input) {
+    NDArray mmoeGate(NDArray[] p, int t, NDArray input) {
         int gate = layout.gateWeight(t);
         return input.getNDArrayInternal().linear(input, p[gate], p[gate + 1]).singletonOrThrow().softmax(1);
     }
@@ -493,7 +523,7 @@ final class DjlMlp {
      * the collector frees the buffer, a later backward (the second task's, with the graph kept) reads whatever was
      * written there since. That made MultiLeNet runs and their resumes differ now and then under load.
      */
-    private static NDArray scalar(NDManager step, float value) {
+    static NDArray scalar(NDManager step, float value) {
         return step.create(value);
     }
 

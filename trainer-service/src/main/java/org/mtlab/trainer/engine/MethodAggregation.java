@@ -95,22 +95,40 @@ final class MethodAggregation implements Aggregation {
         if (!weighsLossesOnly()) {
             throw new IllegalStateException(name() + " needs the task gradients to decide a step");
         }
-        double[] lossValues = new double[losses.length];
-        for (int t = 0; t < losses.length; t++) {
-            lossValues[t] = losses[t];
-        }
-        double[] weights = method.apply(StepInput.ofLosses(Math.max(0, epoch - 1), step, lossValues)).weights();
-        applied = true;
-        float[] out = new float[weights.length];
-        for (int t = 0; t < weights.length; t++) {
-            out[t] = (float) weights[t];
-        }
-        return out;
+        return decide(epoch, step, losses, null);
     }
 
     /** The adapted method (its state, e.g. FAMO's logits, for tests). */
     MtlMethod method() {
         return method;
+    }
+
+    @Override
+    public boolean needsGradientVectors() {
+        return needsGradients;
+    }
+
+    @Override
+    public boolean weightsHeads() {
+        return weightsHeads;
+    }
+
+    @Override
+    public float[] decide(int epoch, long step, float[] losses, double[][] blockGrams) {
+        if (needsGradients) {
+            throw new IllegalStateException(name() + " needs the task gradient vectors to decide a step");
+        }
+        StepInput input;
+        if (needsGram) {
+            if (blockGrams == null) {
+                throw new IllegalStateException(name() + " needs the Gram matrix on every step");
+            }
+            input = StepInput.ofGram(Math.max(0, epoch - 1), step, doubles(losses),
+                    totalGram(blockGrams, losses.length));
+        } else {
+            input = StepInput.ofLosses(Math.max(0, epoch - 1), step, doubles(losses));
+        }
+        return applied(method.apply(input).weights());
     }
 
     @Override
@@ -120,64 +138,48 @@ final class MethodAggregation implements Aggregation {
         if (losses.length != tasks) {
             throw new IllegalArgumentException(losses.length + " losses but " + tasks + " task gradients");
         }
-        double[] lossValues = new double[tasks];
-        for (int t = 0; t < tasks; t++) {
-            lossValues[t] = losses[t];
-        }
-        int epochFromZero = Math.max(0, epoch - 1);
-        StepInput input;
-        if (needsGradients) {
-            double[][] gradients = new double[tasks][combined.length];
-            for (int t = 0; t < tasks; t++) {
-                float[] g = taskGradients[t];
-                for (int k = 0; k < combined.length; k++) {
-                    gradients[t][k] = g[k];
-                }
-            }
-            input = StepInput.ofGradients(epochFromZero, step, lossValues, gradients);
-        } else if (needsGram) {
-            if (blockGrams == null) {
-                throw new IllegalStateException(name() + " needs the Gram matrix on every step");
-            }
-            input = StepInput.ofGram(epochFromZero, step, lossValues, totalGram(blockGrams, tasks));
-        } else {
-            input = StepInput.ofLosses(epochFromZero, step, lossValues);
-        }
-        MethodResult result = method.apply(input);
-        double[] weights = result.weights();
-        if (result.hasCombinedGradient()) {
-            double[] c = result.combinedGradient();
-            for (int k = 0; k < combined.length; k++) {
-                combined[k] = (float) c[k];
-            }
-        } else {
+        if (!needsGradients) {
+            float[] weights = decide(epoch, step, losses, blockGrams);
             for (int k = 0; k < combined.length; k++) {
                 double sum = 0;
                 for (int t = 0; t < tasks; t++) {
-                    sum += weights[t] * taskGradients[t][k];
+                    sum += weights[t] * (double) taskGradients[t][k];
                 }
                 combined[k] = (float) sum;
             }
+            return weights;
         }
-        applied = true;
-        float[] out = new float[tasks];
+        double[][] gradients = new double[tasks][combined.length];
         for (int t = 0; t < tasks; t++) {
+            float[] g = taskGradients[t];
+            for (int k = 0; k < combined.length; k++) {
+                gradients[t][k] = g[k];
+            }
+        }
+        MethodResult result = method.apply(StepInput.ofGradients(Math.max(0, epoch - 1), step, doubles(losses),
+                gradients));
+        double[] c = result.combinedGradient();
+        for (int k = 0; k < combined.length; k++) {
+            combined[k] = (float) c[k];
+        }
+        return applied(result.weights());
+    }
+
+    private float[] applied(double[] weights) {
+        applied = true;
+        float[] out = new float[weights.length];
+        for (int t = 0; t < weights.length; t++) {
             out[t] = (float) weights[t];
         }
         return out;
     }
 
-    @Override
-    public void weightHeads(float[] weights, float[] gradient, MlpLayout layout) {
-        if (!weightsHeads) {
-            return;
+    private static double[] doubles(float[] values) {
+        double[] out = new double[values.length];
+        for (int t = 0; t < values.length; t++) {
+            out[t] = values[t];
         }
-        for (int t = 0; t < layout.heads(); t++) {
-            // the task's own parameters: its head and, for MMoE, its gate (both trained by its loss alone)
-            for (int k = layout.taskStart(t); k < layout.taskEnd(t); k++) {
-                gradient[k] *= weights[t];
-            }
-        }
+        return out;
     }
 
     @Override

@@ -1,24 +1,22 @@
 package org.mtlab.trainer.engine;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import org.mtlab.core.contract.StudySpec;
+import org.mtlab.core.model.Architecture;
+import org.mtlab.core.model.DataShape;
+import org.mtlab.core.model.MlpKind;
+import org.mtlab.core.model.MmoeKind;
+import org.mtlab.core.model.ModelKind;
+import org.mtlab.core.model.ModelKinds;
+import org.mtlab.core.model.MultiLeNetKind;
+import org.mtlab.core.model.ResNetKind;
+
 /**
- * Where every tensor of a multi-task model lives in one flat float vector. Four trunks:
- * <ul>
- *   <li>{@link Trunk#MLP}: {@code hidden} ReLU(linear) layers, weight [out, in] as PyTorch's {@code nn.Linear};</li>
- *   <li>{@link Trunk#MULTILENET}: MultiLeNet of Pareto MTL (Lin et al., NeurIPS 2019) on single-channel
- *       {@code rows × cols} images — conv(1→10, k 9) → ReLU → maxpool 2 → conv(10→20, k 5) → ReLU → maxpool 2 →
- *       fc(→50) → ReLU (fc(500→50) on 36×36 MultiFashion); conv weights [out, in, k, k] as {@code nn.Conv2d}.</li>
- *   <li>{@link Trunk#RESNET}: a small residual network (He et al., CVPR 2016) for single-channel images, without
- *       batch normalisation — stem conv(1→8, 3×3) → ReLU, then three stages of one basic block each (8, 16, 32
- *       channels; the last two downsample by stride 2 and add a 1×1 stride-2 projection shortcut), then average
- *       pooling to a 3×3 grid: 288 shared features (see {@link #resNet}).</li>
- *   <li>{@link Trunk#MMOE}: Multi-gate Mixture-of-Experts (Ma et al., KDD 2018) — E experts, each ReLU(linear(input →
- *       expertWidth)), are the shared parameters; each task has its own softmax gate (linear input → E) that mixes
- *       the expert outputs, then its linear head (see {@link #mmoe}).</li>
- * </ul>
+ * Where every tensor of a multi-task model lives in one flat float vector: the trunk's tensors as the model kind's
+ * {@link Architecture} lists them ({@code org.mtlab.core.model}: {@link MlpKind}, {@link MultiLeNetKind},
+ * {@link ResNetKind}, {@link MmoeKind} — the one place of their arithmetic), then each task's own tensors.
  * Every layer is a weight then its bias (tensor 2i a weight, 2i + 1 its bias); after the trunk come the task-specific
  * tensors, task after task: for MMoE the task's gate (weight [E, input], bias [E]), then for every trunk the task's
  * linear head, weight [outputs, feature width] then bias [outputs], with one output for a regression task and one
@@ -30,21 +28,14 @@ import java.util.SplittableRandom;
  * the full gradient vectors in a {@code GradientEvent}.
  */
 final class MlpLayout {
-    enum Trunk { MLP, MULTILENET, RESNET, MMOE }
+    enum Trunk { MLP, MULTILENET, RESNET, MMOE, TORCHSCRIPT }
 
-    /** MultiLeNet's layer sizes, as Pareto MTL's code has them. */
-    static final int LENET_CONV1_CHANNELS = 10;
-    static final int LENET_CONV1_KERNEL = 9;
-    static final int LENET_CONV2_CHANNELS = 20;
-    static final int LENET_CONV2_KERNEL = 5;
-    static final int LENET_FEATURES = 50;
-
-    /** The ResNet's channels: stem and first stage, second stage, third stage (= its shared feature width). */
-    static final int[] RESNET_CHANNELS = {8, 16, 32};
+    /** MultiLeNet's fc width. */
+    static final int LENET_FEATURES = MultiLeNetKind.FEATURES;
     /** Residual blocks in the ResNet: one per stage. */
-    static final int RESNET_BLOCKS = 3;
+    static final int RESNET_BLOCKS = ResNetKind.BLOCKS;
     /** The ResNet's last feature map is average-pooled to a grid of this many cells per side. */
-    static final int RESNET_GRID = 3;
+    static final int RESNET_GRID = ResNetKind.GRID;
 
     private final Trunk trunk;
     private final int input;
@@ -69,100 +60,56 @@ final class MlpLayout {
 
     /** An MLP whose head t has {@code headOutputs[t]} outputs. */
     MlpLayout(int input, List<Integer> hidden, int[] headOutputs) {
-        this(Trunk.MLP, input, null, mlpTrunk(input, hidden), pairs(hidden.size()), mlpNames(hidden), 0, 0,
+        this(ModelKinds.of(MlpKind.NAME), new StudySpec.ModelSpec(MlpKind.NAME, hidden), new DataShape(input, null),
                 headOutputs);
     }
 
     /** MultiLeNet on {@code rows × cols} single-channel images; head t has {@code headOutputs[t]} outputs. */
     static MlpLayout multiLeNet(int rows, int cols, int[] headOutputs) {
-        int[] pooled = lenetFeatureMap(rows, cols);
-        List<long[]> trunk = List.of(
-                new long[] {LENET_CONV1_CHANNELS, 1, LENET_CONV1_KERNEL, LENET_CONV1_KERNEL},
-                new long[] {LENET_CONV1_CHANNELS},
-                new long[] {LENET_CONV2_CHANNELS, LENET_CONV1_CHANNELS, LENET_CONV2_KERNEL, LENET_CONV2_KERNEL},
-                new long[] {LENET_CONV2_CHANNELS},
-                new long[] {LENET_FEATURES, (long) LENET_CONV2_CHANNELS * pooled[0] * pooled[1]},
-                new long[] {LENET_FEATURES});
-        return new MlpLayout(Trunk.MULTILENET, rows * cols, new int[] {rows, cols}, trunk, pairs(3),
-                List.of("conv1", "conv2", "fc"), 0, 0, headOutputs);
+        return new MlpLayout(ModelKinds.of(MultiLeNetKind.NAME), new StudySpec.ModelSpec(MultiLeNetKind.NAME, null),
+                image(rows, cols), headOutputs);
     }
 
-    /**
-     * The small ResNet on {@code rows × cols} single-channel images; head t has {@code headOutputs[t]} outputs.
-     * Tensors: stem conv [8, 1, 3, 3]; stage 1: conv a, conv b [8, 8, 3, 3]; stage 2: conv a [16, 8, 3, 3] (stride 2),
-     * conv b [16, 16, 3, 3], projection [16, 8, 1, 1] (stride 2); stage 3 likewise 16 → 32; each with its bias. Blocks
-     * (telemetry): {@code stem, stage1, stage2, stage3}. Every 3×3 conv pads by 1, so a 36×36 image gives feature maps
-     * of 36×36, 18×18 and 9×9. The last map is average-pooled to a 3×3 grid (kernel and stride ⌊side / 3⌋; a
-     * remainder at the far edge is dropped, none on 36×36), giving 32 · 9 = 288 shared features: global average
-     * pooling would discard where an item lies, and MultiFashion's two tasks differ only in that (top-left or
-     * bottom-right item) — a tiny net's receptive field (25 pixels) cannot make up for it.
-     */
+    /** The small ResNet on {@code rows × cols} single-channel images ({@link ResNetKind}). */
     static MlpLayout resNet(int rows, int cols, int[] headOutputs) {
-        if (resNetMapSide(rows) < RESNET_GRID || resNetMapSide(cols) < RESNET_GRID) {
-            throw new IllegalArgumentException("the ResNet needs images of at least 9×9 pixels, got " + rows + "×" + cols);
-        }
-        int[] c = RESNET_CHANNELS;
-        List<long[]> trunk = new ArrayList<>();
-        addConv(trunk, c[0], 1, 3);
-        addConv(trunk, c[0], c[0], 3);
-        addConv(trunk, c[0], c[0], 3);
-        for (int stage = 1; stage < 3; stage++) {
-            addConv(trunk, c[stage], c[stage - 1], 3);
-            addConv(trunk, c[stage], c[stage], 3);
-            addConv(trunk, c[stage], c[stage - 1], 1);
-        }
-        return new MlpLayout(Trunk.RESNET, rows * cols, new int[] {rows, cols}, trunk, new int[] {0, 2, 6, 12, 18},
-                List.of("stem", "stage1", "stage2", "stage3"), 0, c[2] * RESNET_GRID * RESNET_GRID, headOutputs);
+        return new MlpLayout(ModelKinds.of(ResNetKind.NAME), new StudySpec.ModelSpec(ResNetKind.NAME, null),
+                image(rows, cols), headOutputs);
     }
 
-    /** Side of the ResNet's last feature map: two stride-2 convs with padding 1, ⌈⌈side / 2⌉ / 2⌉. */
-    static int resNetMapSide(int side) {
-        return ((side + 1) / 2 + 1) / 2;
+    /** MMoE over {@code input} features ({@link MmoeKind}). */
+    static MlpLayout mmoe(int input, int experts, int expertWidth, int[] headOutputs) {
+        return new MlpLayout(ModelKinds.of(MmoeKind.NAME), new StudySpec.ModelSpec(MmoeKind.NAME, null, experts,
+                expertWidth), new DataShape(input, null), headOutputs);
+    }
+
+    private static DataShape image(int rows, int cols) {
+        if (rows < 1 || cols < 1) {
+            throw new IllegalArgumentException("an image needs a positive size, got " + rows + "×" + cols);
+        }
+        return new DataShape(rows * cols, new int[] {rows, cols});
     }
 
     /**
-     * MMoE over {@code input} features: {@code experts} experts, each ReLU(linear(input → expertWidth)) with weight
-     * [expertWidth, input] and bias [expertWidth] (one telemetry block {@code expert.e} each); per task a gate, weight
-     * [experts, input] and bias [experts], and a linear head over the gate-weighted sum of the expert outputs.
+     * The model of a spec's kind over data of {@code data}'s shape: the trunk's tensors from the kind's
+     * {@link org.mtlab.core.model.Architecture}, then per task its gate (MMoE) and its head.
      */
-    static MlpLayout mmoe(int input, int experts, int expertWidth, int[] headOutputs) {
-        if (experts < 1 || expertWidth < 1) {
-            throw new IllegalArgumentException("MMoE needs at least one expert of positive width, got " + experts
-                    + " experts of width " + expertWidth);
-        }
-        List<long[]> trunk = new ArrayList<>();
-        List<String> names = new ArrayList<>();
-        for (int e = 0; e < experts; e++) {
-            trunk.add(new long[] {expertWidth, input});
-            trunk.add(new long[] {expertWidth});
-            names.add("expert." + e);
-        }
-        return new MlpLayout(Trunk.MMOE, input, null, trunk, pairs(experts), names, experts, 0, headOutputs);
+    MlpLayout(ModelKind kind, StudySpec.ModelSpec model, DataShape data, int[] headOutputs) {
+        this(trunkOf(kind), data.features(), data.image(), kind.architecture(model, data), headOutputs);
     }
 
-    private static void addConv(List<long[]> shapes, int out, int in, int kernel) {
-        shapes.add(new long[] {out, in, kernel, kernel});
-        shapes.add(new long[] {out});
+    /** A TorchScript trunk (its tensors as the module lists them) over data of {@code data}'s shape. */
+    MlpLayout(TorchScriptTrunk trunk, DataShape data, int[] headOutputs) {
+        this(Trunk.TORCHSCRIPT, data.features(), data.image(), trunk.architecture(), headOutputs);
     }
 
-    /** Blocks of one weight and one bias each. */
-    private static int[] pairs(int blocks) {
-        int[] first = new int[blocks + 1];
-        for (int b = 0; b <= blocks; b++) {
-            first[b] = 2 * b;
-        }
-        return first;
-    }
-
-    /** Height and width of MultiLeNet's last feature map (after the second pooling), or an error if too small. */
-    static int[] lenetFeatureMap(int rows, int cols) {
-        int h = ((rows - LENET_CONV1_KERNEL + 1) / 2 - LENET_CONV2_KERNEL + 1) / 2;
-        int w = ((cols - LENET_CONV1_KERNEL + 1) / 2 - LENET_CONV2_KERNEL + 1) / 2;
-        if (rows - LENET_CONV1_KERNEL + 1 < 2 || cols - LENET_CONV1_KERNEL + 1 < 2 || h < 1 || w < 1) {
-            throw new IllegalArgumentException("MultiLeNet needs images of at least 20×20 pixels, got " + rows + "×"
-                    + cols);
-        }
-        return new int[] {h, w};
+    private static Trunk trunkOf(ModelKind kind) {
+        return switch (kind.name()) {
+            case MlpKind.NAME -> Trunk.MLP;
+            case MultiLeNetKind.NAME -> Trunk.MULTILENET;
+            case ResNetKind.NAME -> Trunk.RESNET;
+            case MmoeKind.NAME -> Trunk.MMOE;
+            default -> throw new IllegalArgumentException("model kind " + kind.name() + " has no flat layout");
+        };
     }
 
     /**
@@ -170,6 +117,11 @@ final class MlpLayout {
      * @param experts          MMoE's expert count (each task then has a gate over them), 0 for the other trunks
      * @param features         width of the heads' input; 0 for the outputs of the trunk's last layer
      */
+    private MlpLayout(Trunk trunk, int input, int[] image, Architecture architecture, int[] headOutputs) {
+        this(trunk, input, image, architecture.trunkShapes(), architecture.blockFirstTensor(),
+                architecture.blockNames(), architecture.experts(), architecture.features(), headOutputs);
+    }
+
     private MlpLayout(Trunk trunk, int input, int[] image, List<long[]> trunkShapes, int[] blockFirstTensor,
                       List<String> blockNames, int experts, int features, int[] headOutputs) {
         if (input < 1 || headOutputs == null || headOutputs.length < 1) {
@@ -189,8 +141,7 @@ final class MlpLayout {
         this.taskTensors = experts > 0 ? 4 : 2;
         this.heads = headOutputs.length;
         this.headOutputs = headOutputs.clone();
-        // features: the last layer's outputs (an expert's width) unless the trunk pools them otherwise
-        long last = features > 0 ? features : trunkShapes.get(trunkShapes.size() - 1)[0];
+        long last = features;
         int tensors = sharedTensors + taskTensors * heads;
         this.shapes = new long[tensors][];
         for (int i = 0; i < sharedTensors; i++) {
@@ -230,32 +181,6 @@ final class MlpLayout {
         int[] widths = new int[heads];
         java.util.Arrays.fill(widths, 1);
         return widths;
-    }
-
-    private static List<long[]> mlpTrunk(int input, List<Integer> hidden) {
-        if (input < 1 || hidden == null || hidden.isEmpty()) {
-            throw new IllegalArgumentException("an MLP needs a positive input size, at least one hidden layer and one head");
-        }
-        List<long[]> shapes = new ArrayList<>();
-        int in = input;
-        for (int l = 0; l < hidden.size(); l++) {
-            Integer width = hidden.get(l);
-            if (width == null || width < 1) {
-                throw new IllegalArgumentException("model.hidden[" + l + "] must be a positive width, got " + width);
-            }
-            shapes.add(new long[] {width, in});
-            shapes.add(new long[] {width});
-            in = width;
-        }
-        return shapes;
-    }
-
-    private static List<String> mlpNames(List<Integer> hidden) {
-        List<String> names = new ArrayList<>();
-        for (int l = 0; l < hidden.size(); l++) {
-            names.add("shared." + l);
-        }
-        return names;
     }
 
     Trunk trunk() {
@@ -397,17 +322,19 @@ final class MlpLayout {
             throw new IllegalArgumentException("parameter vector or head keys of the wrong size");
         }
         SplittableRandom trunkRandom = new SplittableRandom(Seeds.mix(seed, Seeds.TRUNK_INIT));
-        for (int i = 0; i < sharedTensorCount(); i++) {
+        // a TorchScript trunk keeps the values its file holds
+        for (int i = 0; trunk != Trunk.TORCHSCRIPT && i < sharedTensorCount(); i++) {
             if (trunk == Trunk.RESNET) {
                 fillHe(params, i, trunkRandom);
             } else {
-                fill(params, i, trunkRandom);
+                fill(params, i, i % 2 == 0 ? i : i - 1, trunkRandom);
             }
         }
         for (int t = 0; t < heads; t++) {
             SplittableRandom head = new SplittableRandom(Seeds.mix(Seeds.mix(seed, Seeds.HEAD_INIT), headKeys[t]));
-            for (int i = taskFirstTensor(t); i < taskFirstTensor(t) + taskTensors; i++) {
-                fill(params, i, head);
+            int first = taskFirstTensor(t);
+            for (int i = first; i < first + taskTensors; i++) {
+                fill(params, i, (i - first) % 2 == 0 ? i : i - 1, head);
             }
         }
     }
@@ -438,9 +365,9 @@ final class MlpLayout {
         return b;
     }
 
-    private void fill(float[] params, int tensor, SplittableRandom random) {
-        // weight and its bias share fan_in: the weight's entries per output unit
-        long[] weight = shapes[tensor % 2 == 0 ? tensor : tensor - 1];
+    /** U(−1/√fan_in, 1/√fan_in) for {@code tensor}, fan_in that of its layer's weight (the weight's entries per output). */
+    private void fill(float[] params, int tensor, int weightTensor, SplittableRandom random) {
+        long[] weight = shapes[weightTensor];
         long fanIn = 1;
         for (int k = 1; k < weight.length; k++) {
             fanIn *= weight[k];

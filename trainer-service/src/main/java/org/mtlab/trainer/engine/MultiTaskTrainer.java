@@ -14,6 +14,7 @@ import java.util.logging.Logger;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import org.mtlab.core.contract.ConflictBaseline;
 import org.mtlab.core.contract.GradientEvent;
 import org.mtlab.core.contract.RunEvent;
@@ -22,7 +23,9 @@ import org.mtlab.core.contract.StudySpecValidator;
 import org.mtlab.core.contract.TrainingRequest;
 import org.mtlab.core.data.TaskData;
 import org.mtlab.core.data.TaskDatasets;
-import org.mtlab.core.gradient.GradientGeometry;
+import org.mtlab.core.model.DataShape;
+import org.mtlab.core.model.ModelKinds;
+import org.mtlab.core.model.TorchScriptKind;
 import org.mtlab.core.optim.AdaTask;
 import org.mtlab.core.optim.Optimizer;
 import org.mtlab.core.optim.Optimizers;
@@ -31,30 +34,36 @@ import org.mtlab.core.optim.StepDecay;
 /**
  * Trains one run of a study: a hard-parameter-sharing model (an MLP trunk of {@code model.hidden} ReLU layers,
  * MultiLeNet or a small ResNet, shared by all tasks, one linear head per task of the run) or MMoE (shared experts,
- * a softmax gate and a head per task) — {@link MlpLayout} — on the study's dataset, with DJL's PyTorch engine doing
- * forward and backward passes ({@link DjlMlp}) and the optimizer and weighting in Java. For MMoE the experts are the
- * shared parameters the methods combine; a task's gate is trained, like its head, by its own loss alone.
+ * a softmax gate and a head per task) — {@link MlpLayout} — on the study's dataset, with DJL's PyTorch engine. For
+ * MMoE the experts are the shared parameters the methods combine; a task's gate is trained, like its head, by its own
+ * loss alone.
  *
- * <p>Per step, in the run's gradient space ({@code telemetry.gradientSpace}):
+ * <p><b>On the device.</b> The parameters and the optimizer's state live on the trainer's device for the whole run
+ * ({@link DeviceModel}, {@link DeviceOptimizer}); a step returns to Java only what Java decides with — the T losses
+ * and, on telemetry or Gram-method steps, the per-block Gram matrices — and the method's weights are applied on the
+ * device. What does cross is counted ({@link HostDeviceTraffic}, reported in {@link TrainingOutcome#stepTraffic()}).
+ *
+ * <p>The step is a {@link TrainingStep} chosen once per run:
  * <ul>
- *   <li><b>parameters</b>: one forward pass, one backward per task giving each task's gradient on the shared
- *       parameters, the run's method combining them ({@link MethodAggregation}: any method of {@code MethodRegistry},
- *       by name; {@code ew}: the sum). A loss-weighting method needs no per-task gradients, so on a step without a
- *       gradient event (and without AdaTask, which needs them) it takes a plain step instead: one backward pass of
- *       {@code Σ_t w_t L_t} — the same update, which is what makes sampled telemetry cheap;</li>
- *   <li><b>representation</b>: the trunk forward once, each task's gradient with respect to the detached shared
- *       representation (a backward through its head only), the method combining those, and one trunk backward of
- *       the combination ({@link DjlMlp#representationGradients}); the conflict baseline, when due, takes the per-task
- *       parameter gradients of the batch once more.</li>
+ *   <li><b>parameters</b> ({@link ParameterSpaceStep}): one forward pass, one backward per task giving each task's
+ *       gradient on the shared parameters, the run's method combining them ({@link MethodAggregation}: any method of
+ *       {@code MethodRegistry}, by name; {@code ew}: the sum). A loss-weighting method needs no per-task gradients, so
+ *       on a step without a gradient event (and without AdaTask, which needs them) it takes the
+ *       {@link PlainLossWeightedStep} instead: one backward pass of {@code Σ_t w_t L_t} — the same update, which is
+ *       what makes sampled telemetry cheap;</li>
+ *   <li><b>representation</b> ({@link RepresentationSpaceStep}): the trunk forward once, each task's gradient with
+ *       respect to the detached shared representation (a backward through its head only), the method combining those,
+ *       and one trunk backward of the combination; the conflict baseline, when due, takes the per-task parameter
+ *       gradients of the batch once more.</li>
  * </ul>
- * Then the heads are updated with their own task's gradient (weighted by the task weight for loss-weighting methods),
- * one optimizer step on all parameters, then the method's own update (learnable parameters; FAMO: one extra forward
- * pass for the losses after the step). Every {@code telemetry.everySteps} steps a {@link GradientEvent} carries
- * per-task losses, the weights the method applied, the exact Gram matrix of the task gradients per trunk layer, or of
+ * The heads take their own task's gradient (weighted by the task weight for loss-weighting methods), one optimizer
+ * step updates all parameters, then the method's own update (learnable parameters; FAMO: one extra forward pass for
+ * the losses after the step). Every {@code telemetry.everySteps} steps a {@link GradientEvent} carries per-task losses,
+ * the weights the method applied, the Gram matrix of the task gradients per trunk layer (float64 on the device), or of
  * the representation gradients in one block {@value #REPRESENTATION_BLOCK} (the same Grams a Gram-based method reads)
- * and, on request, the full gradients; every {@code telemetry.baselineEvery}-th
- * event also the step's single-task conflict baseline ({@link ConflictBaselineProbe}). After each epoch every task is
- * evaluated on the validation and test splits (MSE).
+ * and, on request, the full gradients; every {@code telemetry.baselineEvery}-th event also the step's single-task
+ * conflict baseline ({@link ConflictBaselineProbe}), measured at the step's parameters before its own passes. After
+ * each epoch every task is evaluated on the validation and test splits.
  *
  * <p>Deterministic: the data come from the dataset's own seed; initialisation, the per-epoch shuffle and the
  * method's own randomness (RLW, PCGrad, GradVac, GradDrop) from the request's seed; on CPU the same request gives
@@ -79,7 +88,7 @@ public final class MultiTaskTrainer {
     /** The one telemetry block of a representation-space run. */
     public static final String REPRESENTATION_BLOCK = "representation";
     /** The model kinds this trainer builds ({@link MlpLayout}'s trunks). */
-    static final List<String> MODEL_KINDS = List.of("mlp", "multilenet", "resnet", "mmoe");
+    static final List<String> MODEL_KINDS = ModelKinds.names();
     private static final int EVAL_CHUNK = 1024;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final Logger LOG = Logger.getLogger(MultiTaskTrainer.class.getName());
@@ -137,7 +146,16 @@ public final class MultiTaskTrainer {
         Objects.requireNonNull(request, "request");
         TrainingListener events = listener == null ? TrainingListener.NONE : listener;
         BooleanSupplier stop = cancelled == null ? () -> false : cancelled;
-        Run run = prepare(request);
+        Run run = prepare(request, device);
+        try {
+            return train(request, run, events, stop, startNanos);
+        } finally {
+            run.close();
+        }
+    }
+
+    private TrainingOutcome train(TrainingRequest request, Run run, TrainingListener events, BooleanSupplier stop,
+                                  long startNanos) {
         Checkpoints.Checkpoint resume = checkpoints == null ? null : checkpoints.load(request)
                 .flatMap(c -> adopt(request, run, c)).orElse(null);
 
@@ -147,22 +165,33 @@ public final class MultiTaskTrainer {
         NDManager base = parent == null ? Engine.getEngine(ENGINE).newBaseManager(device) : null;
         try (NDManager runManager = parent == null ? base.newSubManager(device) : parent.newSubManager(device)) {
             events.started(totalSteps, descriptor(request, run));
-            DjlMlp model = new DjlMlp(runManager, run.layout, run.classification);
-            List<RunEvent.Metric> initial = evaluate(model, run);
-            List<RunEvent.Metric> last = resume == null ? List.of() : resume.lastMetrics();
-            if (resume != null) {
-                System.arraycopy(resume.params(), 0, run.params, 0, run.params.length);
-            }
-
+            HostDeviceTraffic traffic = new HostDeviceTraffic();
+            DeviceModel model = new DeviceModel(runManager, new DjlMlp(runManager, run.layout, run.classification,
+                    traffic, run.torchScript), run.layout, run.params, traffic);
+            List<RunEvent.Metric> initial = evaluate(model, run, runManager);
             int tasks = run.taskIndex.length;
+            DeviceOptimizer optimizer = DeviceOptimizer.create(request.optimizer(), model.parameters(),
+                    run.layout.sharedTensorCount(), tasks, runManager, traffic);
+            if (resume != null) {
+                optimizer.restore(resume.optimizer());
+                model.load(resume.params());
+            }
+            List<RunEvent.Metric> last = resume == null ? List.of() : resume.lastMetrics();
+            TrainingStep.LossCheck lossCheck = (step, losses) -> checkFinite(request, step, losses);
+            TrainingStep telemetryStep = run.space == GradientEvent.Space.REPRESENTATION
+                    ? new RepresentationSpaceStep(model, run.aggregation, run.fullGradients, lossCheck)
+                    : new ParameterSpaceStep(model, run.aggregation, run.fullGradients, lossCheck);
+            // a loss-weighting method needs no per-task gradients on a step without telemetry (AdaTask does)
+            TrainingStep quietStep = run.space == GradientEvent.Space.PARAMETERS && run.aggregation.weighsLossesOnly()
+                    && !optimizer.needsTaskGradients()
+                    ? new PlainLossWeightedStep(model, run.aggregation, lossCheck) : telemetryStep;
+
             int d = run.layout.input();
             ConflictBaselineProbe probe = run.baselineSamples == 0 ? null : new ConflictBaselineProbe(tasks, d,
                     run.layout.sharedSize(), run.baselineSamples, Seeds.mix(request.seed(), Seeds.BASELINE));
             TaskData.Split train = run.dataset.train();
             float[] batchX = new float[request.batchSize() * d];
             float[][] batchY = new float[tasks][request.batchSize()];
-            float[] gradient = new float[run.layout.totalSize()];
-            float[] combined = new float[run.layout.sharedSize()];
             long step = resume == null ? 0 : resume.step();
             int epochsDone = resume == null ? 0 : resume.epochsDone();
             int firstEpoch = resume == null ? 1 : resume.epoch();
@@ -173,19 +202,22 @@ public final class MultiTaskTrainer {
             long stepNanos = 0;
             long stepCpuNanos = 0;
             boolean stopped = false;
+            HostDeviceTraffic beforeSteps = traffic.snapshot();
+            HostDeviceTraffic inSteps = new HostDeviceTraffic();
             for (int epoch = firstEpoch; epoch <= request.epochs() && !stopped; epoch++) {
                 int[] order = permutation(train.size(), Seeds.mix(Seeds.mix(request.seed(), Seeds.SHUFFLE), epoch));
-                run.optimizer.setLearningRate(run.schedule.rate(run.optimizer.learningRate(), epoch));
+                optimizer.setLearningRate(run.schedule.rate(optimizer.learningRate(), epoch));
                 for (int from = epoch == firstEpoch ? firstFrom : 0; from < train.size(); from += request.batchSize()) {
                     if (stop.getAsBoolean()) {
                         stopped = true;
                         if (checkpoints != null && step > lastSaved) {
-                            save(events, request, run, step, epoch, from, epochsDone, last);
+                            save(events, request, run, model, optimizer, step, epoch, from, epochsDone, last);
                         }
                         break;
                     }
                     long t0 = System.nanoTime();
                     long cpu0 = threadCpuNanos();
+                    HostDeviceTraffic stepStart = traffic.snapshot();
                     step++;
                     int rows = Math.min(request.batchSize(), train.size() - from);
                     for (int r = 0; r < rows; r++) {
@@ -195,69 +227,36 @@ public final class MultiTaskTrainer {
                             batchY[t][r] = train.target(run.taskIndex[t], sample);
                         }
                     }
-                    boolean telemetryStep = step % run.telemetryEvery == 0;
-                    boolean baselineStep = telemetryStep && probe != null
+                    boolean telemetry = step % run.telemetryEvery == 0;
+                    boolean baselineStep = telemetry && probe != null
                             && (step / run.telemetryEvery) % run.baselineEvery == 0;
-                    float[] weights;
-                    boolean headsWeighted = false;
-                    GradientEvent gradientEvent = null;
-                    float[][] batchTaskGradients = null;
-                    if (run.space == GradientEvent.Space.REPRESENTATION) {
-                        RepresentationStep decided = new RepresentationStep(request, run, step, epoch, telemetryStep);
-                        DjlMlp.RepresentationGradients g = model.representationGradients(run.params, batchX, batchY,
-                                rows, decided);
-                        weights = decided.weights;
-                        gradientEvent = decided.event;
-                        System.arraycopy(g.sharedGradient(), 0, gradient, 0, combined.length);
-                        System.arraycopy(g.headGradients(), 0, gradient, combined.length, g.headGradients().length);
+                    GradientEvent event = null;
+                    boolean gradMode = JniUtils.isGradMode();
+                    JniUtils.setGradMode(true);
+                    try (NDManager stepManager = runManager.newSubManager()) {
+                        ConflictBaseline baseline = null;
                         if (baselineStep) {
-                            // the baseline is measured on the shared parameters: their per-task batch gradients
-                            batchTaskGradients = model.gradients(run.params, batchX, batchY, rows).sharedGradients();
+                            // at the parameters the step's gradients are taken at, before its own passes
+                            baseline = probe.measure(step, batchX, batchY, rows,
+                                    model.taskSharedGradientsToHost(stepManager, batchX, batchY, rows),
+                                    (x, y, n) -> model.taskSharedGradientsToHost(stepManager, x, y, n));
                         }
-                    } else if (!telemetryStep && run.aggregation.weighsLossesOnly() && !(run.optimizer instanceof AdaTask)) {
-                        // a plain step: no per-task gradients are needed, one backward pass of Σ w_t L_t
-                        long decidedStep = step;
-                        int decidedEpoch = epoch;
-                        DjlMlp.WeightedGradient g = model.weightedGradient(run.params, batchX, batchY, rows, losses -> {
-                            checkFinite(request, decidedStep, losses);
-                            return run.aggregation.lossWeights(decidedEpoch, decidedStep, losses);
-                        });
-                        weights = g.weights();
-                        headsWeighted = true;
-                        System.arraycopy(g.sharedGradient(), 0, gradient, 0, combined.length);
-                        System.arraycopy(g.headGradients(), 0, gradient, combined.length, g.headGradients().length);
-                    } else {
-                        DjlMlp.Gradients g = model.gradients(run.params, batchX, batchY, rows);
-                        checkFinite(request, step, g.losses());
-                        double[][] blockGrams = telemetryStep || run.aggregation.needsGram()
-                                ? blockGrams(run.layout, g.sharedGradients()) : null;
-                        weights = run.aggregation.combine(epoch, step, g.losses(), g.sharedGradients(), blockGrams,
-                                combined);
-                        if (run.optimizer instanceof AdaTask adaTask) {
-                            adaTask.taskGradients(g.sharedGradients());
+                        TrainingStep.Outcome outcome = (telemetry ? telemetryStep : quietStep).run(
+                                new TrainingStep.Batch(stepManager, batchX, batchY, rows), epoch, step, telemetry);
+                        if (telemetry) {
+                            event = event(request, step, epoch, outcome);
+                            event = baseline == null ? event : event.withBaseline(baseline);
                         }
-                        if (telemetryStep) {
-                            gradientEvent = event(request, run, step, epoch, g.losses(), g.sharedGradients(), weights,
-                                    blockGrams, run.layout.blockSizes(), GradientEvent.Space.PARAMETERS);
-                        }
-                        System.arraycopy(combined, 0, gradient, 0, combined.length);
-                        System.arraycopy(g.headGradients(), 0, gradient, combined.length, g.headGradients().length);
-                        batchTaskGradients = g.sharedGradients();
+                        optimizer.step(outcome.gradient(), outcome.taskSharedGradients(), stepManager);
+                        model.zeroGradients();
+                    } finally {
+                        JniUtils.setGradMode(gradMode);
                     }
-                    if (gradientEvent != null) {
-                        // after everything read from the model's buffers (the probe's passes reuse them), before the
-                        // optimizer moves the parameters the batch gradients were taken at
-                        if (baselineStep) {
-                            gradientEvent = gradientEvent.withBaseline(probe.measure(step, batchX, batchY, rows,
-                                    batchTaskGradients, (x, y, n) -> model.gradients(run.params, x, y, n).sharedGradients()));
-                        }
-                        events.gradients(gradientEvent);
+                    if (event != null) {
+                        events.gradients(event);
                     }
-                    if (!headsWeighted) {
-                        run.aggregation.weightHeads(weights, gradient, run.layout);
-                    }
-                    run.optimizer.step(run.params, gradient);
-                    run.aggregation.afterStep(() -> model.losses(run.params, batchX, batchY, rows));
+                    run.aggregation.afterStep(() -> model.lossesNow(runManager, batchX, batchY, rows));
+                    inSteps.add(traffic.since(stepStart));
                     stepNanos += System.nanoTime() - t0;
                     stepCpuNanos += threadCpuNanos() - cpu0;
                     boolean epochEnd = from + rows >= train.size();
@@ -265,27 +264,27 @@ public final class MultiTaskTrainer {
                         events.progress(step, totalSteps, epoch);
                     }
                     if (every > 0 && step % every == 0 && !epochEnd) {
-                        save(events, request, run, step, epoch, from + rows, epochsDone, last);
+                        save(events, request, run, model, optimizer, step, epoch, from + rows, epochsDone, last);
                         lastSaved = step;
                     }
                 }
                 if (!stopped) {
                     epochsDone = epoch;
-                    last = evaluate(model, run);
+                    last = evaluate(model, run, runManager);
                     events.evaluated(step, epoch, last);
                     if (checkpoints != null) {
-                        save(events, request, run, step, epoch + 1, 0, epochsDone, last);
+                        save(events, request, run, model, optimizer, step, epoch + 1, 0, epochsDone, last);
                         lastSaved = step;
                     }
                 }
             }
             long wallMs = (System.nanoTime() - startNanos) / 1_000_000;
             long taken = step - resumedFrom;
-            org.mtlab.core.contract.RunCost cost = stopped ? null : ServingCost.measure(model, run.params, run.layout,
-                    run.dataset.test(), run.dataset.dimension(), run.taskIndex.length, wallMs, deviceName());
+            org.mtlab.core.contract.RunCost cost = stopped ? null : ServingCost.measure(model, runManager,
+                    run.dataset.test(), run.dataset.dimension(), tasks, wallMs, deviceName());
             return new TrainingOutcome(last, initial, step, epochsDone, wallMs,
                     taken == 0 ? 0 : stepNanos / 1e3 / taken, taken == 0 ? 0 : stepCpuNanos / 1e3 / taken, stopped,
-                    resumedFrom, cost);
+                    resumedFrom, cost, inSteps, traffic.since(beforeSteps));
         } finally {
             if (base != null) {
                 base.close();
@@ -309,13 +308,12 @@ public final class MultiTaskTrainer {
                 throw new IllegalArgumentException("its position (step " + c.step() + ", epoch " + c.epoch()
                         + ", sample " + c.from() + ") is outside the run");
             }
-            Optimizer optimizer = Optimizers.create(request.optimizer(), run.layout.totalSize(),
-                    run.layout.sharedSize(), request.tasks().size());
-            optimizer.restore(c.optimizer());
+            // the optimizer's state is checked against the run's optimizer by name and size
+            Optimizers.create(request.optimizer(), run.layout.totalSize(), run.layout.sharedSize(),
+                    request.tasks().size()).restore(c.optimizer());
             Aggregation aggregation = Aggregation.forMethod(request.method(), request.tasks().size(),
                     Seeds.mix(request.seed(), Seeds.METHOD), request.optimizer());
             aggregation.restore(c.methodState());
-            run.optimizer = optimizer;
             run.aggregation = aggregation;
             LOG.info("run " + request.runId() + " resumes from its checkpoint after step " + c.step());
             return Optional.of(c);
@@ -327,13 +325,15 @@ public final class MultiTaskTrainer {
     }
 
     /** Writes the run's checkpoint: the next step is the batch at {@code from} of {@code epoch}. */
-    private void save(TrainingListener listener, TrainingRequest request, Run run, long step, int epoch, int from,
-                      int epochsDone, List<RunEvent.Metric> last) {
+    private void save(TrainingListener listener, TrainingRequest request, Run run, DeviceModel model,
+                      DeviceOptimizer optimizer, long step, int epoch, int from, int epochsDone,
+                      List<RunEvent.Metric> last) {
         try {
             // a resumed run does not send again what came before its checkpoint, so that must be delivered first
             listener.beforeCheckpoint();
             checkpoints.save(request.runId(), new Checkpoints.Checkpoint(Checkpoints.fingerprint(request), step, epoch,
-                    from, epochsDone, run.params, run.optimizer.state(), run.aggregation.checkpointState(), last));
+                    from, epochsDone, model.parametersToHost(), optimizer.state(), run.aggregation.checkpointState(),
+                    last));
         } catch (java.io.UncheckedIOException | IllegalStateException e) {
             LOG.warning("run " + request.runId() + ": checkpoint after step " + step + " not written ("
                     + e.getMessage() + "); training goes on");
@@ -341,13 +341,18 @@ public final class MultiTaskTrainer {
     }
 
     /** Everything a run needs, checked before anything is reported. */
-    private static final class Run {
+    private static final class Run implements AutoCloseable {
+        /** A TorchScript trunk and the manager it was loaded into, for the whole run; null for the other kinds. */
+        TorchScriptTrunk torchScript;
+        NDManager torchScriptManager;
         TaskData dataset;
         boolean[] classification;
         int[] taskIndex;
         MlpLayout layout;
+        /** The seeded initial parameters, flat in the layout's order (uploaded once). */
         float[] params;
-        Optimizer optimizer;
+        /** The optimizer's name and base learning rate, checked when the run is prepared. */
+        Optimizer optimizerSpec;
         StepDecay schedule;
         Aggregation aggregation;
         int stepsPerEpoch;
@@ -356,46 +361,15 @@ public final class MultiTaskTrainer {
         int baselineSamples;
         int baselineEvery;
         GradientEvent.Space space;
-        float[] combinedRepresentation;
-    }
-
-    /**
-     * The weighting method's part of a representation-space step, between the head passes and the trunk pass: the
-     * step's losses checked, the Gram of the representation gradients (one block) when telemetry or the method needs
-     * it, the method's combination of the representation gradients (the trunk's seed), the gradient event.
-     */
-    private static final class RepresentationStep implements DjlMlp.RepresentationCombiner {
-        private final TrainingRequest request;
-        private final Run run;
-        private final long step;
-        private final int epoch;
-        private final boolean telemetry;
-        float[] weights;
-        GradientEvent event;
-
-        RepresentationStep(TrainingRequest request, Run run, long step, int epoch, boolean telemetry) {
-            this.request = request;
-            this.run = run;
-            this.step = step;
-            this.epoch = epoch;
-            this.telemetry = telemetry;
-        }
 
         @Override
-        public float[] combine(float[] losses, float[][] taskGradients) {
-            checkFinite(request, step, losses);
-            int size = taskGradients[0].length;
-            double[][] grams = telemetry || run.aggregation.needsGram()
-                    ? new double[][] {GradientGeometry.packedGram(taskGradients, 0, size)} : null;
-            if (run.combinedRepresentation == null || run.combinedRepresentation.length != size) {
-                run.combinedRepresentation = new float[size];
+        public void close() {
+            if (torchScript != null) {
+                torchScript.close();
             }
-            weights = run.aggregation.combine(epoch, step, losses, taskGradients, grams, run.combinedRepresentation);
-            if (telemetry) {
-                event = event(request, run, step, epoch, losses, taskGradients, weights, grams, new int[] {size},
-                        GradientEvent.Space.REPRESENTATION);
+            if (torchScriptManager != null) {
+                torchScriptManager.close();
             }
-            return run.combinedRepresentation;
         }
     }
 
@@ -408,7 +382,7 @@ public final class MultiTaskTrainer {
         }
     }
 
-    private static Run prepare(TrainingRequest request) {
+    private static Run prepare(TrainingRequest request, Device device) {
         if (request.tasks() == null || request.tasks().isEmpty() || request.datasetTasks() == null
                 || !request.datasetTasks().containsAll(request.tasks())) {
             throw new IllegalArgumentException("tasks must be a non-empty subset of datasetTasks");
@@ -423,6 +397,18 @@ public final class MultiTaskTrainer {
                     + "'; this trainer knows " + MODEL_KINDS);
         }
         Run run = new Run();
+        try {
+            fill(run, request, device, model, modelKind);
+            return run;
+        } catch (RuntimeException e) {
+            run.close();
+            throw e;
+        }
+    }
+
+    /** Builds the run's parts, checking each (a loaded TorchScript trunk is closed by the caller on failure). */
+    private static void fill(Run run, TrainingRequest request, Device device, StudySpec.ModelSpec model,
+                             String modelKind) {
         run.aggregation = Aggregation.forMethod(request.method(), request.tasks().size(),
                 Seeds.mix(request.seed(), Seeds.METHOD), request.optimizer());
         run.dataset = TaskDatasets.load(request.datasetTasks(), request.dataset());
@@ -434,12 +420,21 @@ public final class MultiTaskTrainer {
             headOutputs[t] = task.outputs();
             run.classification[t] = task.isClassification();
         }
-        run.layout = layout(modelKind, model, run.dataset, headOutputs);
+        if (TorchScriptKind.NAME.equals(modelKind)) {
+            ModelKinds.of(modelKind).architecture(model, new DataShape(run.dataset.dimension(),
+                    run.dataset.imageShape()));
+            run.torchScriptManager = Engine.getEngine(ENGINE).newBaseManager(device);
+            run.torchScript = TorchScriptTrunk.load(run.torchScriptManager, model);
+            run.layout = new MlpLayout(run.torchScript, new DataShape(run.dataset.dimension(),
+                    run.dataset.imageShape()), headOutputs);
+        } else {
+            run.layout = layout(modelKind, model, run.dataset, headOutputs);
+        }
         run.params = new float[run.layout.totalSize()];
         run.layout.initialise(run.params, request.seed(), run.taskIndex);
-        run.optimizer = Optimizers.create(request.optimizer(), run.layout.totalSize(), run.layout.sharedSize(),
-                request.tasks().size());
-        if (run.optimizer instanceof AdaTask && request.tasks().size() > 1
+        // checks the optimizer's name and rate now, before any listener call (its state lives on the device)
+        run.optimizerSpec = Optimizers.create(request.optimizer(), 0, 0, request.tasks().size());
+        if (run.optimizerSpec instanceof AdaTask && request.tasks().size() > 1
                 && !"ew".equals(request.method().toLowerCase(Locale.ROOT))) {
             throw new IllegalArgumentException("optimizer adatask sums per-task Adam directions: it runs with method ew, "
                     + "not '" + request.method() + "'");
@@ -468,7 +463,7 @@ public final class MultiTaskTrainer {
                 throw new IllegalArgumentException("method '" + request.method() + "' cannot run with "
                         + "telemetry.gradientSpace 'representation'");
             }
-            if (run.optimizer instanceof AdaTask) {
+            if (run.optimizerSpec instanceof AdaTask) {
                 throw new IllegalArgumentException("optimizer adatask needs per-task gradients of the shared "
                         + "parameters: it cannot run with telemetry.gradientSpace 'representation'");
             }
@@ -481,57 +476,25 @@ public final class MultiTaskTrainer {
             throw new IllegalArgumentException("the shared trunk has " + run.layout.sharedSize()
                     + " parameters; full gradients are limited to " + GradientEvent.MAX_FULL_GRADIENT_PARAMETERS);
         }
-        return run;
     }
 
     /** The model of a spec over a dataset (the kind already checked). */
-    private static MlpLayout layout(String kind, StudySpec.ModelSpec model, TaskData dataset, int[] headOutputs) {
-        if ("multilenet".equals(kind) || "resnet".equals(kind)) {
-            int[] image = dataset.imageShape();
-            if (image == null) {
-                throw new IllegalArgumentException("model " + kind + " needs an image dataset (multi-fashion, idx or "
-                        + "image-folder)");
-            }
-            return "resnet".equals(kind) ? MlpLayout.resNet(image[0], image[1], headOutputs)
-                    : MlpLayout.multiLeNet(image[0], image[1], headOutputs);
-        }
-        if ("mmoe".equals(kind)) {
-            return MlpLayout.mmoe(dataset.dimension(), model.expertsOrDefault(), model.expertWidthOrDefault(),
-                    headOutputs);
-        }
-        return new MlpLayout(dataset.dimension(), model.hidden(), headOutputs);
+    static MlpLayout layout(String kind, StudySpec.ModelSpec model, TaskData dataset, int[] headOutputs) {
+        int[] image = dataset.imageShape();
+        return new MlpLayout(ModelKinds.of(kind), model, new DataShape(dataset.dimension(), image), headOutputs);
     }
 
     private RunEvent.RunDescriptor descriptor(TrainingRequest r, Run run) {
-        return new RunEvent.RunDescriptor(r.kind(), List.copyOf(r.tasks()), run.optimizer.name(),
-                run.optimizer.learningRate(), r.method().toLowerCase(Locale.ROOT), r.seed(),
+        return new RunEvent.RunDescriptor(r.kind(), List.copyOf(r.tasks()), run.optimizerSpec.name(),
+                run.optimizerSpec.learningRate(), r.method().toLowerCase(Locale.ROOT), r.seed(),
                 run.space == GradientEvent.Space.REPRESENTATION ? List.of(REPRESENTATION_BLOCK) : run.layout.blockNames(),
                 run.layout.sharedSize(), deviceName());
     }
 
-    /** Per trunk layer, the packed Gram matrix of the task gradients (for the event and for Gram-based methods). */
-    private static double[][] blockGrams(MlpLayout layout, float[][] taskGradients) {
-        double[][] grams = new double[layout.layers()][];
-        for (int l = 0; l < layout.layers(); l++) {
-            grams[l] = GradientGeometry.packedGram(taskGradients, layout.blockStart(l), layout.blockStart(l + 1));
-        }
-        return grams;
-    }
-
-    private static GradientEvent event(TrainingRequest r, Run run, long step, int epoch, float[] losses,
-                                       float[][] taskGradients, float[] weights, double[][] grams, int[] blockSizes,
-                                       GradientEvent.Space space) {
-        int[] sizes = null;
-        float[][] full = null;
-        if (run.fullGradients) {
-            sizes = blockSizes;
-            full = new float[taskGradients.length][];
-            for (int t = 0; t < full.length; t++) {
-                full[t] = taskGradients[t].clone();
-            }
-        }
-        return new GradientEvent(r.runId(), r.attempt(), step, epoch, losses.clone(), weights.clone(), grams,
-                sizes, full, null, space);
+    private static GradientEvent event(TrainingRequest r, long step, int epoch, TrainingStep.Outcome o) {
+        float[][] full = o.fullGradients();
+        return new GradientEvent(r.runId(), r.attempt(), step, epoch, o.losses().clone(), o.weights().clone(),
+                o.grams(), full == null ? null : o.blockSizes(), full, null, o.space());
     }
 
     /**
@@ -539,7 +502,7 @@ public final class MultiTaskTrainer {
      * classification task its accuracy (higher is better; the task's primary metric, listed first) then its
      * cross-entropy loss; for a regression task its MSE (primary), MAE and loss (the MSE it trains on).
      */
-    private static List<RunEvent.Metric> evaluate(DjlMlp model, Run run) {
+    private static List<RunEvent.Metric> evaluate(DeviceModel model, Run run, NDManager runManager) {
         List<RunEvent.Metric> metrics = new ArrayList<>();
         int tasks = run.taskIndex.length;
         int d = run.dataset.dimension();
@@ -562,7 +525,7 @@ public final class MultiTaskTrainer {
                 for (int r = 0; r < rows; r++) {
                     data.features(from + r, x, r * d);
                 }
-                model.predict(run.params, x, 0, rows, outputs);
+                model.predict(runManager, x, 0, rows, outputs);
                 for (int t = 0; t < tasks; t++) {
                     for (int r = 0; r < rows; r++) {
                         sums[t].add(outputs[t], r, data.target(run.taskIndex[t], from + r));

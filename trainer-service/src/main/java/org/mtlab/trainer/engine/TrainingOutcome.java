@@ -23,15 +23,21 @@ import org.mtlab.core.contract.RunEvent;
  *                         step means cover only the steps taken after it
  * @param cost             parameter count, training wall time and inference latency per sample ({@link ServingCost});
  *                         null when the run was cancelled
+ * @param stepTraffic      bytes moved between host and device by the training steps taken (batches, losses, Grams,
+ *                         weights, gradient vectors where a method or telemetry needed them, baseline passes, FAMO's
+ *                         loss probe), by purpose
+ * @param runTraffic       all bytes moved after the initial upload and evaluation: the steps, evaluations,
+ *                         checkpoints and the serving-cost measurement
  */
 public record TrainingOutcome(List<RunEvent.Metric> finalMetrics, List<RunEvent.Metric> initialMetrics, long steps,
                               int epochs, long wallTimeMs, double meanStepMicros, double meanStepCpuMicros,
-                              boolean cancelled, long resumedFromStep, RunCost cost) {
+                              boolean cancelled, long resumedFromStep, RunCost cost, HostDeviceTraffic stepTraffic,
+                              HostDeviceTraffic runTraffic) {
 
     public TrainingOutcome(List<RunEvent.Metric> finalMetrics, List<RunEvent.Metric> initialMetrics, long steps,
                            int epochs, long wallTimeMs, double meanStepMicros, double meanStepCpuMicros,
                            boolean cancelled, long resumedFromStep) {
         this(finalMetrics, initialMetrics, steps, epochs, wallTimeMs, meanStepMicros, meanStepCpuMicros, cancelled,
-                resumedFromStep, null);
+                resumedFromStep, null, new HostDeviceTraffic(), new HostDeviceTraffic());
     }
 }

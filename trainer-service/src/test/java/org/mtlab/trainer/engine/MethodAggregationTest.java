@@ -231,23 +231,14 @@ class MethodAggregationTest {
     }
 
     @Test
-    void lossWeightingScalesTheHeadsAndGramMethodsLeaveThemRaw() {
-        MlpLayout layout = new MlpLayout(3, List.of(2), 2);
-        float[] weights = {2f, 0.5f};
-        for (String name : List.of("UW", "MGDA", "GradDrop")) {
-            Aggregation aggregation = Aggregation.forMethod(name, 2, 0, ADAM);
-            float[] gradient = new float[layout.totalSize()];
-            java.util.Arrays.fill(gradient, 1f);
-            aggregation.weightHeads(weights, gradient, layout);
+    void lossWeightingWeightsTheHeadsAndGramMethodsLeaveThemRaw() {
+        for (String name : List.of("UW", "EW", "MGDA", "GradDrop", "CAGrad")) {
             boolean loss = MethodRegistry.describe(name).kind() == MethodKind.LOSS_WEIGHTING;
-            for (int k = 0; k < layout.totalSize(); k++) {
-                float expected = 1f;
-                if (loss && k >= layout.offset(layout.headWeight(0))) {
-                    expected = k < layout.offset(layout.headWeight(1)) ? 2f : 0.5f;
-                }
-                assertEquals(expected, gradient[k], name + " at " + k);
-            }
+            assertEquals(loss, Aggregation.forMethod(name, 2, 0, ADAM).weightsHeads(), name);
         }
+        assertTrue(Aggregation.forMethod("graddrop", 2, 0, ADAM).needsGradientVectors());
+        assertTrue(Aggregation.forMethod("db_mtl", 2, 0, ADAM).needsGradientVectors());
+        assertFalse(Aggregation.forMethod("pcgrad", 2, 0, ADAM).needsGradientVectors(), "PCGrad decides from the Gram");
     }
 
     @Test

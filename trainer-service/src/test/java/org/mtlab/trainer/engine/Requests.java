@@ -43,6 +43,12 @@ final class Requests {
                 r.optimizer(), method, r.seed(), r.epochs(), r.batchSize(), r.telemetry());
     }
 
+    static TrainingRequest withModel(TrainingRequest r, StudySpec.ModelSpec model) {
+        return new TrainingRequest(r.schemaVersion(), r.runId(), r.studyId(), r.attempt(), r.kind(), r.datasetTasks(),
+                r.tasks(), r.dataset(), model, r.optimizer(), r.method(), r.seed(), r.epochs(), r.batchSize(),
+                r.telemetry());
+    }
+
     static TrainingRequest withSeed(TrainingRequest r, long seed) {
         return new TrainingRequest(r.schemaVersion(), r.runId(), r.studyId(), r.attempt(), r.kind(), r.datasetTasks(),
                 r.tasks(), r.dataset(), r.model(), r.optimizer(), r.method(), seed, r.epochs(), r.batchSize(),

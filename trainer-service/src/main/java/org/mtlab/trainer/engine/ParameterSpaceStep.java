@@ -1,0 +1,61 @@
+package org.mtlab.trainer.engine;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.mtlab.core.contract.GradientEvent;
+
+/**
+ * A step in parameter space: one forward pass, one backward pass per task collecting each task's gradient on the
+ * shared parameters as a row of J [T, P] on the device; the per-block Grams J_l·J_lᵀ on the device when telemetry or
+ * the method needs them (L·T·T values to the host); the method's weights decided in Java and {@code wᵀJ} formed on the
+ * device. Only for a method that needs the whole vectors (GradDrop, DB-MTL), or for full-gradient telemetry, does J
+ * cross to the host: those methods are element-wise rules on the vectors written in mtl-core, so the combined gradient
+ * crosses back (counted as {@link HostDeviceTraffic.Purpose#GRADIENT_VECTORS}).
+ */
+final class ParameterSpaceStep implements TrainingStep {
+    private final DeviceModel model;
+    private final Aggregation aggregation;
+    private final boolean fullGradients;
+    private final LossCheck lossCheck;
+
+    ParameterSpaceStep(DeviceModel model, Aggregation aggregation, boolean fullGradients, LossCheck lossCheck) {
+        this.model = model;
+        this.aggregation = aggregation;
+        this.fullGradients = fullGradients;
+        this.lossCheck = lossCheck;
+    }
+
+    @Override
+    public Outcome run(Batch batch, int epoch, long step, boolean telemetry) {
+        NDManager manager = batch.manager();
+        NDArray input = model.input(manager, batch.x(), batch.rows(), HostDeviceTraffic.Purpose.BATCH);
+        NDArray[] losses = model.losses(manager, model.forward(input, batch.rows()), batch.targets(), batch.rows());
+        float[] values = model.values(losses);
+        lossCheck.check(step, values);
+        NDArray j = model.taskSharedGradients(manager, losses);
+        double[][] grams = telemetry || aggregation.needsGram() ? model.blockGrams(j) : null;
+        boolean vectors = aggregation.needsGradientVectors();
+        float[][] full = telemetry && fullGradients || vectors ? model.rowsToHost(j) : null;
+        float[] weights;
+        NDArray shared = null;
+        if (vectors) {
+            int p = model.layout().sharedSize();
+            float[] combined = new float[p];
+            weights = aggregation.combine(epoch, step, values, full, grams, combined);
+            shared = model.vectorToDevice(manager, combined, new Shape(p));
+        } else {
+            weights = aggregation.decide(epoch, step, values, grams);
+        }
+        NDArray w = vectors && !aggregation.weightsHeads() ? null : model.weightsToDevice(manager, weights);
+        if (!vectors) {
+            shared = model.combine(w, j);
+        }
+        NDArray heads = aggregation.weightsHeads() ? model.weightedTaskSpecificGradient(manager, w)
+                : model.taskSpecificGradient(manager);
+        return new Outcome(values, weights, NDArrays.concat(new NDList(shared, heads), 0), j, grams,
+                telemetry && fullGradients ? full : null, model.layout().blockSizes(), GradientEvent.Space.PARAMETERS);
+    }
+}
