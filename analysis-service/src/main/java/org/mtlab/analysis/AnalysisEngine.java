@@ -23,8 +23,10 @@ import org.mtlab.core.contract.RunEvent;
 import org.mtlab.core.contract.Topics;
 import org.mtlab.kafka.ConsumerLoop;
 import org.mtlab.kafka.DeadLetterPublisher;
+import org.mtlab.kafka.FailureClassifier;
 import org.mtlab.kafka.KafkaSettings;
 import org.mtlab.kafka.RecordRejectedException;
+import org.mtlab.kafka.RetryPolicy;
 import org.mtlab.kafka.TopicAdmin;
 
 /**
@@ -79,7 +81,10 @@ public class AnalysisEngine implements ConsumerLoop.PartitionListener {
         producer = new KafkaProducer<>(KafkaSettings.producer(bootstrapServers, "analysis"));
         loop = new ConsumerLoop("analysis", KafkaSettings.withSessionTimeout(
                         KafkaSettings.consumer(bootstrapServers, "mtlab-analysis", "analysis"), sessionTimeout),
-                List.copyOf(TOPICS), this::handle, new DeadLetterPublisher(producer, "analysis"))
+                List.copyOf(TOPICS), this::handle, new DeadLetterPublisher(producer, "analysis"),
+                RetryPolicy.from(key -> org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                        .getOptionalValue(key, String.class)),
+                FailureClassifier.standard())
                 .withPartitionListener(this).start();
         io.micrometer.core.instrument.Gauge.builder("mtlab.analysis.consumer.lag", loop, ConsumerLoop::lag)
                 .baseUnit("records").description("gradient and run events on this instance's partitions not yet read")

@@ -201,6 +201,41 @@ class AnalysisServiceTest {
         return values.get(0);
     }
 
+    /**
+     * Poison pills on the run events: an undecodable record and a record whose key names another run, both on the
+     * run's partition ahead of its good STARTED event — both dead-lettered at once with their reason, the good event
+     * applied.
+     */
+    @Test
+    void badRunEventsAreDeadLetteredAndTheNextEventOnThePartitionIsApplied() throws Exception {
+        TrainingRequest run = request(RunKind.MTL, List.of("a", "b"), "adam", 11);
+        TrainingRequest other = request(RunKind.MTL, List.of("a", "b"), "adam", 12);
+        String bootstrap = RealInfrastructure.kafka().bootstrapServers();
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaSettings.producer(bootstrap, "poison"))) {
+            StudyEventsFixture.send(p, Topics.RUN_EVENTS, run.runId(), "{\"type\":".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            StudyEventsFixture.send(p, Topics.RUN_EVENTS, run.runId(), org.mtlab.core.contract.RunEvent.progress(other, 1, 10, 1).encode());
+            StudyEventsFixture.started(p, run);
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/runs/" + run.runId() + "/gradients")
+                .then().statusCode(200).body("optimizer", equalTo("adam")));
+        List<DeadLetter> letters = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaSettings.consumer(bootstrap, "dlq-" + UUID.randomUUID(), "r"))) {
+            c.subscribe(List.of(Topics.DEAD_LETTERS));
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (letters.size() < 2 && System.currentTimeMillis() < deadline) {
+                c.poll(Duration.ofMillis(200)).forEach(r -> {
+                    DeadLetter letter = DeadLetter.decode(r.value());
+                    if (run.runId().toString().equals(letter.key()) && letter.topic().equals(Topics.RUN_EVENTS)) {
+                        letters.add(letter);
+                    }
+                });
+            }
+        }
+        assertEquals(2, letters.size(), letters.toString());
+        assertTrue(!letters.get(0).reason().isBlank(), letters.get(0).reason());
+        assertTrue(letters.get(1).reason().contains("carries run " + other.runId()), letters.get(1).reason());
+    }
+
     /** Generated bad gradient records, interleaved with good ones: every bad one dead-lettered, every good one counted. */
     @Test
     void generatedBadGradientRecordsAreDeadLetteredAndGoodOnesAllCounted() throws Exception {

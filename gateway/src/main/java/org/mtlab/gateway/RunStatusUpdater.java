@@ -5,6 +5,7 @@ import io.quarkus.vertx.VertxContextSupport;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.mtlab.core.contract.ControlCharacters;
 import org.mtlab.core.contract.Json;
 import org.mtlab.core.contract.RunEvent;
 import org.mtlab.kafka.RecordRejectedException;
@@ -26,6 +27,23 @@ public class RunStatusUpdater {
         if (!known) {
             throw new RecordRejectedException("run " + event.runId() + " is not known to the gateway");
         }
+    }
+
+    /**
+     * A trainer's message (often an exception's text) as the run's message: at most 3900 characters, and each control
+     * character other than tab and line breaks replaced by U+FFFD — PostgreSQL cannot store U+0000, and refusing the
+     * event would lose the run's outcome for the sake of its message.
+     */
+    static String storable(String message) {
+        String text = message.substring(0, Math.min(3900, message.length()));
+        if (ControlCharacters.firstRefused(text, ControlCharacters.FREE_TEXT) < 0) {
+            return text;
+        }
+        StringBuilder b = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            b.append(ControlCharacters.isControl(c) && c != '\t' && c != '\n' && c != '\r' ? '\uFFFD' : c);
+        }
+        return b.toString();
     }
 
     static void apply(RunEntity run, RunEvent event) {
@@ -61,12 +79,12 @@ public class RunStatusUpdater {
             case CANCELLED -> {
                 // the gateway marks cancelled runs itself; a trainer's CANCELLED event only confirms it
                 run.status = RunStatus.CANCELLED;
-                run.message = event.message() == null ? "cancelled" : event.message().substring(0, Math.min(3900, event.message().length()));
+                run.message = event.message() == null ? "cancelled" : storable(event.message());
             }
             case FAILED -> {
                 run.finishedAt = Instant.ofEpochMilli(event.timestampMs());
                 run.status = RunStatus.FAILED;
-                run.message = event.message() == null ? "failed" : event.message().substring(0, Math.min(3900, event.message().length()));
+                run.message = event.message() == null ? "failed" : storable(event.message());
             }
         }
     }

@@ -106,6 +106,11 @@ public class StudyResource {
             if (request == null || request.reason() == null || request.reason().isBlank()) {
                 throw ProblemException.invalid(List.of(new Violation("reason", "must be a non-empty text when a body is sent")));
             }
+            Violation control = org.mtlab.core.contract.ControlCharacters.check("reason", request.reason(),
+                    org.mtlab.core.contract.ControlCharacters.FREE_TEXT);
+            if (control != null) {
+                throw ProblemException.invalid(List.of(control));
+            }
             if (request.reason().length() > RunControl.MAX_REASON_LENGTH - 20) {
                 throw ProblemException.invalid(List.of(new Violation("reason",
                         "must be at most " + (RunControl.MAX_REASON_LENGTH - 20) + " characters")));

@@ -18,13 +18,17 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
-import org.mtlab.core.contract.ContractException;
 
 /**
  * At-least-once consumption for short handlers: records are handled in order on the loop's own thread and their
- * offsets committed after the handler returned. A record the handler refuses ({@link ContractException} or
- * {@link RecordRejectedException}) goes to the dead-letter topic and the loop moves on; any other failure is taken
- * as transient (a database down, say): the record is retried after a back-off, nothing is skipped.
+ * offsets committed after the handler returned (or the record was dead-lettered).
+ *
+ * <p>Failures by kind ({@link FailureClassifier}): a permanent one (an undecodable or invalid record, a record the
+ * code rejects, a database data or integrity error) sends the record to the dead-letter topic at once, with the
+ * reason, and the loop moves on. A transient one (an outage, a timeout) is retried with exponential backoff within
+ * the {@link RetryPolicy}, then dead-lettered with the reason. While a record waits for its retry, its partition is
+ * paused — the other partitions keep flowing — and the records behind it wait at most the retry budget. Only the
+ * dead-letter write itself is retried without limit: skipping a record that is in neither place would lose it.
  */
 public final class ConsumerLoop implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ConsumerLoop.class);
@@ -46,8 +50,25 @@ public final class ConsumerLoop implements AutoCloseable {
     private final Thread thread;
     private volatile Set<TopicPartition> assignment = Set.of();
     private volatile long lag;
-    private final Duration retryBackoff;
+    private final RetryPolicy retryPolicy;
+    private final FailureClassifier classifier;
+    private final AtomicLong transientFailures = new AtomicLong();
+    /** The record each partition is retrying (loop thread only). */
+    private final Map<TopicPartition, Retry> retries = new HashMap<>();
     private volatile PartitionListener partitionListener;
+
+    /** A record that failed transiently: since when, how often, and when its paused partition resumes. */
+    private static final class Retry {
+        final long offset;
+        final long firstFailureNanos;
+        int failures;
+        long resumeAtNanos;
+
+        Retry(long offset, long now) {
+            this.offset = offset;
+            this.firstFailureNanos = now;
+        }
+    }
 
     /** Told when partitions arrive or leave, on the loop's thread, so that state can follow its partitions. */
     public interface PartitionListener {
@@ -59,17 +80,18 @@ public final class ConsumerLoop implements AutoCloseable {
 
     public ConsumerLoop(String name, Properties consumerProperties, List<String> topics, RecordHandler handler,
                         DeadLetterPublisher deadLetters) {
-        this(name, consumerProperties, topics, handler, deadLetters, Duration.ofSeconds(1));
+        this(name, consumerProperties, topics, handler, deadLetters, RetryPolicy.DEFAULT, FailureClassifier.standard());
     }
 
     public ConsumerLoop(String name, Properties consumerProperties, List<String> topics, RecordHandler handler,
-                        DeadLetterPublisher deadLetters, Duration retryBackoff) {
+                        DeadLetterPublisher deadLetters, RetryPolicy retryPolicy, FailureClassifier classifier) {
         this.name = name;
         this.consumer = new KafkaConsumer<>(consumerProperties);
         this.topics = topics;
         this.handler = handler;
         this.deadLetters = deadLetters;
-        this.retryBackoff = retryBackoff;
+        this.retryPolicy = retryPolicy;
+        this.classifier = classifier;
         this.thread = new Thread(this::run, "consumer-" + name);
         this.thread.setDaemon(true);
     }
@@ -91,6 +113,11 @@ public final class ConsumerLoop implements AutoCloseable {
 
     public long deadLetteredCount() {
         return deadLettered.get();
+    }
+
+    /** Transient failures seen so far (each retry of a record counts). */
+    public long transientFailureCount() {
+        return transientFailures.get();
     }
 
     public boolean isAlive() {
@@ -122,6 +149,8 @@ public final class ConsumerLoop implements AutoCloseable {
             consumer.subscribe(topics, new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    // a partition that comes back is read from its committed offset and its record tried afresh
+                    retries.keySet().removeAll(partitions);
                     if (partitionListener != null) {
                         partitionListener.revoked(partitions);
                     }
@@ -140,6 +169,7 @@ public final class ConsumerLoop implements AutoCloseable {
                 }
             });
             while (running.get()) {
+                resumeDuePartitions();
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
                 assignment = Set.copyOf(consumer.assignment());
                 lag = currentLag();
@@ -166,8 +196,9 @@ public final class ConsumerLoop implements AutoCloseable {
                     break;
                 }
                 if (!process(record)) {
-                    // transient failure: come back to this record, keep what is done
+                    // to be retried: come back to this record when its partition resumes, keep what is done
                     consumer.seek(partition, record.offset());
+                    consumer.pause(List.of(partition));
                     break;
                 }
                 done.put(partition, new OffsetAndMetadata(record.offset() + 1));
@@ -178,14 +209,32 @@ public final class ConsumerLoop implements AutoCloseable {
         }
     }
 
-    /** @return true when the record is finished (handled or dead-lettered), false to retry it later */
+    /** Resumes the partitions whose record's retry delay has passed. */
+    private void resumeDuePartitions() {
+        if (retries.isEmpty()) {
+            return;
+        }
+        long now = System.nanoTime();
+        Set<TopicPartition> paused = consumer.paused();
+        List<TopicPartition> due = retries.entrySet().stream()
+                .filter(e -> now - e.getValue().resumeAtNanos >= 0 && paused.contains(e.getKey()))
+                .map(Map.Entry::getKey).toList();
+        if (!due.isEmpty()) {
+            consumer.resume(due);
+        }
+    }
+
+    /**
+     * @return true when the record is finished (handled or dead-lettered), false when it is to be retried (its
+     * partition resumes at the time set in {@link #retries}) or the loop is stopping
+     */
     private boolean process(ConsumerRecord<String, byte[]> record) {
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
         try {
             handler.handle(record);
             handled.incrementAndGet();
+            retries.remove(partition);
             return true;
-        } catch (ContractException | RecordRejectedException e) {
-            return deadLetter(record, e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running.set(false);
@@ -193,46 +242,51 @@ public final class ConsumerLoop implements AutoCloseable {
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {
-            if (rootCause(e) instanceof ContractException ce) {
-                return deadLetter(record, ce.getMessage());
+            FailureClassifier.Failure failure = classifier.classify(e);
+            if (failure.permanent()) {
+                return deadLetter(record, failure.reason());
             }
-            LOG.warnf("consumer %s: transient failure on %s-%d@%d, retrying: %s", name, record.topic(),
-                    record.partition(), record.offset(), e.toString());
-            sleep(retryBackoff);
+            transientFailures.incrementAndGet();
+            long now = System.nanoTime();
+            Retry retry = retries.get(partition);
+            if (retry == null || retry.offset != record.offset()) {
+                retry = new Retry(record.offset(), now);
+                retries.put(partition, retry);
+            }
+            retry.failures++;
+            Duration failingFor = Duration.ofNanos(now - retry.firstFailureNanos);
+            if (retryPolicy.exhausted(retry.failures, failingFor)) {
+                return deadLetter(record, "gave up after " + retry.failures + " attempts in " + failingFor.toSeconds()
+                        + " s (retry policy: " + retryPolicy.describe() + "); last failure, transient: "
+                        + failure.reason());
+            }
+            Duration delay = retryPolicy.delayAfter(retry.failures);
+            retry.resumeAtNanos = now + delay.toNanos();
+            LOG.warnf("consumer %s: transient failure %d on %s-%d@%d, retrying in %d ms: %s", name, retry.failures,
+                    record.topic(), record.partition(), record.offset(), delay.toMillis(), failure.reason());
             return false;
         }
     }
 
     private boolean deadLetter(ConsumerRecord<String, byte[]> record, String reason) {
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
         try {
             deadLetters.publish(record, reason);
             deadLettered.incrementAndGet();
+            retries.remove(partition);
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running.set(false);
             return false;
         } catch (Exception e) {
-            LOG.warnf("consumer %s: cannot reach the dead-letter topic, retrying: %s", name, e.toString());
-            sleep(retryBackoff);
+            // never skip a record that is in neither place: the handler runs again after the delay, then this
+            Retry retry = retries.computeIfAbsent(partition, p -> new Retry(record.offset(), System.nanoTime()));
+            Duration delay = retryPolicy.delayAfter(Math.max(1, retry.failures));
+            retry.resumeAtNanos = System.nanoTime() + delay.toNanos();
+            LOG.warnf("consumer %s: cannot reach the dead-letter topic, retrying in %d ms: %s", name, delay.toMillis(),
+                    e.toString());
             return false;
-        }
-    }
-
-    private static Throwable rootCause(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t;
-    }
-
-    private void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running.set(false);
         }
     }
 

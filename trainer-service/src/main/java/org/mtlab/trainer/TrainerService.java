@@ -13,6 +13,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.mtlab.core.contract.Topics;
 import org.mtlab.kafka.KafkaSettings;
+import org.mtlab.kafka.RetryPolicy;
 import org.mtlab.kafka.TopicAdmin;
 import org.mtlab.trainer.engine.Checkpoints;
 import org.mtlab.trainer.engine.MultiTaskTrainer;
@@ -68,7 +69,8 @@ public class TrainerService {
         for (int i = 0; i < workerCount; i++) {
             String name = "trainer-" + ProcessHandle.current().pid() + "-" + i;
             workers.add(new TrainingWorker(name, bootstrapServers, maxPollInterval, sessionTimeout, producer, trainer,
-                    cancelledRuns).start());
+                    cancelledRuns, RetryPolicy.from(key -> org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                    .getOptionalValue(key, String.class))).start());
         }
         io.micrometer.core.instrument.Gauge.builder("mtlab.trainer.runs.finished", this,
                         s -> s.workers.stream().mapToLong(TrainingWorker::runsFinished).sum())

@@ -31,6 +31,8 @@ import org.mtlab.core.contract.RunEvent;
 import org.mtlab.core.contract.Topics;
 import org.mtlab.core.contract.TrainingRequest;
 import org.mtlab.kafka.DeadLetterPublisher;
+import org.mtlab.kafka.FailureClassifier;
+import org.mtlab.kafka.RetryPolicy;
 import org.mtlab.kafka.KafkaSettings;
 import org.mtlab.trainer.engine.Checkpoints;
 import org.mtlab.trainer.engine.MultiTaskTrainer;
@@ -53,6 +55,13 @@ import org.mtlab.trainer.engine.TrainingOutcome;
  * mark is removed once the request's offset is committed: a trainer killed between the two leaves the mark, and the
  * redelivered request is committed without training the run again — each run has one outcome. A stopped run keeps
  * its checkpoint.
+ *
+ * <p>Failures by kind ({@link FailureClassifier}): a request that cannot be decoded is dead-lettered at once; a run
+ * whose training or outcome publication fails otherwise (an exception the trainer does not report as the run's
+ * failure, Kafka unreachable) is tried again from its checkpoint after an exponential backoff, within the
+ * {@link RetryPolicy}; after the budget, or at once for a permanent failure, the run is reported FAILED with the
+ * reason and the request dead-lettered — no request is retried for ever, none holds its partition longer than the
+ * budget.
  */
 final class TrainingWorker implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TrainingWorker.class);
@@ -63,6 +72,24 @@ final class TrainingWorker implements AutoCloseable {
     private final DeadLetterPublisher deadLetters;
     private final MultiTaskTrainer trainer;
     private final CancelledRuns cancelledRuns;
+    private final RetryPolicy retryPolicy;
+    private final FailureClassifier classifier = FailureClassifier.standard();
+    /** Per partition, the request being retried there (poll thread only). */
+    private final Map<TopicPartition, Retry> retries = new java.util.HashMap<>();
+    /** The paused partitions resume from then on (poll thread only). */
+    private long retryAtNanos = System.nanoTime();
+
+    /** A request that failed: its offset, its failures so far and when the first happened. */
+    private static final class Retry {
+        final long offset;
+        final long firstNanos;
+        int failures;
+
+        Retry(long offset, long firstNanos) {
+            this.offset = offset;
+            this.firstNanos = firstNanos;
+        }
+    }
     private final ExecutorService training;
     private final Thread pollThread;
     private static final Duration HAND_OVER_TIMEOUT = Duration.ofSeconds(30);
@@ -77,8 +104,10 @@ final class TrainingWorker implements AutoCloseable {
     private Future<?> job;
 
     TrainingWorker(String name, String bootstrapServers, Duration maxPollInterval, Duration sessionTimeout,
-                   Producer<String, byte[]> producer, MultiTaskTrainer trainer, CancelledRuns cancelledRuns) {
+                   Producer<String, byte[]> producer, MultiTaskTrainer trainer, CancelledRuns cancelledRuns,
+                   RetryPolicy retryPolicy) {
         this.name = name;
+        this.retryPolicy = retryPolicy;
         this.cancelledRuns = cancelledRuns;
         Properties props = KafkaSettings.withSessionTimeout(
                 KafkaSettings.consumer(bootstrapServers, "mtlab-trainers", name), sessionTimeout);
@@ -143,7 +172,7 @@ final class TrainingWorker implements AutoCloseable {
                 if (job != null && job.isDone()) {
                     finishJob();
                 }
-                if (current == null && !consumer.paused().isEmpty()) {
+                if (current == null && !consumer.paused().isEmpty() && System.nanoTime() - retryAtNanos >= 0) {
                     consumer.resume(consumer.paused()); // e.g. after a hand-over, partitions still held stay paused
                 }
             }
@@ -193,14 +222,19 @@ final class TrainingWorker implements AutoCloseable {
     private void finishJob() {
         ConsumerRecord<String, byte[]> record = current;
         boolean outcomePublished;
+        Throwable failure = null;
         try {
             job.get();
             outcomePublished = true;
         } catch (Exception e) {
             outcomePublished = false;
+            failure = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
             LOG.warnf("%s: outcome of %s not published (%s); the request stays uncommitted", name, record.key(), e.toString());
         }
         TrainingRequest request = currentRequest;
+        if (!outcomePublished && running.get() && !stopCurrent.get() && giveUp(record, request, failure)) {
+            outcomePublished = true;
+        }
         job = null;
         current = null;
         currentRequest = null;
@@ -223,7 +257,9 @@ final class TrainingWorker implements AutoCloseable {
         } else if (consumer.assignment().contains(partitionOf(record))) {
             consumer.seek(partitionOf(record), record.offset());
         }
-        consumer.resume(consumer.paused());
+        if (System.nanoTime() - retryAtNanos >= 0) {
+            consumer.resume(consumer.paused()); // otherwise the poll loop resumes them once the backoff is over
+        }
     }
 
     /**
@@ -322,6 +358,47 @@ final class TrainingWorker implements AutoCloseable {
         return result.finalMetrics().stream()
                 .sorted((a, b) -> Boolean.compare(!"test".equals(a.split()), !"test".equals(b.split())))
                 .toList();
+    }
+
+    /**
+     * After a failed try of {@code record}: true when it is given up — reported FAILED with the reason and
+     * dead-lettered — so that its offset may be committed; false when it is to be tried again (after the backoff,
+     * the partitions staying paused until then).
+     */
+    private boolean giveUp(ConsumerRecord<String, byte[]> record, TrainingRequest request, Throwable error) {
+        if (error instanceof InterruptedException) {
+            return false; // stopped, not failed: the worker is closing or the run was handed over
+        }
+        TopicPartition partition = partitionOf(record);
+        long now = System.nanoTime();
+        Retry retry = retries.get(partition);
+        if (retry == null || retry.offset != record.offset()) {
+            retry = new Retry(record.offset(), now);
+            retries.put(partition, retry);
+        }
+        int failures = ++retry.failures;
+        FailureClassifier.Failure failure = classifier.classify(error);
+        Duration failingFor = Duration.ofNanos(now - retry.firstNanos);
+        if (!failure.permanent() && !retryPolicy.exhausted(failures, failingFor)) {
+            Duration delay = retryPolicy.delayAfter(failures);
+            retryAtNanos = now + delay.toNanos();
+            LOG.warnf("%s: run %s failed transiently (try %d), again in %d ms: %s", name, request.runId(),
+                    failures, delay.toMillis(), failure.reason());
+            return false;
+        }
+        String reason = failure.permanent() ? failure.reason() : "gave up after " + failures + " tries in "
+                + failingFor.toSeconds() + " s; last failure, transient: " + failure.reason();
+        try {
+            new RunEventPublisher(producer, request).finish(RunEvent.failed(request, reason));
+            deadLetters.publish(record, reason);
+        } catch (Exception e) {
+            retryAtNanos = now + retryPolicy.delayAfter(failures).toNanos();
+            LOG.warnf("%s: cannot report run %s as failed yet, will retry: %s", name, request.runId(), e.toString());
+            return false;
+        }
+        retries.remove(partition);
+        markFinished(request);
+        return true;
     }
 
     private void deadLetter(ConsumerRecord<String, byte[]> record, String reason) {

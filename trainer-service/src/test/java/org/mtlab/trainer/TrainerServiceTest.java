@@ -160,6 +160,58 @@ class TrainerServiceTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> !checkpoints.exists(run.runId()));
     }
 
+    /**
+     * Poison pills on one partition, ahead of a good request: an unreadable request (dead-lettered at once) and a
+     * request whose CSV file does not exist (the run fails with the reason: what only the trainer can see fails the
+     * run, it is not retried). The good request behind them completes.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(4)
+    void poisonPillRequestsAreDeadLetteredAndTheRequestBehindThemCompletes() throws Exception {
+        String bootstrap = RealInfrastructure.kafka().bootstrapServers();
+        TrainingRequest good = request("ew");
+        TrainingRequest base = request("ew");
+        TrainingRequest missingFile = new TrainingRequest(base.schemaVersion(), base.runId(), base.studyId(),
+                base.attempt(), base.kind(), base.datasetTasks(), base.tasks(), new StudySpec.DatasetSpec("csv", Map.of(
+                        "path", "/nonexistent/mtlab-" + UUID.randomUUID() + ".csv",
+                        "targets", Map.of("a", "regression", "b", "regression"))),
+                base.model(), base.optimizer(), base.method(), base.seed(), base.epochs(), base.batchSize(),
+                base.telemetry(), base.decision());
+        String junkKey = "junk-" + UUID.randomUUID();
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaSettings.producer(bootstrap, "poison"))) {
+            p.send(new ProducerRecord<>(Topics.TRAINING_REQUESTS, 0, junkKey, "\u0000\u0001".getBytes(StandardCharsets.UTF_8))).get();
+            p.send(new ProducerRecord<>(Topics.TRAINING_REQUESTS, 0, missingFile.runId().toString(), missingFile.encode())).get();
+            p.send(new ProducerRecord<>(Topics.TRAINING_REQUESTS, 0, good.runId().toString(), good.encode())).get();
+        }
+        List<RunEvent> events = new CopyOnWriteArrayList<>();
+        List<DeadLetter> letters = new CopyOnWriteArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaSettings.consumer(bootstrap, "test-" + UUID.randomUUID(), "r"))) {
+            c.subscribe(List.of(Topics.RUN_EVENTS, Topics.DEAD_LETTERS));
+            await().atMost(Duration.ofSeconds(120)).until(() -> {
+                c.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (r.topic().equals(Topics.RUN_EVENTS)) {
+                        events.add(RunEvent.decode(r.value()));
+                    } else {
+                        DeadLetter letter = DeadLetter.decode(r.value());
+                        if (letter.key().equals(junkKey) || letter.key().equals(missingFile.runId().toString())) {
+                            letters.add(letter);
+                        }
+                    }
+                });
+                return letters.size() == 1
+                        && events.stream().anyMatch(e -> e.runId().equals(missingFile.runId()) && e.type() == RunEvent.Type.FAILED)
+                        && events.stream().anyMatch(e -> e.runId().equals(good.runId()) && e.type() == RunEvent.Type.COMPLETED);
+            });
+        }
+        assertEquals(junkKey, letters.get(0).key());
+        assertEquals(0, letters.get(0).partition());
+        assertTrue(letters.get(0).reason().contains("not valid JSON"), letters.get(0).reason());
+        RunEvent failed = events.stream().filter(e -> e.runId().equals(missingFile.runId())
+                && e.type() == RunEvent.Type.FAILED).findFirst().orElseThrow();
+        assertTrue(failed.message().contains("CSV file not found"), failed.message());
+        assertTrue(service.workersAlive());
+    }
+
     @Test
     @org.junit.jupiter.api.Order(1) // counts the group's committed offsets: the first to send requests
     void trainsRequestsPublishesEventsCommitsAfterTheOutcomeAndDeadLettersGarbage() throws Exception {

@@ -31,6 +31,10 @@ public record RunControl(int schemaVersion, Type type, UUID runId, UUID studyId,
         if (control.reason() == null || control.reason().isBlank() || control.reason().length() > MAX_REASON_LENGTH) {
             throw new ContractException("reason", "is required, at most " + MAX_REASON_LENGTH + " characters");
         }
+        Violation text = ControlCharacters.check("reason", control.reason(), ControlCharacters.FREE_TEXT);
+        if (text != null) {
+            throw new ContractException(text.field(), text.message());
+        }
         return control;
     }
 

@@ -58,6 +58,11 @@ public final class StudySpecValidator {
             out.add(new Violation("(body)", "a study spec is required"));
             return out;
         }
+        validateText(spec, out);
+        if (!out.isEmpty()) {
+            // the other checks would quote the offending text back; the spec is refused either way
+            return out;
+        }
         if (spec.name() == null || spec.name().isBlank()) {
             out.add(new Violation("name", "is required"));
         } else if (spec.name().length() > 200) {
@@ -77,6 +82,43 @@ public final class StudySpecValidator {
             validateRunCount(spec, out);
         }
         return out;
+    }
+
+    /**
+     * Every text of the spec — the name, kinds, task and method names, optimizer names, file paths and every other
+     * dataset parameter — is a single-line name: a control character in any of them is refused, naming the field
+     * (see {@link ControlCharacters}). PostgreSQL cannot store U+0000 at all.
+     */
+    private static void validateText(StudySpec spec, List<Violation> out) {
+        ControlCharacters.check("name", spec.name(), ControlCharacters.NAME, out);
+        ControlCharacters.check("primaryTask", spec.primaryTask(), ControlCharacters.NAME, out);
+        if (spec.dataset() != null) {
+            ControlCharacters.check("dataset.kind", spec.dataset().kind(), ControlCharacters.NAME, out);
+            ControlCharacters.checkTree("dataset.params", spec.dataset().params(), out);
+        }
+        if (spec.tasks() != null) {
+            for (int i = 0; i < spec.tasks().size(); i++) {
+                StudySpec.TaskSpec task = spec.tasks().get(i);
+                ControlCharacters.check("tasks[" + i + "].name", task == null ? null : task.name(), ControlCharacters.NAME, out);
+            }
+        }
+        if (spec.model() != null) {
+            ControlCharacters.check("model.kind", spec.model().kind(), ControlCharacters.NAME, out);
+        }
+        if (spec.optimizers() != null) {
+            for (int i = 0; i < spec.optimizers().size(); i++) {
+                StudySpec.OptimizerSpec opt = spec.optimizers().get(i);
+                ControlCharacters.check("optimizers[" + i + "].name", opt == null ? null : opt.name(), ControlCharacters.NAME, out);
+            }
+        }
+        if (spec.methods() != null) {
+            for (int i = 0; i < spec.methods().size(); i++) {
+                ControlCharacters.check("methods[" + i + "]", spec.methods().get(i), ControlCharacters.NAME, out);
+            }
+        }
+        if (spec.telemetry() != null) {
+            ControlCharacters.check("telemetry.gradientSpace", spec.telemetry().gradientSpace(), ControlCharacters.NAME, out);
+        }
     }
 
     /** The study's size against {@link #MAX_RUNS} (or {@link #QUICK_MAX_RUNS}), saying what to cut. */

@@ -28,6 +28,11 @@ class RunControlTest {
         assertEquals("reason", refused("{\"schemaVersion\":1,\"type\":\"CANCEL\",\"runId\":\"" + run
                 + "\",\"studyId\":\"" + study + "\",\"reason\":\"" + "x".repeat(RunControl.MAX_REASON_LENGTH + 1)
                 + "\",\"timestampMs\":1}"));
+        assertEquals("reason", refused("{\"schemaVersion\":1,\"type\":\"CANCEL\",\"runId\":\"" + run
+                + "\",\"studyId\":\"" + study + "\",\"reason\":\"wrong\\u0000data\",\"timestampMs\":1}"));
+        assertEquals("two\nlines", RunControl.decode(("{\"schemaVersion\":1,\"type\":\"CANCEL\",\"runId\":\"" + run
+                + "\",\"studyId\":\"" + study + "\",\"reason\":\"two\\nlines\",\"timestampMs\":1}")
+                .getBytes(StandardCharsets.UTF_8)).reason(), "free text: a line break is kept");
         assertThrows(ContractException.class, () -> RunControl.decode("{\"type\":".getBytes(StandardCharsets.UTF_8)));
         assertThrows(ContractException.class, () -> RunControl.decode(("{\"schemaVersion\":1,\"type\":\"PAUSE\",\"runId\":\""
                 + run + "\",\"studyId\":\"" + study + "\",\"reason\":\"r\",\"timestampMs\":1}").getBytes(StandardCharsets.UTF_8)));
