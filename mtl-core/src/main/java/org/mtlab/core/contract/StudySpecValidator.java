@@ -410,8 +410,8 @@ public final class StudySpecValidator {
         if (architecture != null) {
             return architecture.features();
         }
-        StudySpec.ModelSpec model = spec.model();
-        return model != null && model.outputWidth() != null ? model.outputWidth() : -1;
+        ModelKind kind = spec.model() == null ? null : ModelKinds.find(spec.model().kind()).orElse(null);
+        return kind == null ? -1 : kind.declaredFeatures(spec.model());
     }
 
     /**

@@ -41,6 +41,14 @@ public interface ModelKind {
     }
 
     /**
+     * The trunk's output width when the spec alone tells it, for a kind whose {@link #architecture} the trainer works
+     * out (a TorchScript trunk's declared {@code outputWidth}, ResNet-18's 512); -1 when it does not.
+     */
+    default int declaredFeatures(StudySpec.ModelSpec model) {
+        return -1;
+    }
+
+    /**
      * The trunk over data of {@code data}'s shape, or null when only the model file can tell (a TorchScript trunk).
      *
      * @throws IllegalArgumentException when the data do not fit the model, saying how

@@ -13,7 +13,7 @@ import org.mtlab.core.contract.Violation;
 /** The registry of model kinds: the spec validator, the API description and the trainer read kinds from here. */
 public final class ModelKinds {
     private static final List<ModelKind> KINDS = List.of(new MlpKind(), new MultiLeNetKind(), new ResNetKind(),
-            new MmoeKind(), new TorchScriptKind());
+            new MmoeKind(), new ResNet18Kind(), new TorchScriptKind());
 
     private ModelKinds() {
     }

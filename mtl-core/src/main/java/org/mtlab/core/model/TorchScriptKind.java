@@ -83,6 +83,11 @@ public final class TorchScriptKind implements ModelKind {
     }
 
     @Override
+    public int declaredFeatures(StudySpec.ModelSpec model) {
+        return model.outputWidth() == null ? -1 : model.outputWidth();
+    }
+
+    @Override
     public Architecture architecture(StudySpec.ModelSpec model, DataShape data) {
         if (model.inputShape() != null && inputFeatures(model) != data.features()) {
             throw new IllegalArgumentException("model.inputShape " + model.inputShape() + " describes "

@@ -67,7 +67,7 @@ class TorchScriptSpecValidationTest {
 
     @Test
     void theRegistryListsEveryKindOnceWithItsFields() {
-        assertEquals(List.of("mlp", "multilenet", "resnet", "mmoe", "torchscript"), ModelKinds.names());
+        assertEquals(List.of("mlp", "multilenet", "resnet", "mmoe", "resnet18", "torchscript"), ModelKinds.names());
         assertEquals(ModelKinds.names(), StudySpecValidator.MODEL_KINDS);
         for (ModelKind kind : ModelKinds.all()) {
             assertEquals(kind, ModelKinds.of(kind.name().toUpperCase(java.util.Locale.ROOT)));

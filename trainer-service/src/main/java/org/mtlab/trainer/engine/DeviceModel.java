@@ -31,8 +31,8 @@ final class DeviceModel {
     private final long[] blockColumns;
 
     /**
-     * Uploads {@code initial} (the layout's flat vector) once into tensors of {@code runManager}; a TorchScript trunk
-     * brings its own tensors (the trunk part of {@code initial} is then ignored).
+     * Uploads {@code initial} (the layout's flat vector) once into tensors of {@code runManager}; a block trunk brings
+     * its own tensors (the trunk part of {@code initial} is then ignored).
      */
     DeviceModel(NDManager runManager, DjlMlp net, MlpLayout layout, float[] initial, HostDeviceTraffic traffic) {
         if (initial.length != layout.totalSize()) {
@@ -43,8 +43,8 @@ final class DeviceModel {
         this.layout = layout;
         this.traffic = traffic;
         this.parameters = new NDArray[layout.tensorCount()];
-        // a TorchScript trunk's tensors are the module's own, already on the device
-        NDArray[] existing = net.torchScript() == null ? new NDArray[0] : net.torchScript().parameters();
+        // a block trunk's tensors are its own (a TorchScript module's, ResNet-18's), already on the device
+        NDArray[] existing = net.blockTrunk() == null ? new NDArray[0] : net.blockTrunk().parameters();
         System.arraycopy(existing, 0, parameters, 0, existing.length);
         for (int i = existing.length; i < parameters.length; i++) {
             parameters[i] = traffic.upload(runManager, initial, layout.offset(i), layout.length(i),

@@ -43,7 +43,7 @@ final class DjlMlp {
     private final NDManager runManager;
     private final MlpLayout layout;
     private final HostDeviceTraffic traffic;
-    private final TorchScriptTrunk torchScript;
+    private final BlockTrunk blockTrunk;
     private final float[] losses;
     private final float[][] sharedGradients;
     private final float[] headGradients;
@@ -66,11 +66,11 @@ final class DjlMlp {
         this(runManager, layout, classification, traffic, null);
     }
 
-    /** @param torchScript the trunk of a {@link MlpLayout.Trunk#TORCHSCRIPT} layout (null for the others) */
+    /** @param blockTrunk the trunk of a {@link MlpLayout.Trunk#BLOCK} layout (null for the others) */
     DjlMlp(NDManager runManager, MlpLayout layout, boolean[] classification, HostDeviceTraffic traffic,
-           TorchScriptTrunk torchScript) {
-        if ((layout.trunk() == MlpLayout.Trunk.TORCHSCRIPT) != (torchScript != null)) {
-            throw new IllegalArgumentException("a TorchScript layout needs its trunk, and only it");
+           BlockTrunk blockTrunk) {
+        if ((layout.trunk() == MlpLayout.Trunk.BLOCK) != (blockTrunk != null)) {
+            throw new IllegalArgumentException("a BLOCK layout needs its trunk, and only it");
         }
         if (classification.length != layout.heads()) {
             throw new IllegalArgumentException(classification.length + " head kinds for " + layout.heads() + " heads");
@@ -84,7 +84,7 @@ final class DjlMlp {
         this.runManager = runManager;
         this.layout = layout;
         this.traffic = traffic;
-        this.torchScript = torchScript;
+        this.blockTrunk = blockTrunk;
         this.classification = classification.clone();
         this.losses = new float[layout.heads()];
         this.sharedGradients = new float[layout.heads()][layout.sharedSize()];
@@ -298,8 +298,8 @@ final class DjlMlp {
         if (layout.trunk() == MlpLayout.Trunk.MLP) {
             return mlpTrunk(p, input);
         }
-        if (layout.trunk() == MlpLayout.Trunk.TORCHSCRIPT) {
-            return torchScript.forward(input, rows);
+        if (layout.trunk() == MlpLayout.Trunk.BLOCK) {
+            return blockTrunk.forward(input, rows);
         }
         throw new IllegalArgumentException("representation space is not implemented for trunk " + layout.trunk());
     }
@@ -360,14 +360,14 @@ final class DjlMlp {
         return out;
     }
 
-    /** The TorchScript trunk whose tensors are the shared parameters, or null. */
-    TorchScriptTrunk torchScript() {
-        return torchScript;
+    /** The trunk whose own tensors are the shared parameters, or null. */
+    BlockTrunk blockTrunk() {
+        return blockTrunk;
     }
 
     private NDArray[] parameters(NDManager manager, float[] params, boolean requiresGradient) {
-        if (torchScript != null) {
-            throw new IllegalStateException("a TorchScript trunk computes with its own tensors: use DeviceModel");
+        if (blockTrunk != null) {
+            throw new IllegalStateException("a block trunk computes with its own tensors: use DeviceModel");
         }
         NDArray[] p = new NDArray[layout.tensorCount()];
         for (int i = 0; i < p.length; i++) {
@@ -409,7 +409,7 @@ final class DjlMlp {
             case RESNET -> resNetTrunk(p, input, rows);
             case MMOE -> mmoeExperts(p, input, rows);
             case MLP -> mlpTrunk(p, input);
-            case TORCHSCRIPT -> torchScript.forward(input, rows);
+            case BLOCK -> blockTrunk.forward(input, rows);
         };
         NDArray[] predictions = new NDArray[layout.heads()];
         for (int t = 0; t < layout.heads(); t++) {

@@ -28,7 +28,7 @@ import org.mtlab.core.model.ResNetKind;
  * the full gradient vectors in a {@code GradientEvent}.
  */
 final class MlpLayout {
-    enum Trunk { MLP, MULTILENET, RESNET, MMOE, TORCHSCRIPT }
+    enum Trunk { MLP, MULTILENET, RESNET, MMOE, BLOCK }
 
     /** MultiLeNet's fc width. */
     static final int LENET_FEATURES = MultiLeNetKind.FEATURES;
@@ -97,9 +97,9 @@ final class MlpLayout {
         this(trunkOf(kind), data.features(), data.image(), kind.architecture(model, data), headOutputs);
     }
 
-    /** A TorchScript trunk (its tensors as the module lists them) over data of {@code data}'s shape. */
-    MlpLayout(TorchScriptTrunk trunk, DataShape data, int[] headOutputs) {
-        this(Trunk.TORCHSCRIPT, data.features(), data.image(), trunk.architecture(), headOutputs);
+    /** A trunk that owns its tensors (a TorchScript module, ResNet-18) over data of {@code data}'s shape. */
+    MlpLayout(BlockTrunk trunk, DataShape data, int[] headOutputs) {
+        this(Trunk.BLOCK, data.features(), data.image(), trunk.architecture(), headOutputs);
     }
 
     private static Trunk trunkOf(ModelKind kind) {
@@ -322,8 +322,8 @@ final class MlpLayout {
             throw new IllegalArgumentException("parameter vector or head keys of the wrong size");
         }
         SplittableRandom trunkRandom = new SplittableRandom(Seeds.mix(seed, Seeds.TRUNK_INIT));
-        // a TorchScript trunk keeps the values its file holds
-        for (int i = 0; trunk != Trunk.TORCHSCRIPT && i < sharedTensorCount(); i++) {
+        // a trunk that owns its tensors keeps their values (a TorchScript file's, ResNet-18's own initialisation)
+        for (int i = 0; trunk != Trunk.BLOCK && i < sharedTensorCount(); i++) {
             if (trunk == Trunk.RESNET) {
                 fillHe(params, i, trunkRandom);
             } else {

@@ -25,6 +25,8 @@ import org.mtlab.core.data.TaskData;
 import org.mtlab.core.data.TaskDatasets;
 import org.mtlab.core.model.DataShape;
 import org.mtlab.core.model.ModelKinds;
+import org.mtlab.core.model.ModelKind;
+import org.mtlab.core.model.ResNet18Kind;
 import org.mtlab.core.model.TorchScriptKind;
 import org.mtlab.core.optim.AdaTask;
 import org.mtlab.core.optim.Optimizer;
@@ -167,7 +169,7 @@ public final class MultiTaskTrainer {
             events.started(totalSteps, descriptor(request, run));
             HostDeviceTraffic traffic = new HostDeviceTraffic();
             DeviceModel model = new DeviceModel(runManager, new DjlMlp(runManager, run.layout, run.classification,
-                    traffic, run.torchScript), run.layout, run.params, traffic);
+                    traffic, run.blockTrunk), run.layout, run.params, traffic);
             List<RunEvent.Metric> initial = evaluate(model, run, runManager);
             int tasks = run.taskIndex.length;
             DeviceOptimizer optimizer = DeviceOptimizer.create(request.optimizer(), model.parameters(),
@@ -342,9 +344,12 @@ public final class MultiTaskTrainer {
 
     /** Everything a run needs, checked before anything is reported. */
     private static final class Run implements AutoCloseable {
-        /** A TorchScript trunk and the manager it was loaded into, for the whole run; null for the other kinds. */
-        TorchScriptTrunk torchScript;
-        NDManager torchScriptManager;
+        /**
+         * A trunk that owns its tensors (TorchScript, ResNet-18) and the manager it lives in, for the whole run; null
+         * for the kinds laid out in a flat vector.
+         */
+        BlockTrunk blockTrunk;
+        NDManager blockManager;
         TaskData dataset;
         boolean[] classification;
         int[] taskIndex;
@@ -364,11 +369,11 @@ public final class MultiTaskTrainer {
 
         @Override
         public void close() {
-            if (torchScript != null) {
-                torchScript.close();
+            if (blockTrunk != null) {
+                blockTrunk.close();
             }
-            if (torchScriptManager != null) {
-                torchScriptManager.close();
+            if (blockManager != null) {
+                blockManager.close();
             }
         }
     }
@@ -406,7 +411,7 @@ public final class MultiTaskTrainer {
         }
     }
 
-    /** Builds the run's parts, checking each (a loaded TorchScript trunk is closed by the caller on failure). */
+    /** Builds the run's parts, checking each (a block trunk already built is closed by the caller on failure). */
     private static void fill(Run run, TrainingRequest request, Device device, StudySpec.ModelSpec model,
                              String modelKind) {
         run.aggregation = Aggregation.forMethod(request.method(), request.tasks().size(),
@@ -420,15 +425,16 @@ public final class MultiTaskTrainer {
             headOutputs[t] = task.outputs();
             run.classification[t] = task.isClassification();
         }
-        if (TorchScriptKind.NAME.equals(modelKind)) {
-            ModelKinds.of(modelKind).architecture(model, new DataShape(run.dataset.dimension(),
-                    run.dataset.imageShape()));
-            run.torchScriptManager = Engine.getEngine(ENGINE).newBaseManager(device);
-            run.torchScript = TorchScriptTrunk.load(run.torchScriptManager, model);
-            run.layout = new MlpLayout(run.torchScript, new DataShape(run.dataset.dimension(),
-                    run.dataset.imageShape()), headOutputs);
+        DataShape shape = new DataShape(run.dataset.dimension(), run.dataset.imageShape());
+        ModelKind kind = ModelKinds.of(modelKind);
+        if (TorchScriptKind.NAME.equals(kind.name()) || ResNet18Kind.NAME.equals(kind.name())) {
+            kind.architecture(model, shape); // the data's shape against the spec, before anything is loaded
+            run.blockManager = Engine.getEngine(ENGINE).newBaseManager(device);
+            run.blockTrunk = TorchScriptKind.NAME.equals(kind.name()) ? TorchScriptTrunk.load(run.blockManager, model)
+                    : ResNet18Trunk.build(run.blockManager, shape.image()[0], shape.image()[1], request.seed());
+            run.layout = new MlpLayout(run.blockTrunk, shape, headOutputs);
         } else {
-            run.layout = layout(modelKind, model, run.dataset, headOutputs);
+            run.layout = new MlpLayout(kind, model, shape, headOutputs);
         }
         run.params = new float[run.layout.totalSize()];
         run.layout.initialise(run.params, request.seed(), run.taskIndex);

@@ -27,7 +27,7 @@ import org.mtlab.core.model.Architecture;
  * the field and the file: a missing or unreadable file, a file that is not TorchScript, an input shape the module
  * cannot run, an output width other than declared, a trunk without trainable parameters.
  */
-final class TorchScriptTrunk implements AutoCloseable {
+final class TorchScriptTrunk implements BlockTrunk {
     private final PtSymbolBlock module;
     private final long[] inputShape;
     private final NDArray[] parameters;
@@ -133,17 +133,18 @@ final class TorchScriptTrunk implements AutoCloseable {
         return newline < 0 ? message : message.substring(0, newline);
     }
 
-    Architecture architecture() {
+    @Override
+    public Architecture architecture() {
         return architecture;
     }
 
-    /** The module's trainable tensors, in its order (they are the model's shared parameters). */
-    NDArray[] parameters() {
+    @Override
+    public NDArray[] parameters() {
         return parameters.clone();
     }
 
-    /** The trunk on {@code rows} samples [rows, features]: [rows, outputWidth]. */
-    NDArray forward(NDArray input, int rows) {
+    @Override
+    public NDArray forward(NDArray input, int rows) {
         long[] shape = new long[inputShape.length + 1];
         shape[0] = rows;
         System.arraycopy(inputShape, 0, shape, 1, inputShape.length);
