@@ -1,17 +1,15 @@
 package org.mtlab.core.model;
 
 import java.util.List;
-import java.util.Map;
 
 import org.mtlab.core.contract.StudySpec;
-import org.mtlab.core.contract.Violation;
 
 /**
  * {@code multilenet}: MultiLeNet of Pareto MTL (Lin et al., NeurIPS 2019) on single-channel {@code rows × cols}
  * images — conv(1→10, k 9) → ReLU → maxpool 2 → conv(10→20, k 5) → ReLU → maxpool 2 → fc(→50) → ReLU (fc(500→50) on
  * 36×36 MultiFashion). Blocks {@code conv1, conv2, fc}.
  */
-public final class MultiLeNetKind implements ModelKind {
+public final class MultiLeNetKind extends FixedImageKind {
     public static final String NAME = "multilenet";
     public static final int CONV1_CHANNELS = 10;
     public static final int CONV1_KERNEL = 9;
@@ -21,33 +19,13 @@ public final class MultiLeNetKind implements ModelKind {
     /** The smallest image side: two valid convolutions and two poolings must leave a map. */
     public static final int MIN_SIDE = 20;
 
-    @Override
-    public String name() {
-        return NAME;
+    public MultiLeNetKind() {
+        super(NAME, MIN_SIDE);
     }
 
     @Override
     public String description() {
         return "MultiLeNet (Pareto MTL): two conv layers and a 50-unit fc trunk, for images of at least 20×20";
-    }
-
-    @Override
-    public Map<String, String> fields() {
-        return Map.of();
-    }
-
-    @Override
-    public void validate(StudySpec.ModelSpec model, List<Violation> out) {
-    }
-
-    @Override
-    public boolean needsImages() {
-        return true;
-    }
-
-    @Override
-    public int minImageSide() {
-        return MIN_SIDE;
     }
 
     @Override

@@ -1,10 +1,6 @@
 package org.mtlab.core.model;
 
-import java.util.List;
-import java.util.Map;
-
 import org.mtlab.core.contract.StudySpec;
-import org.mtlab.core.contract.Violation;
 
 /**
  * {@code resnet18}: the standard ResNet-18 (He et al., CVPR 2016) with batch normalisation in its 32×32-image form (a
@@ -13,39 +9,19 @@ import org.mtlab.core.contract.Violation;
  * DJL blocks, so its tensors are known there ({@link #architecture} is null here). Telemetry blocks
  * {@code stem, stage1 … stage4}.
  */
-public final class ResNet18Kind implements ModelKind {
+public final class ResNet18Kind extends FixedImageKind {
     public static final String NAME = "resnet18";
     public static final int MIN_SIDE = 32;
     public static final int FEATURES = 512;
 
-    @Override
-    public String name() {
-        return NAME;
+    public ResNet18Kind() {
+        super(NAME, MIN_SIDE);
     }
 
     @Override
     public String description() {
         return "standard ResNet-18 with batch norm (3×3 stem, 64-128-256-512 channels, 11.2 M parameters), "
                 + "for images of at least 32×32";
-    }
-
-    @Override
-    public Map<String, String> fields() {
-        return Map.of();
-    }
-
-    @Override
-    public void validate(StudySpec.ModelSpec model, List<Violation> out) {
-    }
-
-    @Override
-    public boolean needsImages() {
-        return true;
-    }
-
-    @Override
-    public int minImageSide() {
-        return MIN_SIDE;
     }
 
     @Override

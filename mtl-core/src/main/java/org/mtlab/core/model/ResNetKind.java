@@ -2,10 +2,8 @@ package org.mtlab.core.model;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import org.mtlab.core.contract.StudySpec;
-import org.mtlab.core.contract.Violation;
 
 /**
  * {@code resnet}: a small residual network (He et al., CVPR 2016) for single-channel images, without batch
@@ -15,7 +13,7 @@ import org.mtlab.core.contract.Violation;
  * conv b [16, 16, 3, 3], projection [16, 8, 1, 1]; stage 3 likewise 16 → 32; each with its bias. Blocks
  * {@code stem, stage1, stage2, stage3}.
  */
-public final class ResNetKind implements ModelKind {
+public final class ResNetKind extends FixedImageKind {
     public static final String NAME = "resnet";
     /** Channels of the stem and first stage, the second stage, the third (= the feature maps' channels at the end). */
     public static final int[] CHANNELS = {8, 16, 32};
@@ -26,33 +24,13 @@ public final class ResNetKind implements ModelKind {
     /** Two stride-2 convolutions must leave a map of at least {@link #GRID} cells per side. */
     public static final int MIN_SIDE = 9;
 
-    @Override
-    public String name() {
-        return NAME;
+    public ResNetKind() {
+        super(NAME, MIN_SIDE);
     }
 
     @Override
     public String description() {
         return "small ResNet (3 stages of one basic block, 8/16/32 channels, no batch norm), for images of at least 9×9";
-    }
-
-    @Override
-    public Map<String, String> fields() {
-        return Map.of();
-    }
-
-    @Override
-    public void validate(StudySpec.ModelSpec model, List<Violation> out) {
-    }
-
-    @Override
-    public boolean needsImages() {
-        return true;
-    }
-
-    @Override
-    public int minImageSide() {
-        return MIN_SIDE;
     }
 
     @Override

@@ -13,29 +13,24 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 
 /**
- * The model's forward pass and per-task backward passes on DJL's PyTorch engine, over parameters held in a Java
- * {@code float[]} ({@link MlpLayout}): an MLP trunk, MultiLeNet's or the small ResNet's convolutional trunk, then one
- * linear head per task; or MMoE's experts, then per task its softmax gate's mixture of them and its linear head. A
- * regression head has one output and mean-squared-error loss; a classification head has one logit per class and
- * cross-entropy loss (mean over the batch of −log softmax(logits)[label], as {@code nn.CrossEntropyLoss}).
+ * The model's forward pass and losses on DJL's PyTorch engine: an MLP trunk, MultiLeNet's or the small ResNet's
+ * convolutional trunk, or a {@link BlockTrunk} (TorchScript, ResNet-18), then one linear head per task; or MMoE's
+ * experts, then per task its softmax gate's mixture of them and its linear head. A regression head has one output and
+ * mean-squared-error loss; a classification head has one logit per class and cross-entropy loss (mean over the batch of
+ * −log softmax(logits)[label], as {@code nn.CrossEntropyLoss}).
  *
- * <p>Why Java-side parameters: every step copies the parameters into fresh NDArrays of a per-step sub-manager that is
- * closed when the step ends, so no native tensor outlives its step (native memory cannot grow step over step, which
- * the tests check), the optimizer is plain Java ({@code org.mtlab.core.optim}, tested against closed forms), a
- * checkpoint is the float vector plus {@code OptimizerState}, and results are bit-reproducible. The price is one copy
- * of the parameters into native memory and of the gradients out per step: on the benchmark MLP (10⁴ parameters,
- * 2 tasks) creating the parameter arrays takes about 60 µs and copying the gradients out about 45 µs of a ≈0.9 ms
- * step, most of which is the per-task backward passes (≈0.4 ms) and the forward pass (≈0.2 ms).
+ * <p>Training runs through {@link DeviceModel}, whose parameter tensors live on the device for the whole run and are
+ * handed to {@link #forward}, {@link #representation}, {@link #head} and {@link #loss}. The methods taking a Java
+ * {@code float[]} of parameters ({@link #gradients}, {@link #weightedGradient}, {@link #representationGradients},
+ * {@link #predict}, {@link #losses}, {@link #gates}) evaluate the same passes at given parameters, copying them in for
+ * the call: the reference the gradient tests check against finite differences and closed forms, not the training
+ * path. (Moving those tests onto {@link DeviceModel} and these methods into the tests is open work.)
  *
- * <p>Per step: ONE forward pass building one graph for all heads; then for each task t one
+ * <p>Per-task gradients: ONE forward pass building one graph for all heads; then for each task t one
  * {@link JniUtils#backward} of that task's loss with {@code keepGraph} true (false for the last task, which frees
  * the graph). PyTorch accumulates into {@code .grad} and DJL does not zero it, so after each task the shared
- * gradients are copied out and zeroed in place ({@link JniUtils#zeroGrad}) before the next task's backward. A head
+ * gradients are collected and zeroed in place ({@link JniUtils#zeroGrad}) before the next task's backward. A head
  * (and an MMoE gate) only receives gradient from its own task's loss, so they need no zeroing.
- *
- * <p>Two more kinds of step: {@link #weightedGradient} (one backward of the weighted loss sum: a plain MTL step for
- * loss weighting, when no per-task gradients are needed) and {@link #representationGradients} (per-task gradients
- * on the detached shared representation, then one trunk backward of their combination).
  *
  * <p>Not thread-safe: one instance per training run (reuses its output buffers).
  */

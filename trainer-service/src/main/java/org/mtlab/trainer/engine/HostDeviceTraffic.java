@@ -59,13 +59,6 @@ public final class HostDeviceTraffic {
         return values;
     }
 
-    /** The array's values on the host, as doubles (a float64 array). */
-    double[] downloadDoubles(NDArray array, Purpose purpose) {
-        double[] values = array.toDoubleArray();
-        bytes.get(purpose)[1] += (long) values.length * Double.BYTES;
-        return values;
-    }
-
     /** Bytes moved host → device for {@code purpose} so far. */
     public long toDevice(Purpose purpose) {
         return bytes.get(purpose)[0];

@@ -61,7 +61,7 @@ import org.mtlab.core.optim.StepDecay;
  * The heads take their own task's gradient (weighted by the task weight for loss-weighting methods), one optimizer
  * step updates all parameters, then the method's own update (learnable parameters; FAMO: one extra forward pass for
  * the losses after the step). Every {@code telemetry.everySteps} steps a {@link GradientEvent} carries per-task losses,
- * the weights the method applied, the Gram matrix of the task gradients per trunk layer (float64 on the device), or of
+ * the weights the method applied, the Gram matrix of the task gradients per trunk layer (float32 on the device), or of
  * the representation gradients in one block {@value #REPRESENTATION_BLOCK} (the same Grams a Gram-based method reads)
  * and, on request, the full gradients; every {@code telemetry.baselineEvery}-th event also the step's single-task
  * conflict baseline ({@link ConflictBaselineProbe}), measured at the step's parameters before its own passes. After

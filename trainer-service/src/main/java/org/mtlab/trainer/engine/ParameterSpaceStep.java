@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import org.mtlab.core.contract.GradientEvent;
 
 /**
@@ -31,31 +30,14 @@ final class ParameterSpaceStep implements TrainingStep {
     @Override
     public Outcome run(Batch batch, int epoch, long step, boolean telemetry) {
         NDManager manager = batch.manager();
-        NDArray input = model.input(manager, batch.x(), batch.rows(), HostDeviceTraffic.Purpose.BATCH);
-        NDArray[] losses = model.losses(manager, model.forward(input, batch.rows()), batch.targets(), batch.rows());
-        float[] values = model.values(losses);
-        lossCheck.check(step, values);
-        NDArray j = model.taskSharedGradients(manager, losses);
+        DeviceModel.Pass pass = model.forward(batch, HostDeviceTraffic.Purpose.BATCH);
+        lossCheck.check(step, pass.values());
+        NDArray j = model.taskSharedGradients(manager, pass.losses());
         double[][] grams = telemetry || aggregation.needsGram() ? model.blockGrams(j) : null;
-        boolean vectors = aggregation.needsGradientVectors();
-        float[][] full = telemetry && fullGradients || vectors ? model.rowsToHost(j) : null;
-        float[] weights;
-        NDArray shared = null;
-        if (vectors) {
-            int p = model.layout().sharedSize();
-            float[] combined = new float[p];
-            weights = aggregation.combine(epoch, step, values, full, grams, combined);
-            shared = model.vectorToDevice(manager, combined, new Shape(p));
-        } else {
-            weights = aggregation.decide(epoch, step, values, grams);
-        }
-        NDArray w = vectors && !aggregation.weightsHeads() ? null : model.weightsToDevice(manager, weights);
-        if (!vectors) {
-            shared = model.combine(w, j);
-        }
-        NDArray heads = aggregation.weightsHeads() ? model.weightedTaskSpecificGradient(manager, w)
-                : model.taskSpecificGradient(manager);
-        return new Outcome(values, weights, NDArrays.concat(new NDList(shared, heads), 0), j, grams,
-                telemetry && fullGradients ? full : null, model.layout().blockSizes(), GradientEvent.Space.PARAMETERS);
+        StepDecision d = StepDecision.of(model, aggregation, manager, epoch, step, pass.values(), j, grams,
+                telemetry && fullGradients);
+        return new Outcome(pass.values(), d.weights(), NDArrays.concat(new NDList(d.combined(), d.heads()), 0), j,
+                grams, telemetry && fullGradients ? d.fullGradients() : null, model.layout().blockSizes(),
+                GradientEvent.Space.PARAMETERS);
     }
 }

@@ -30,9 +30,9 @@ final class PlainLossWeightedStep implements TrainingStep {
     @Override
     public Outcome run(Batch batch, int epoch, long step, boolean telemetry) {
         NDManager manager = batch.manager();
-        NDArray input = model.input(manager, batch.x(), batch.rows(), HostDeviceTraffic.Purpose.BATCH);
-        NDArray[] losses = model.losses(manager, model.forward(input, batch.rows()), batch.targets(), batch.rows());
-        float[] values = model.values(losses);
+        DeviceModel.Pass pass = model.forward(batch, HostDeviceTraffic.Purpose.BATCH);
+        float[] values = pass.values();
+        NDArray[] losses = pass.losses();
         lossCheck.check(step, values);
         float[] weights = aggregation.lossWeights(epoch, step, values);
         NDArray w = model.weightsToDevice(manager, weights);
@@ -41,7 +41,8 @@ final class PlainLossWeightedStep implements TrainingStep {
             total = total.add(losses[t].mul(w.get(t)));
         }
         JniUtils.backward((PtNDArray) total, (PtNDArray) manager.ones(total.getShape()), false, false);
-        NDArray gradient = NDArrays.concat(new NDList(model.sharedGradient(manager), model.taskSpecificGradient(manager)), 0);
+        NDArray gradient = NDArrays.concat(new NDList(model.sharedGradient(manager),
+                model.taskSpecificGradient(manager)), 0);
         return new Outcome(values, weights, gradient, null, null, null, null, GradientEvent.Space.PARAMETERS);
     }
 }

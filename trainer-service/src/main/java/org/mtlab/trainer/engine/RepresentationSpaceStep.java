@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import org.mtlab.core.contract.GradientEvent;
@@ -57,26 +56,12 @@ final class RepresentationSpaceStep implements TrainingStep {
         NDArray r = NDArrays.stack(taskRows);
         long width = r.getShape().get(1);
         double[][] grams = telemetry || aggregation.needsGram() ? model.blockGrams(r, new long[] {0, width}) : null;
-        boolean vectors = aggregation.needsGradientVectors();
-        float[][] full = telemetry && fullGradients || vectors ? model.rowsToHost(r) : null;
-        float[] weights;
-        NDArray combined = null;
-        if (vectors) {
-            float[] c = new float[(int) width];
-            weights = aggregation.combine(epoch, step, values, full, grams, c);
-            combined = model.vectorToDevice(manager, c, new Shape(width));
-        } else {
-            weights = aggregation.decide(epoch, step, values, grams);
-        }
-        NDArray w = vectors && !aggregation.weightsHeads() ? null : model.weightsToDevice(manager, weights);
-        if (!vectors) {
-            combined = model.combine(w, r);
-        }
-        JniUtils.backward((PtNDArray) h, (PtNDArray) combined.reshape(h.getShape()), false, false);
-        NDArray heads = aggregation.weightsHeads() ? model.weightedTaskSpecificGradient(manager, w)
-                : model.taskSpecificGradient(manager);
-        NDArray gradient = NDArrays.concat(new NDList(model.sharedGradient(manager), heads), 0);
-        return new Outcome(values, weights, gradient, null, grams, telemetry && fullGradients ? full : null,
+        StepDecision d = StepDecision.of(model, aggregation, manager, epoch, step, values, r, grams,
+                telemetry && fullGradients);
+        JniUtils.backward((PtNDArray) h, (PtNDArray) d.combined().reshape(h.getShape()), false, false);
+        NDArray gradient = NDArrays.concat(new NDList(model.sharedGradient(manager), d.heads()), 0);
+        return new Outcome(values, d.weights(), gradient, null, grams,
+                telemetry && fullGradients ? d.fullGradients() : null,
                 new int[] {(int) width}, GradientEvent.Space.REPRESENTATION);
     }
 }

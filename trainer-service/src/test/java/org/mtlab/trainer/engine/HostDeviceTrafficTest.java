@@ -14,7 +14,7 @@ import org.mtlab.trainer.engine.HostDeviceTraffic.Purpose;
 
 /**
  * What a training step moves between host and device, counted: the batch in, the T losses out on every step; on a
- * telemetry step the per-block Grams (L·T·T doubles) out and the T weights in — and nothing of the size of the
+ * telemetry step the per-block Grams (L·T·T floats) out and the T weights in — and nothing of the size of the
  * parameters, unless telemetry asks for the full gradients or the method needs the vectors.
  */
 class HostDeviceTrafficTest {
@@ -42,7 +42,7 @@ class HostDeviceTrafficTest {
         assertEquals(40, steps);
         assertEquals(8, telemetrySteps);
         HostDeviceTraffic traffic = outcome.stepTraffic();
-        assertEquals(steps * TASKS * Float.BYTES + telemetrySteps * BLOCKS * TASKS * TASKS * Double.BYTES,
+        assertEquals(steps * TASKS * Float.BYTES + telemetrySteps * BLOCKS * TASKS * TASKS * Float.BYTES,
                 traffic.toHost(Purpose.STEP), "losses every step, Grams on telemetry steps");
         assertEquals(steps * TASKS * Float.BYTES, traffic.toDevice(Purpose.STEP), "the weights, every step");
         // the batch: 8 rows of 8 features and 3 regression targets each

@@ -19,11 +19,12 @@ import org.mtlab.core.contract.TrainingRequest;
  * <p>Run from the repository root (build and class path as for {@link StepBenchmark}):
  * <pre>
  * java -cp "mtl-core/target/classes:trainer-service/target/classes:trainer-service/target/test-classes:$(cat trainer-service/target/bench.cp)" \
- *     org.mtlab.trainer.engine.MultiFashionBenchmark [trainSamples [testSamples [epochs [batch [runs]]]]]
+ *     org.mtlab.trainer.engine.MultiFashionBenchmark [trainSamples [testSamples [epochs [batch [runs [model]]]]]]
  * </pre>
  * Defaults: 120,000 / 20,000 (the paper's sizes), 40 epochs, batch 256; Adam lr 1e-3, SGD lr 1e-2 momentum 0.9,
  * seed 1, validation 2,000, telemetry every 50 steps; {@code runs} = {@code all} (default) or a comma-separated
- * choice of {@code mtl-adam, mtl-sgd, stl-left, stl-right}, so that runs can go to separate processes.
+ * choice of {@code mtl-adam, mtl-sgd, stl-left, stl-right}, so that runs can go to separate processes; {@code model}
+ * = {@code multilenet} (default), {@code resnet18}, or {@code torchscript=PATH} (a trunk reading [1, 36, 36]).
  *
  * <p>Each row gives the test accuracy at the epoch with the best mean validation accuracy over the run's tasks (chosen
  * on validation only, as the decision protocol chooses, though it ranks MTL runs by validation Δm) and, after a
@@ -44,6 +45,10 @@ public final class MultiFashionBenchmark {
         StudySpec.OptimizerSpec adam = new StudySpec.OptimizerSpec("adam", 1e-3, null);
         StudySpec.OptimizerSpec sgd = new StudySpec.OptimizerSpec("sgd", 1e-2, 0.9);
         List<String> both = List.of("left", "right");
+        String modelName = args.length > 5 ? args[5] : "multilenet";
+        StudySpec.ModelSpec model = modelName.startsWith("torchscript=")
+                ? StudySpec.ModelSpec.torchScript(modelName.substring("torchscript=".length()), List.of(1, 36, 36), null)
+                : new StudySpec.ModelSpec(modelName, null);
         MultiTaskTrainer trainer = new MultiTaskTrainer();
         List<String> rows = new ArrayList<>();
         List<BenchmarkRun> runs = List.of(new BenchmarkRun("mtl-adam", "MTL ew", both, adam),
@@ -59,7 +64,7 @@ public final class MultiFashionBenchmark {
             StudySpec.OptimizerSpec optimizer = run.optimizer();
             TrainingRequest request = new TrainingRequest(TrainingRequest.SCHEMA_VERSION, UUID.randomUUID(),
                     UUID.randomUUID(), 1, tasks.size() == 1 ? RunKind.STL : RunKind.MTL, both, tasks,
-                    new StudySpec.DatasetSpec("multi-fashion", data), new StudySpec.ModelSpec("multilenet", null),
+                    new StudySpec.DatasetSpec("multi-fashion", data), model,
                     optimizer, "ew", 1, epochs, batch, new StudySpec.TelemetrySpec(50, false));
             BestValidationEpoch best = new BestValidationEpoch();
             TrainingOutcome outcome = trainer.train(request, new TrainingListener() {
@@ -79,8 +84,8 @@ public final class MultiFashionBenchmark {
                     right, outcome.meanStepMicros(), outcome.wallTimeMs() / 1000.0));
         }
         System.out.println();
-        System.out.printf(Locale.ROOT, "MultiFashion (train %d, test %d), MultiLeNet, %d epochs, batch %d, seed 1; %d CPUs%n",
-                train, test, epochs, batch, Runtime.getRuntime().availableProcessors());
+        System.out.printf(Locale.ROOT, "MultiFashion (train %d, test %d), %s, %d epochs, batch %d, seed 1; %d CPUs%n",
+                train, test, modelName, epochs, batch, Runtime.getRuntime().availableProcessors());
         System.out.println();
         System.out.println("| run | tasks | optimizer | selected epoch | test accuracy left (selected / last) "
                 + "| test accuracy right (selected / last) | mean step µs | wall s |");

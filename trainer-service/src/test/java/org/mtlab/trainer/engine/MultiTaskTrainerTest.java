@@ -118,10 +118,13 @@ class MultiTaskTrainerTest {
                 for (int i = 0; i < 3; i++) {
                     for (int j = 0; j < 3; j++) {
                         double dot = 0;
+                        double magnitude = 0;
                         for (int k = start; k < end; k++) {
                             dot += (double) e.fullGradients()[i][k] * e.fullGradients()[j][k];
+                            magnitude += Math.abs((double) e.fullGradients()[i][k] * e.fullGradients()[j][k]);
                         }
-                        assertEquals(dot, e.gram(b, i, j), 1e-12 * Math.max(1, Math.abs(dot)), "block " + b + " (" + i + "," + j + ")");
+                        // float32 accumulation on the device: within a few ulps of Σ|a_k b_k|
+                        assertEquals(dot, e.gram(b, i, j), 1e-6 * magnitude, "block " + b + " (" + i + "," + j + ")");
                     }
                 }
                 start = end;
