@@ -99,7 +99,9 @@ class DecisionReportTest {
         assertTrue(v.summary().contains("No MTL configuration keeps every task within its margin"), v.summary());
         assertTrue(v.summary().contains("The closest is sgd/ew: b loses 3.0% against its STL baseline where its margin "
                 + "accepts 1.0% (2.0 points beyond)"), v.summary());
-        assertTrue(MarkdownReport.render(r).contains("no configuration within margins"));
+        assertEquals(VerdictLead.Decision.TRAIN_APART, v.lead().decision());
+        assertTrue(MarkdownReport.render(r).contains("## Verdict\n\n**Train apart**: no MTL configuration keeps every "
+                + "task within its margin; the closest, sgd/ew, loses 3.0% on b where its margin accepts 1.0%."));
     }
 
     @Test
