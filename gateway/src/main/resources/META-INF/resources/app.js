@@ -381,8 +381,14 @@
       box.replaceChildren(el('p', {class: 'muted'}, 'the verdict appears when the study has ended'));
       return;
     }
-    const parts = [el('p', {class: 'answer ' + v.answer}, v.answer.replace(/_/g, ' ')), el('p', {class: 'summary'}, v.summary)];
-    if (v.recommended) { parts.push(el('p', {}, 'Recommended: ' + v.recommended.sentence)); }
+    // the lead (report.verdict.lead, computed once by mtl-core): the decision in one sentence, then its bullets;
+    // the evidence, the configuration line, the per-task figures and the warnings follow under it
+    const lead = v.lead;
+    const parts = [el('p', {class: 'answer ' + lead.decision}, el('b', {}, lead.headline),
+      lead.sentence.slice(lead.headline.length))];
+    if (lead.bullets && lead.bullets.length) { parts.push(el('ul', {class: 'lead'}, lead.bullets.map(b => el('li', {}, b)))); }
+    parts.push(el('p', {class: 'summary'}, v.summary));
+    if (v.recommended) { parts.push(el('p', {}, v.recommended.sentence)); }
     if (v.perTask && v.perTask.length) { parts.push(el('ul', {}, v.perTask.map(t => el('li', {}, t.sentence)))); }
     if (v.warnings && v.warnings.length) { parts.push(el('ul', {class: 'warnings'}, v.warnings.map(w => el('li', {}, '⚠ ' + w)))); }
     box.replaceChildren(...parts);

@@ -118,6 +118,11 @@ class DecisionReportResourceTest {
         assertTrue(json.getString("verdict.summary").startsWith("Primary task b: no MTL configuration beats its STL "
                 + "baseline beyond the seed spread; the closest, adam/ew, reaches mse 0.9000"), json.getString("verdict.summary"));
         assertEquals("NOT_DISTINGUISHABLE", json.getString("verdict.answer"));
+        // a's 2% loss keeps its 5% margin by the means, but with two seeds (ν < 2 → t = 12.706) its interval reaches a
+        // 20.1% loss: no measurable difference, and a margin at risk
+        assertEquals("NO_MEASURABLE_DIFFERENCE_APART", json.getString("verdict.lead.decision"));
+        assertTrue(json.getString("verdict.lead.sentence").endsWith("but a's 95% interval reaches a 20.1% loss, beyond "
+                + "its 5.0% margin."), json.getString("verdict.lead.sentence"));
         // cost: 8 STL runs × 20 s + 4 MTL runs × 38 s on GPU; savings 100 vs 160 parameters, 3 vs 2 µs
         assertEquals((8 * 20 + 4 * 38) / 3600.0, json.getDouble("cost.studyComputeHours"), 1e-9);
         assertEquals(4 * 38 / 3600.0, json.getDouble("cost.gpuHours"), 1e-9);

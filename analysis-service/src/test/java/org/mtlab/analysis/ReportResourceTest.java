@@ -73,6 +73,11 @@ class ReportResourceTest {
         JsonPath json = new JsonPath(given().get(base + "/report").then().contentType(containsString("application/json"))
                 .extract().asString()).using(new JsonPathConfig(JsonPathConfig.NumberReturnType.DOUBLE));
         assertEquals("TRAIN_TOGETHER_WITH_TRADE_OFF", json.getString("verdict.answer"));
+        // a is 10% worse beyond the seed spread, b 20% better: by the equal task values it pays, so the lead trains together
+        assertEquals("TRAIN_TOGETHER", json.getString("verdict.lead.decision"));
+        assertTrue(json.getString("verdict.lead.sentence").startsWith("Train together with adam/ew:"),
+                json.getString("verdict.lead.sentence"));
+        assertEquals(3, json.getList("verdict.lead.bullets").size());
         assertEquals("adam/ew", json.getString("verdict.recommended.configuration"));
         assertEquals(-5.0, json.getDouble("verdict.recommended.deltaMPercent.mean"), 1e-9);
         assertEquals("MTL_WORSE", json.getString("verdict.perTask[0].outcome"));
@@ -90,7 +95,7 @@ class ReportResourceTest {
         String md = given().get(base + "/report.md").then().statusCode(200).contentType(containsString("text/markdown"))
                 .extract().asString();
         assertTrue(md.startsWith("# Study report — " + studyId), md);
-        assertTrue(md.contains("## Verdict: train together with trade off"), md);
+        assertTrue(md.contains("## Verdict\n\n**Train together** with adam/ew:"), md);
         assertTrue(md.contains("| sgd | 1 | 0 |"), md);
         String html = given().get(base + "/report.html").then().statusCode(200).contentType(containsString("text/html"))
                 .body(containsString("<svg"), not(containsString("<script"))).extract().asString();

@@ -15,10 +15,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.mtlab.core.contract.Json;
+import org.mtlab.core.report.VerdictLead;
 
 /**
  * {@code ./mtlab demo}: starts PostgreSQL, a Kafka broker process and the three services, submits the default study,
- * shows each run's progress, prints the result table and keeps everything up until Ctrl-C.
+ * shows each run's progress, prints the result table and the verdict's lead, and keeps everything up until Ctrl-C.
  */
 public final class Demo {
     static final String DEFAULT_STUDY = """
@@ -200,6 +201,10 @@ public final class Demo {
                     run.get("label").asText(), pair.get("cosine").get("mean").asDouble(),
                     pair.get("cosine").get("negativeFraction").asDouble(), pair.get("magnitudeSimilarity").get("mean").asDouble());
         }
+        // last, the report's lead as the report, the dashboard and ./mtlab report show it: the decision, then its bullets
+        JsonNode lead = get(analysis + "/api/studies/" + studyId + "/report").get("verdict").get("lead");
+        System.out.println("\nVerdict: " + Json.read(lead.toString(), VerdictLead.class).plainText());
+        System.out.println("  (per-task figures, rules and warnings: ./mtlab report " + studyId + ")");
     }
 
     private static String spread(JsonNode s) {

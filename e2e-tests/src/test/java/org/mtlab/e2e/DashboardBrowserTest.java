@@ -24,6 +24,7 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -159,12 +160,20 @@ class DashboardBrowserTest {
                 given().baseUri(gateway).get("/api/studies/" + study).then().body("status", equalTo("COMPLETED")));
         awaitPage().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() ->
                 !browser.findElements(By.cssSelector("#verdict .answer")).isEmpty());
+        // the verdict leads with the report's lead: its one sentence (the decision), then at most three bullets
         String answer = textOf(By.cssSelector("#verdict .answer"));
-        assertTrue(List.of("TRAIN TOGETHER", "TRAIN TOGETHER WITH TRADE OFF", "TRAIN APART", "NOT DISTINGUISHABLE",
-                "INSUFFICIENT DATA").contains(answer), "verdict: " + answer);
-        String expected = given().baseUri(gateway).get("/api/studies/" + study + "/report").then().statusCode(200)
-                .extract().path("verdict.answer");
-        assertEquals(expected.replace('_', ' '), answer);
+        Map<String, Object> lead = given().baseUri(gateway).get("/api/studies/" + study + "/report").then()
+                .statusCode(200).extract().path("verdict.lead");
+        assertTrue(List.of("TRAIN_TOGETHER", "TRAIN_APART", "NO_MEASURABLE_DIFFERENCE_TOGETHER",
+                "NO_MEASURABLE_DIFFERENCE_APART", "NO_DECISION_YET").contains(lead.get("decision")), "lead: " + lead);
+        assertEquals(lead.get("sentence"), answer);
+        assertTrue(answer.startsWith((String) lead.get("headline")), answer);
+        @SuppressWarnings("unchecked")
+        List<String> bullets = (List<String>) lead.get("bullets");
+        assertTrue(bullets.size() <= 3, bullets.toString());
+        assertEquals(bullets, awaitPage().atMost(Duration.ofSeconds(10)).until(() -> browser
+                .findElements(By.cssSelector("#verdict ul.lead li")).stream().map(WebElement::getText).toList(),
+                texts -> true));
         assertEquals("COMPLETED", textOf(By.id("study-status")));
         // STL baseline per task and one row per MTL configuration (the page reads the report again while it lags)
         awaitPage().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() ->

@@ -32,9 +32,9 @@ final class Fmt {
         return String.format(Locale.ROOT, "%." + decimals + "f", v);
     }
 
-    /** Relative change in percent, signed, one decimal. */
+    /** Relative change in percent, signed, one decimal; "0.0%" when it rounds to zero (never "-0.0%"). */
     static String pct(double v) {
-        return signed(v, 1) + "%";
+        return Math.abs(v) < 0.05 ? "0.0%" : signed(v, 1) + "%";
     }
 
     /** "mean ± std (n seeds)", or "mean (1 seed)". */

@@ -27,15 +27,23 @@ public final class HtmlReport {
                 .append("body{font-family:system-ui,sans-serif;margin:2em auto;max-width:72em;padding:0 1em;color:#222}")
                 .append("table{border-collapse:collapse;margin:.5em 0 1em}td,th{border:1px solid #ccc;padding:.25em .5em;text-align:left}")
                 .append("th{background:#f3f3f3}.answer{font-size:1.2em;padding:.6em;border-left:6px solid #2a7;background:#f4fbf7}")
+                .append(".answer.TRAIN_APART,.answer.NO_MEASURABLE_DIFFERENCE_APART{border-left-color:#c50;background:#fdf6f2}")
+                .append(".answer.NO_DECISION_YET{border-left-color:#999;background:#f6f6f6}")
                 .append(".warn{color:#a40}.small{color:#555;font-size:.9em}.yes{color:#2a7;font-weight:bold}")
                 .append("</style></head><body>\n");
         h.append("<h1>").append(esc(title)).append("</h1>\n<p>Tasks: ").append(esc(String.join(", ", r.tasks())))
                 .append(". Finished runs: ").append(r.finishedRuns()).append(" of ").append(r.runsKnown()).append(" known.</p>\n");
 
         Verdict v = r.verdict();
-        h.append("<h2>Verdict</h2>\n<p class=\"answer\"><b>")
-                .append(esc(v.answer().name().replace('_', ' ').toLowerCase(Locale.ROOT))).append("</b> — ")
-                .append(esc(v.summary())).append("</p>\n");
+        VerdictLead lead = v.lead();
+        h.append("<h2>Verdict</h2>\n<p class=\"answer ").append(esc(lead.decision().name())).append("\"><b>")
+                .append(esc(lead.headline())).append("</b>").append(esc(lead.afterHeadline())).append("</p>\n");
+        if (!lead.bullets().isEmpty()) {
+            h.append("<ul class=\"lead\">");
+            lead.bullets().forEach(b -> h.append("<li>").append(esc(b)).append("</li>"));
+            h.append("</ul>\n");
+        }
+        h.append("<h3>Why</h3>\n<p>").append(esc(v.summary())).append("</p>\n");
         if (v.recommended() != null) {
             h.append("<p>").append(esc(v.recommended().sentence())).append("</p>\n");
         }

@@ -18,8 +18,9 @@ public final class MarkdownReport {
                 .append(" of ").append(r.runsKnown()).append(" known.\n\n");
 
         Verdict v = r.verdict();
-        md.append("## Verdict: ").append(v.answer().name().replace('_', ' ').toLowerCase(java.util.Locale.ROOT)).append("\n\n");
-        md.append(v.summary()).append("\n\n");
+        md.append("## Verdict\n\n");
+        lead(v.lead(), md);
+        md.append("### Why\n\n").append(v.summary()).append("\n\n");
         if (v.recommended() != null) {
             md.append(v.recommended().sentence()).append("\n\n");
         }
@@ -162,6 +163,15 @@ public final class MarkdownReport {
             r.notes().forEach(n -> md.append("- ").append(n).append('\n'));
         }
         return md.toString();
+    }
+
+    /** The lead: its headline in bold, the rest of the sentence, then its bullets. */
+    private static void lead(VerdictLead lead, StringBuilder md) {
+        md.append("**").append(lead.headline()).append("**").append(lead.afterHeadline()).append("\n\n");
+        lead.bullets().forEach(b -> md.append("- ").append(b).append('\n'));
+        if (!lead.bullets().isEmpty()) {
+            md.append('\n');
+        }
     }
 
     private static void decision(StudyReport r, StringBuilder md) {

@@ -22,8 +22,9 @@ import org.mtlab.core.report.StudyReport.Savings;
 final class StudyCosts {
     static final String RULE = "wall time of a run: its first STARTED to its COMPLETED event (trainer clock; a resumed "
             + "run includes the time it waited); a configuration's cost covers all its runs, every learning rate of its "
-            + "grid; GPU-hours: the runs whose trainer named a GPU device. Savings: the MTL configuration (the "
-            + "recommended one, else the one with the best value-weighted gain) against the STL baseline models of its "
+            + "grid; GPU-hours: the runs whose trainer named a GPU device. Savings: the MTL configuration the "
+            + "verdict speaks of (the recommended one; when none keeps every margin, the closest; else the one with the "
+            + "best value-weighted gain) against the STL baseline models of its "
             + "tasks, from the trainer's own figures on the chosen runs (mean over seeds): parameter count, training "
             + "time, and inference latency per sample (batched forward over the test split after a warm-up); serving "
             + "all tasks with STL means running each task's model, so STL latencies add up";
@@ -32,7 +33,7 @@ final class StudyCosts {
     }
 
     static CostSummary summarise(List<String> tasks, List<RunHistory> runs, LearningRateSelection.Result selection,
-                                 Map<String, StudyAnalysis.StlBaseline> baselines, Verdict verdict,
+                                 Map<String, StudyAnalysis.StlBaseline> baselines, String subject,
                                  List<StudyReport.Configuration> configurations) {
         Map<String, List<RunHistory>> byConfiguration = new TreeMap<>();
         long computeMs = 0;
@@ -57,7 +58,7 @@ final class StudyCosts {
             double gpu = list.stream().filter(RunHistory::onGpu).mapToLong(RunHistory::wallMs).sum() / 3_600_000.0;
             costs.add(new ConfigurationCost(label, list.get(0).kind().name(), list.size(), seconds, seconds / list.size(), gpu));
         });
-        Savings savings = savings(tasks, runs, selection, baselines, verdict, configurations);
+        Savings savings = savings(tasks, runs, selection, baselines, subject, configurations);
         List<String> findings = new ArrayList<>();
         if (timed > 0) {
             findings.add("The study used " + Fmt.fixed(computeMs / 3_600_000.0, 3) + " compute-hours of training over "
@@ -77,12 +78,12 @@ final class StudyCosts {
     }
 
     private static Savings savings(List<String> tasks, List<RunHistory> runs, LearningRateSelection.Result selection,
-                                   Map<String, StudyAnalysis.StlBaseline> baselines, Verdict verdict,
+                                   Map<String, StudyAnalysis.StlBaseline> baselines, String subject,
                                    List<StudyReport.Configuration> configurations) {
         if (selection == null || configurations.isEmpty() || baselines.size() < tasks.size()) {
             return null;
         }
-        String mtl = verdict.recommended() != null ? verdict.recommended().configuration()
+        String mtl = subject != null ? subject
                 : configurations.stream().filter(c -> c.valueWeightedGainPercent() != null)
                         .max(Comparator.comparingDouble(StudyReport.Configuration::valueWeightedGainPercent))
                         .map(StudyReport.Configuration::label).orElse(configurations.get(0).label());

@@ -66,7 +66,8 @@ public final class StudyReportBuilder {
             + "better side; the verdict quotes the configuration with the largest such gain (or, when there is none, "
             + "the one with the best mean) and what it does to every other task";
     public static final String WARNING_RULES = "warnings: a task \"loses under every MTL configuration\" when every "
-            + "configuration's mean is worse than its STL baseline mean (the smallest loss is quoted); an optimizer's "
+            + "configuration's mean is worse than its STL baseline mean by at least 0.05% (the smallest loss is quoted; a "
+            + "smaller one would print as 0.0% and is not warned); an optimizer's "
             + "configurations are \"dominated\" when none of them is on the front of configuration means while another "
             + "optimizer's are";
 
@@ -171,11 +172,13 @@ public final class StudyReportBuilder {
         if (conflict.pairs().isEmpty()) {
             notes.add("no gradient statistics of MTL runs yet: no conflict evidence");
         }
-        Verdict verdict = VerdictRules.decide(tasks, baselines, configurations, pareto, decision);
+        // the cost of the configuration the verdict speaks of, which its lead quotes
+        StudyReport.CostSummary cost = runs == null ? null : StudyCosts.summarise(tasks, runs, selection, baselines,
+                VerdictRules.subject(tasks, baselines, configurations), configurations);
+        Verdict verdict = VerdictRules.decide(tasks, baselines, configurations, pareto, decision,
+                cost == null ? null : cost.savings());
         StudyReport.SelectionSummary selectionSummary = selection == null ? null
                 : new StudyReport.SelectionSummary(selection.rule(), selection.choices(), selection.notes());
-        StudyReport.CostSummary cost = runs == null ? null
-                : StudyCosts.summarise(tasks, runs, selection, baselines, verdict, configurations);
         // every finished run counts, not only those of the chosen learning rates
         int finishedRuns = runs == null ? analysis.finishedRuns() : (int) runs.stream().filter(RunHistory::finished).count();
         return new StudyReport(studyId, List.copyOf(tasks), runsKnown, finishedRuns, analysis.deltaMConventions(),

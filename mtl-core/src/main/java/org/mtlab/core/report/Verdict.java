@@ -6,7 +6,9 @@ import org.mtlab.core.analysis.StudyAnalysis.Spread;
 /**
  * The answer to "should these tasks be trained together?", with the numbers and rules behind it.
  *
- * @param answer      the overall answer
+ * @param lead        what the verdict leads with: the decision in one sentence and at most three bullets; every
+ *                    rendering shows it first and the rest under it
+ * @param answer      what the evidence shows (the lead's decision is drawn from it, the margins and the cost)
  * @param summary     one plain sentence with its numbers
  * @param perTask     per task: the best MTL configuration for that task against the STL baseline
  * @param recommended the recommended MTL configuration and what it trades; null when none can be recommended
@@ -16,8 +18,9 @@ import org.mtlab.core.analysis.StudyAnalysis.Spread;
  * @param primaryFinding does any MTL configuration beat the primary task's STL baseline beyond the seed spread, and
  *                       at what cost to the other tasks
  */
-public record Verdict(Answer answer, String summary, List<TaskVerdict> perTask, Recommendation recommended,
-                      List<String> warnings, List<String> rules, String primaryTask, String primaryFinding) {
+public record Verdict(VerdictLead lead, Answer answer, String summary, List<TaskVerdict> perTask,
+                      Recommendation recommended, List<String> warnings, List<String> rules, String primaryTask,
+                      String primaryFinding) {
 
     public enum Answer {
         /** The recommended configuration beats STL on average and no task is distinguishably worse. */
@@ -46,7 +49,8 @@ public record Verdict(Answer answer, String summary, List<TaskVerdict> perTask, 
     /**
      * @param deltaMPercent literature Δm% of the configuration (lower is better)
      * @param trades        the configuration against STL, per task
-     * @param sentence      what it gains and what it gives up, with numbers
+     * @param sentence      what it gains and what it gives up, with numbers; it opens with "Recommended:" only when the
+     *                      lead decides to train together
      * @param valueWeightedGainPercent Σ_k value_k·gain_k / Σ_k value_k, positive = better than STL
      */
     public record Recommendation(String configuration, String optimizer, String method, Spread deltaMPercent,

@@ -99,7 +99,9 @@ class DecisionReportTest {
         assertTrue(v.summary().contains("No MTL configuration keeps every task within its margin"), v.summary());
         assertTrue(v.summary().contains("The closest is sgd/ew: b loses 3.0% against its STL baseline where its margin "
                 + "accepts 1.0% (2.0 points beyond)"), v.summary());
-        assertTrue(MarkdownReport.render(r).contains("no configuration within margins"));
+        assertEquals(VerdictLead.Decision.TRAIN_APART, v.lead().decision());
+        assertTrue(MarkdownReport.render(r).contains("## Verdict\n\n**Train apart**: no MTL configuration keeps every "
+                + "task within its margin; the closest, sgd/ew, loses 3.0% on b where its margin accepts 1.0%."));
     }
 
     @Test
@@ -295,6 +297,13 @@ class DecisionReportTest {
         String md = MarkdownReport.render(r);
         java.nio.file.Files.writeString(java.nio.file.Path.of("target", "readme-decision-report.md"), md);
         assertEquals("adam/ew", r.verdict().recommended().configuration(), r.verdict().summary());
+        // the lead the README quotes: y1 +8% beyond the spread, y2 −2.5% within it (its interval reaches −5.1%)
+        assertEquals("Train together with adam/ew: better than training apart on y1 beyond the seed spread, and no task "
+                + "worse beyond it.", r.verdict().lead().sentence());
+        assertTrue(md.contains("## Verdict\n\n**Train together** with adam/ew"), md);
+        assertEquals("Largest risk to another task: y2 -2.5% against training apart (95% interval -5.1% to +0.1%; "
+                + "positive = better) — a loss of up to 5.1% not ruled out; its interval reaches beyond its 5.0% margin.",
+                r.verdict().lead().bullets().get(2));
         assertEquals(0.001, config(r, "adam/ew").learningRate());
         assertEquals(0.03, config(r, "sgd/ew").learningRate());
         // y1: 0.46 vs STL 0.50 → +8%; y2: 0.41 vs 0.40 → −2.5% (within 5%); (3·8 − 2.5)/4 = 5.375

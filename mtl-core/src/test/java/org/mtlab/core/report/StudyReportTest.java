@@ -133,6 +133,9 @@ class StudyReportTest {
         }
         assertEquals(Answer.NOT_DISTINGUISHABLE, r.verdict().answer());
         assertTrue(r.verdict().summary().contains("one seed"), r.verdict().summary());
+        assertEquals(VerdictLead.Decision.NO_MEASURABLE_DIFFERENCE_TOGETHER, r.verdict().lead().decision());
+        assertTrue(r.verdict().lead().sentence().contains("with one seed nothing can be measured"),
+                r.verdict().lead().sentence());
         assertTrue(r.verdict().warnings().stream().anyMatch(w -> w.startsWith("One seed only for adam/ew")));
     }
 
@@ -263,7 +266,9 @@ class StudyReportTest {
         runs.addAll(mtl("sgd", "ew", v(1.20, 1.22, 1.18), v(0.85, 0.87, 0.83), false));
         StudyReport r = report(runs);
         String md = MarkdownReport.render(r);
-        assertTrue(md.contains("## Verdict: train together with trade off"), md);
+        // a is 10% worse beyond the seed spread, b 20% better: it pays by the (equal) task values, so together
+        assertTrue(md.contains("## Verdict\n\n**Train together** with adam/ew: better than training apart on b beyond "
+                + "the seed spread and it pays by the task values"), md);
         assertTrue(md.contains("| adam/ew | 3 |"), md);
         assertTrue(md.contains("Δm% (lower is better)"), md);
         assertTrue(md.contains("| adam | 1 | 1 |"), md);
