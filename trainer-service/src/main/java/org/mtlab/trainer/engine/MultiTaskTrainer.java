@@ -18,11 +18,11 @@ import org.mtlab.core.contract.ConflictBaseline;
 import org.mtlab.core.contract.GradientEvent;
 import org.mtlab.core.contract.RunEvent;
 import org.mtlab.core.contract.StudySpec;
-import org.mtlab.core.contract.StudySpecValidator;
 import org.mtlab.core.contract.TrainingRequest;
 import org.mtlab.core.data.TaskData;
 import org.mtlab.core.data.TaskDatasets;
 import org.mtlab.core.gradient.GradientGeometry;
+import org.mtlab.core.methods.MethodRegistry;
 import org.mtlab.core.optim.AdaTask;
 import org.mtlab.core.optim.Optimizer;
 import org.mtlab.core.optim.Optimizers;
@@ -464,7 +464,7 @@ public final class MultiTaskTrainer {
         run.space = telemetry.gradientSpaceOrDefault();
         if (run.space == GradientEvent.Space.REPRESENTATION) {
             String method = request.method().toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
-            if (StudySpecValidator.PARAMETER_SPACE_ONLY_METHODS.contains(method)) {
+            if (MethodRegistry.isKnown(method) && !MethodRegistry.describe(method).worksInRepresentationSpace()) {
                 throw new IllegalArgumentException("method '" + request.method() + "' cannot run with "
                         + "telemetry.gradientSpace 'representation'");
             }
