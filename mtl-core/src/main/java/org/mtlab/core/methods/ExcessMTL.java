@@ -3,7 +3,7 @@ package org.mtlab.core.methods;
 import java.util.EnumSet;
 
 /**
- * ExcessMTL (He, Zhou, Zhang, Wang, Rao, Luo, "Robust Multi-Task Learning with Excess Risks", ICML 2024): loss
+ * ExcessMTL (He et al., "Robust Multi-Task Learning with Excess Risks", ICML 2024): loss
  * weights move towards the tasks with the largest estimated excess risk. Each task accumulates its squared gradient
  * per coordinate (AdaGrad), {@code H_t ← H_t + g_t²}, and estimates its excess risk as
  * {@code e_t = Σ_k g_tk² / √(H_tk + 1e-7)} (the gradient in the AdaGrad metric). The first step's estimates are kept

@@ -26,7 +26,8 @@ public final class GradVac extends GramWeighting {
     public GradVac(double beta, long seed) {
         super(MethodInfo.of("GradVac", MethodKind.GRAM_WEIGHTING,
                 "Wang et al., Gradient Vaccine: Investigating and Improving Multi-task Optimization in Massively "
-                        + "Multilingual Models, ICLR 2021", gramOnly(), EnumSet.of(MethodProperty.SEEDED, MethodProperty.STATEFUL))
+                        + "Multilingual Models, ICLR 2021", gramOnly(),
+                EnumSet.of(MethodProperty.SEEDED, MethodProperty.STATEFUL))
                 .with("beta", beta).with("seed", seed));
         requireInUnitInterval("beta", beta);
         this.beta = beta;

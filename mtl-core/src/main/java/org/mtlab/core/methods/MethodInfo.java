@@ -46,7 +46,10 @@ public record MethodInfo(String name, MethodKind kind, String citation, Set<Meth
         return inputs.contains(MethodInput.GRADIENTS);
     }
 
-    /** False for {@link MethodProperty#PARAMETER_SPACE_ONLY} methods; every other method may combine representation gradients. */
+    /**
+     * False for {@link MethodProperty#PARAMETER_SPACE_ONLY} methods; every other method may combine representation
+     * gradients.
+     */
     public boolean worksInRepresentationSpace() {
         return !properties.contains(MethodProperty.PARAMETER_SPACE_ONLY);
     }

@@ -27,7 +27,8 @@ public final class NashMTL extends GramWeighting {
     /** @param maxNorm clip the combined gradient to this norm; 0 disables clipping */
     public NashMTL(double maxNorm, int updateWeightsEvery) {
         super(MethodInfo.of("Nash-MTL", MethodKind.GRAM_WEIGHTING,
-                "Navon et al., Multi-Task Learning as a Bargaining Game, ICML 2022", gramOnly(), EnumSet.of(MethodProperty.STATEFUL))
+                "Navon et al., Multi-Task Learning as a Bargaining Game, ICML 2022", gramOnly(),
+                EnumSet.of(MethodProperty.STATEFUL))
                 .with("maxNorm", maxNorm).with("updateWeightsEvery", updateWeightsEvery));
         if (!(maxNorm >= 0)) {
             throw new IllegalArgumentException("maxNorm must not be negative: " + maxNorm);
