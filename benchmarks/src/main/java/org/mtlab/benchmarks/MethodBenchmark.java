@@ -3,7 +3,7 @@ package org.mtlab.benchmarks;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.mtlab.core.methods.MethodKind;
+import org.mtlab.core.methods.MethodInfo;
 import org.mtlab.core.methods.MethodRegistry;
 import org.mtlab.core.methods.MethodResult;
 import org.mtlab.core.methods.MtlMethod;
@@ -19,9 +19,10 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * Time of one {@link MtlMethod#apply} per step, for every method that reads the Gram matrix or the full gradients,
- * at T tasks. Gram weightings get the T×T Gram matrix of random Gaussian gradients with {@value #PARAMETERS} entries
- * (they never see the gradients); gradient aggregations (DB-MTL, GradDrop) get the T×{@value #PARAMETERS} gradients
- * themselves. One method instance per trial, fed {@value #INPUTS} different steps in turn, as in a run (stateful
+ * at T tasks. Methods that read the Gram matrix get the T×T Gram matrix of random Gaussian gradients with
+ * {@value #PARAMETERS} entries (they never see the gradients); methods that need the full gradients
+ * ({@link org.mtlab.core.methods.MethodInfo#needsFullGradients()}: DB-MTL, GradDrop, MoCo, ExcessMTL) get the
+ * T×{@value #PARAMETERS} gradients themselves. CR-MOGM is measured over its default inner method, MGDA. One method instance per trial, fed {@value #INPUTS} different steps in turn, as in a run (stateful
  * methods keep their state, warm starts included). The Gram matrix of a full-gradient step is computed when the
  * step is built, outside the measurement; {@link GramBenchmark} measures that.
  */
@@ -34,7 +35,8 @@ public class MethodBenchmark {
     static final long SEED = 20_240_611L;
 
     @Param({"GradNorm", "MGDA", "PCGrad", "GradVac", "CAGrad", "IMTL-G", "Nash-MTL", "Aligned-MTL", "UPGrad",
-            "DualProj", "FairGrad", "DB-MTL", "GradDrop"})
+            "DualProj", "FairGrad", "DB-MTL", "GradDrop", "MoCo", "SDMGrad", "MoDo", "ExcessMTL", "ConFIG",
+            "CR-MOGM"})
     public String method;
 
     @Param({"2", "4", "10", "40"})
@@ -46,9 +48,9 @@ public class MethodBenchmark {
 
     @Setup
     public void setUp() {
-        MethodKind kind = MethodRegistry.describe(method).kind();
-        if (kind == MethodKind.LOSS_WEIGHTING) {
-            throw new IllegalArgumentException(method + " is a loss weighting: nothing to measure here");
+        MethodInfo info = MethodRegistry.describe(method);
+        if (!info.needsTaskGradients()) {
+            throw new IllegalArgumentException(method + " reads the losses only: nothing to measure here");
         }
         Random random = new Random(SEED + tasks);
         inputs = new StepInput[INPUTS];
@@ -58,7 +60,7 @@ public class MethodBenchmark {
             for (int t = 0; t < tasks; t++) {
                 losses[t] = 0.5 + random.nextDouble();
             }
-            inputs[k] = kind == MethodKind.GRADIENT_AGGREGATION
+            inputs[k] = info.needsFullGradients()
                     ? StepInput.ofGradients(0, k, losses, gradients)
                     : StepInput.ofGram(0, k, losses, Gaussian.gram(gradients));
         }

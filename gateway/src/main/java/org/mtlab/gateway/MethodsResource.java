@@ -20,6 +20,7 @@ import org.mtlab.core.contract.Violation;
 import org.mtlab.core.methods.MethodInfo;
 import org.mtlab.core.methods.MethodInput;
 import org.mtlab.core.methods.MethodKind;
+import org.mtlab.core.methods.MethodProperty;
 import org.mtlab.core.methods.MethodRegistry;
 import org.mtlab.core.methods.MethodResult;
 import org.mtlab.core.methods.MtlMethod;
@@ -40,14 +41,18 @@ public class MethodsResource {
     /** Parameters every seeded method takes from {@code seed} rather than from {@code parameters}. */
     private static final String SEED = "seed";
 
-    /** A method as listed: {@code parameters} are its defaults; seeded methods take the request's {@code seed}. */
+    /**
+     * A method as listed: {@code parameters} are its defaults; seeded methods take the request's {@code seed};
+     * {@code properties} are the ones its class declares (SEEDED, STATEFUL, PARAMETER_SPACE_ONLY).
+     */
     @RegisterForReflection
     public record MethodView(String name, MethodKind kind, String citation, Set<MethodInput> inputs,
-                             Map<String, Double> parameters, boolean seeded) {
+                             Map<String, Double> parameters, boolean seeded, Set<MethodProperty> properties) {
         static MethodView of(MethodInfo info) {
             Map<String, Double> parameters = new LinkedHashMap<>(info.parameters());
-            boolean seeded = parameters.remove(SEED) != null;
-            return new MethodView(info.name(), info.kind(), info.citation(), info.inputs(), parameters, seeded);
+            parameters.remove(SEED);
+            return new MethodView(info.name(), info.kind(), info.citation(), info.inputs(), parameters, info.seeded(),
+                    info.properties());
         }
     }
 
@@ -110,9 +115,10 @@ public class MethodsResource {
                 used, MethodView.of(info).seeded() ? seed : null);
     }
 
+    /** The method a path names, in any spelling {@link MethodRegistry#canonicalName} accepts; 404 otherwise. */
     private static MethodInfo known(String name) {
         try {
-            return MethodRegistry.describe(name);
+            return MethodRegistry.describe(MethodRegistry.canonicalName(name));
         } catch (IllegalArgumentException e) {
             throw new ProblemException(404, "Unknown method",
                     "unknown method '" + name + "'; valid names: " + MethodRegistry.names(),

@@ -26,7 +26,8 @@ import org.mtlab.core.methods.MethodRegistry;
 public class StudyService {
     /**
      * Weighting methods the trainers run: every method of the registry, by its name lower-cased ("nash-mtl"); the
-     * validator lower-cases a spec's names before looking them up, so any case is accepted.
+     * validator compares a spec's names by {@link MethodRegistry#canonicalName}, so any case and '-'/'_' spelling is
+     * accepted ("nash_mtl"), and so are CR-MOGM's wrapped names ("cr_mogm:upgrad").
      */
     public static final Set<String> KNOWN_METHODS = MethodRegistry.names().stream()
             .map(name -> name.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());

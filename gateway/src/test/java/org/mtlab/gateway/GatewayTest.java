@@ -75,6 +75,21 @@ class GatewayTest {
     }
 
     @Test
+    void aStudyMayNameMethodsInAnySpellingTheMethodsApiAcceptsAndTheirCanonicalNamesMustDiffer() {
+        given().get("/api/methods/nash_mtl").then().statusCode(200).body("name", equalTo("Nash-MTL"));
+        given().contentType("application/json")
+                .body(SPEC.replace("gw-test", "spellings").replace("[\"EW\"]", "[\"EW\",\"nash_mtl\",\"cr_mogm:upgrad\"]"))
+                .when().post("/api/studies")
+                .then().statusCode(201).body("runs", hasSize(2 * 2 * (2 + 3)));
+        given().contentType("application/json").body(SPEC.replace("[\"EW\"]", "[\"nash_mtl\",\"NASH-MTL\"]"))
+                .when().post("/api/studies")
+                .then().statusCode(400).body("field", equalTo("methods[1]")).body("detail", containsString("duplicate"));
+        given().contentType("application/json").body(SPEC.replace("[\"EW\"]", "[\"cr_mogm:ew\"]"))
+                .when().post("/api/studies")
+                .then().statusCode(400).body("field", equalTo("methods[0]"));
+    }
+
+    @Test
     void invalidSpecAnswers400ProblemJsonNamingTheField() {
         given().contentType("application/json").body(SPEC.replace("\"learningRate\":0.01", "\"learningRate\":-1"))
                 .when().post("/api/studies")

@@ -85,6 +85,18 @@ class MethodsResourceTest {
     }
 
     @Test
+    void describesWrappedMethodsAndDeclaredProperties() {
+        given().get("/api/methods/cr_mogm:upgrad").then().statusCode(200).body("name", equalTo("CR-MOGM:UPGrad"))
+                .body("properties", hasItems("STATEFUL")).body("parameters.smoothing", equalTo(0.9f));
+        given().get("/api/methods/db_mtl").then().statusCode(200).body("properties", hasItems("PARAMETER_SPACE_ONLY"));
+        given().get("/api/methods/cr_mogm:ew").then().statusCode(404);
+        // two steps' worth of state is not visible through apply (a fresh instance each time): CR-MOGM = its inner
+        JsonPath wrapped = apply("cr-mogm:mgda", "{\"losses\":[1.0,1.0],\"gradients\":[[1,0],[0,2]]}");
+        assertClose(new double[] {0.8, 0.2}, doubles(wrapped, "weights"), 1e-9, "CR-MOGM's first step is MGDA's");
+        assertEquals("CR-MOGM", wrapped.getString("method"));
+    }
+
+    @Test
     void mgdaOnOrthogonalGradientsMatchesTheClosedForm() {
         // g1 = (1, 0), g2 = (0, 2): min over w1 + w2 = 1 of w1² + 4 w2² is at w1 = 4 w2, i.e. (0.8, 0.2).
         JsonPath full = apply("MGDA", "{\"losses\":[1.0,1.0],\"gradients\":[[1,0],[0,2]]}");

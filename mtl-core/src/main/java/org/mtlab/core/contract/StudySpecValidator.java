@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.mtlab.core.methods.MethodRegistry;
 
 import org.mtlab.core.model.Architecture;
 import org.mtlab.core.model.MlpKind;
@@ -46,10 +47,20 @@ public final class StudySpecValidator {
     private static final Pattern TASK_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     private final Set<String> knownMethods;
+    /** {@link MethodRegistry#canonicalName canonical} names of {@link #knownMethods}. */
+    private final Set<String> knownCanonical;
 
-    /** @param knownMethods lower-case names of the weighting methods the trainers can run */
+    /**
+     * @param knownMethods names (any spelling {@link MethodRegistry#canonicalName} accepts) of the weighting methods
+     *                     the trainers can run; a spec's method names are compared by their canonical names
+     */
     public StudySpecValidator(Set<String> knownMethods) {
         this.knownMethods = Set.copyOf(knownMethods);
+        Set<String> canonical = new HashSet<>();
+        for (String name : knownMethods) {
+            canonical.add(MethodRegistry.canonicalName(name));
+        }
+        this.knownCanonical = Set.copyOf(canonical);
     }
 
     public List<Violation> validate(StudySpec spec) {
@@ -233,7 +244,7 @@ public final class StudySpecValidator {
             }
             validateDecay(field, opt, out);
             if ("adatask".equals(opt.name()) && spec.methods() != null
-                    && spec.methods().stream().anyMatch(m -> m == null || !"ew".equalsIgnoreCase(m))) {
+                    && spec.methods().stream().anyMatch(m -> !isEqualWeighting(m))) {
                 out.add(new Violation(field + ".name", "adatask (per-task Adam) sums the tasks' Adam directions: use it "
                         + "with methods [ew] only, or run the other methods in a study of their own"));
             }
@@ -289,13 +300,38 @@ public final class StudySpecValidator {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < spec.methods().size(); i++) {
             String method = spec.methods().get(i);
-            String key = method == null ? null : method.toLowerCase(Locale.ROOT);
-            if (key == null || !knownMethods.contains(key)) {
-                out.add(new Violation("methods[" + i + "]", "unknown method '" + method + "'; known: " + sorted(knownMethods)));
-            } else if (!seen.add(key)) {
-                out.add(new Violation("methods[" + i + "]", "duplicate method '" + method + "'"));
+            String canonical = known(method);
+            if (canonical == null) {
+                out.add(new Violation("methods[" + i + "]", "unknown method '" + method + "'; known: "
+                        + sorted(knownMethods) + " (and " + CR_MOGM_SYNTAX + ")"));
+            } else if (!seen.add(canonical)) {
+                out.add(new Violation("methods[" + i + "]", "duplicate method '" + method + "' (" + canonical + ")"));
             }
         }
+    }
+
+    private static final String CR_MOGM_SYNTAX = "cr-mogm:<a Gram-based method>, e.g. cr-mogm:upgrad";
+
+    /**
+     * The canonical name of a method this validator accepts, or null: the registry must know the name, and every
+     * method it names (a wrapper and the method it wraps) must be among the known methods.
+     */
+    private String known(String method) {
+        if (method == null || !MethodRegistry.isKnown(method)) {
+            return null;
+        }
+        String canonical = MethodRegistry.canonicalName(method);
+        for (String part : canonical.split(Pattern.quote(MethodRegistry.WRAPPER_SEPARATOR))) {
+            if (!knownCanonical.contains(part)) {
+                return null;
+            }
+        }
+        return canonical;
+    }
+
+    /** True for a name of equal weighting ("ew", "EW", …). */
+    private static boolean isEqualWeighting(String method) {
+        return method != null && MethodRegistry.isKnown(method) && "EW".equals(MethodRegistry.canonicalName(method));
     }
 
     private static void validateSeeds(StudySpec spec, List<Violation> out) {
@@ -368,20 +404,18 @@ public final class StudySpecValidator {
     }
 
     /**
-     * Method names (lower case, '-' and '_' ignored) that cannot combine representation gradients: DB-MTL keeps an
-     * exponential moving average of each task's gradient vector across steps, and a representation gradient's
-     * coordinates are the rows of the step's batch — different samples every step (and fewer in a last short batch),
-     * so such an average means nothing.
+     * Refuses, naming the entry, every method that cannot combine representation gradients: those whose
+     * {@link org.mtlab.core.methods.MethodInfo#worksInRepresentationSpace()} is false (they keep gradient vectors
+     * across steps, and a representation gradient's coordinates are the rows of the step's batch — different samples
+     * every step, and fewer in a last short batch — so such state means nothing).
      */
-    public static final Set<String> PARAMETER_SPACE_ONLY_METHODS = Set.of("dbmtl");
-
     private static void validateRepresentationSpace(StudySpec spec, List<Violation> out) {
         if (spec.methods() != null) {
             for (int i = 0; i < spec.methods().size(); i++) {
                 String method = spec.methods().get(i);
-                if (method != null && PARAMETER_SPACE_ONLY_METHODS.contains(
-                        method.toLowerCase(Locale.ROOT).replace("-", "").replace("_", ""))) {
-                    out.add(new Violation("methods[" + i + "]", "method '" + method + "' averages gradient vectors "
+                if (method != null && MethodRegistry.isKnown(method)
+                        && !MethodRegistry.describe(method).worksInRepresentationSpace()) {
+                    out.add(new Violation("methods[" + i + "]", "method '" + method + "' keeps gradient vectors "
                             + "across steps and cannot run with telemetry.gradientSpace 'representation' (whose "
                             + "coordinates are the batch's samples, new every step); use gradientSpace 'parameters'"));
                 }

@@ -1,5 +1,8 @@
 package org.mtlab.core.methods;
 
+import java.util.EnumSet;
+import java.util.Set;
+
 /** Holds a method's description and enforces that every step has the same number of tasks as the first. */
 abstract class AbstractMethod implements MtlMethod {
     private final MethodInfo info;
@@ -44,6 +47,11 @@ abstract class AbstractMethod implements MtlMethod {
     }
 
     abstract MethodResult decide(StepInput input);
+
+    /** The properties of a method that has none of them: stateless, unseeded, fine in representation space. */
+    static Set<MethodProperty> noProperties() {
+        return EnumSet.noneOf(MethodProperty.class);
+    }
 
     static void requirePositive(String name, double value) {
         if (!(value > 0) || !Double.isFinite(value)) {

@@ -12,7 +12,8 @@ public final class AlignedMTL extends GramWeighting {
     private static final double FLOAT32_EPSILON = Math.ulp(1.0f);
 
     public AlignedMTL() {
-        super("Aligned-MTL", "Senushkin et al., Independent Component Alignment for Multi-Task Learning, CVPR 2023");
+        super("Aligned-MTL", "Senushkin et al., Independent Component Alignment for Multi-Task Learning, CVPR 2023",
+                noProperties());
     }
 
     @Override

@@ -22,7 +22,8 @@ public final class CAGrad extends GramWeighting {
 
     public CAGrad(double c, int rescale) {
         super(MethodInfo.of("CAGrad", MethodKind.GRAM_WEIGHTING,
-                "Liu et al., Conflict-Averse Gradient Descent for Multi-task Learning, NeurIPS 2021", gramOnly()).with("c", c).with("rescale", rescale));
+                "Liu et al., Conflict-Averse Gradient Descent for Multi-task Learning, NeurIPS 2021", gramOnly(),
+                noProperties()).with("c", c).with("rescale", rescale));
         if (!(c >= 0) || !Double.isFinite(c)) {
             throw new IllegalArgumentException("c must be finite and non-negative: " + c);
         }

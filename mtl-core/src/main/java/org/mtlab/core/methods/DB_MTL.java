@@ -24,7 +24,8 @@ public final class DB_MTL extends AbstractMethod {
     public DB_MTL(double beta, double betaSigma) {
         super(MethodInfo.of("DB-MTL", MethodKind.GRADIENT_AGGREGATION,
                 "Lin et al., Dual-Balancing for Multi-Task Learning, arXiv 2308.12029, 2023",
-                EnumSet.of(MethodInput.LOSSES, MethodInput.GRADIENTS))
+                EnumSet.of(MethodInput.LOSSES, MethodInput.GRADIENTS),
+                EnumSet.of(MethodProperty.STATEFUL, MethodProperty.PARAMETER_SPACE_ONLY))
                 .with("beta", beta).with("betaSigma", betaSigma));
         requireInUnitInterval("beta", beta);
         if (!(betaSigma >= 0)) {

@@ -1,5 +1,7 @@
 package org.mtlab.core.methods;
 
+import java.util.EnumSet;
+
 import java.util.Set;
 
 /**
@@ -18,7 +20,7 @@ public final class DWA extends AbstractMethod {
     public DWA(double temperature) {
         super(MethodInfo.of("DWA", MethodKind.LOSS_WEIGHTING,
                 "Liu, Johns & Davison, End-to-End Multi-Task Learning with Attention, CVPR 2019",
-                Set.of(MethodInput.LOSSES)).with("T", temperature));
+                Set.of(MethodInput.LOSSES), EnumSet.of(MethodProperty.STATEFUL)).with("T", temperature));
         requirePositive("T", temperature);
         this.temperature = temperature;
     }

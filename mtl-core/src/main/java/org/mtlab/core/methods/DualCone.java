@@ -14,7 +14,8 @@ final class DualCone {
     }
 
     MethodInfo describe(String name, String citation) {
-        return MethodInfo.of(name, MethodKind.GRAM_WEIGHTING, citation, GramWeighting.gramOnly())
+        return MethodInfo.of(name, MethodKind.GRAM_WEIGHTING, citation, GramWeighting.gramOnly(),
+                        AbstractMethod.noProperties())
                 .with("normEpsilon", normEpsilon).with("regularisationEpsilon", regularisationEpsilon);
     }
 

@@ -9,7 +9,7 @@ import java.util.Set;
 public final class EW extends AbstractMethod {
     public EW() {
         super(MethodInfo.of("EW", MethodKind.LOSS_WEIGHTING,
-                "Equal weighting (sum of losses), as in LibMTL: Lin & Zhang, JMLR 2023", Set.of()));
+                "Equal weighting (sum of losses), as in LibMTL: Lin & Zhang, JMLR 2023", Set.of(), noProperties()));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.mtlab.core.methods;
 
+import java.util.EnumSet;
+
 import java.util.Set;
 
 /**
@@ -23,7 +25,8 @@ public final class FAMO extends AbstractMethod {
 
     public FAMO(double learningRate, double weightDecay) {
         super(MethodInfo.of("FAMO", MethodKind.LOSS_WEIGHTING,
-                "Liu et al., FAMO: Fast Adaptive Multitask Optimization, NeurIPS 2023", Set.of(MethodInput.LOSSES))
+                "Liu et al., FAMO: Fast Adaptive Multitask Optimization, NeurIPS 2023", Set.of(MethodInput.LOSSES),
+                EnumSet.of(MethodProperty.STATEFUL))
                 .with("learningRate", learningRate).with("weightDecay", weightDecay));
         requirePositive("learningRate", learningRate);
         if (!(weightDecay >= 0)) {

@@ -15,7 +15,7 @@ public final class FairGrad extends GramWeighting {
 
     public FairGrad(double alpha) {
         super(MethodInfo.of("FairGrad", MethodKind.GRAM_WEIGHTING,
-                "Ban & Ji, Fair Resource Allocation in Multi-Task Learning, ICML 2024", gramOnly())
+                "Ban & Ji, Fair Resource Allocation in Multi-Task Learning, ICML 2024", gramOnly(), noProperties())
                 .with("alpha", alpha));
         requirePositive("alpha", alpha);
         this.alpha = alpha;

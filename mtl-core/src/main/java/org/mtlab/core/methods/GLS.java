@@ -12,7 +12,7 @@ public final class GLS extends AbstractMethod {
     public GLS() {
         super(MethodInfo.of("GLS", MethodKind.LOSS_WEIGHTING,
                 "Chennupati et al., MultiNet++: Multi-Stream Feature Aggregation and Geometric Loss Strategy for "
-                        + "Multi-Task Learning, CVPR Workshops 2019", Set.of(MethodInput.LOSSES)));
+                        + "Multi-Task Learning, CVPR Workshops 2019", Set.of(MethodInput.LOSSES), noProperties()));
     }
 
     @Override

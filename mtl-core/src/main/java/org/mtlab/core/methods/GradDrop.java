@@ -23,7 +23,7 @@ public final class GradDrop extends AbstractMethod {
     public GradDrop(double leak, long seed) {
         super(MethodInfo.of("GradDrop", MethodKind.GRADIENT_AGGREGATION,
                 "Chen et al., Just Pick a Sign: Optimizing Deep Multitask Models with Gradient Sign Dropout, "
-                        + "NeurIPS 2020", EnumSet.of(MethodInput.GRADIENTS))
+                        + "NeurIPS 2020", EnumSet.of(MethodInput.GRADIENTS), EnumSet.of(MethodProperty.SEEDED))
                 .with("leak", leak).with("seed", seed));
         requireInUnitInterval("leak", leak);
         this.leak = leak;

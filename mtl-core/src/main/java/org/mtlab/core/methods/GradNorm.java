@@ -1,5 +1,7 @@
 package org.mtlab.core.methods;
 
+import java.util.EnumSet;
+
 import java.util.Optional;
 import java.util.Set;
 
@@ -26,7 +28,8 @@ public final class GradNorm extends AbstractMethod {
     public GradNorm(double alpha) {
         super(MethodInfo.of("GradNorm", MethodKind.GRAM_WEIGHTING,
                 "Chen et al., GradNorm: Gradient Normalization for Adaptive Loss Balancing in Deep Multitask "
-                        + "Networks, ICML 2018", Set.of(MethodInput.LOSSES, MethodInput.GRAM)).with("alpha", alpha));
+                        + "Networks, ICML 2018", Set.of(MethodInput.LOSSES, MethodInput.GRAM),
+                EnumSet.of(MethodProperty.STATEFUL)).with("alpha", alpha));
         if (!(alpha >= 0) || !Double.isFinite(alpha)) {
             throw new IllegalArgumentException("alpha must be finite and non-negative: " + alpha);
         }

@@ -1,5 +1,7 @@
 package org.mtlab.core.methods;
 
+import java.util.EnumSet;
+
 /**
  * Gradient Vaccine (Wang, Tsvetkov, Firat, Cao, "Gradient Vaccine: Investigating and Improving Multi-task
  * Optimization in Massively Multilingual Models", ICLR 2021), whole-model granularity. For each task i and each
@@ -24,7 +26,8 @@ public final class GradVac extends GramWeighting {
     public GradVac(double beta, long seed) {
         super(MethodInfo.of("GradVac", MethodKind.GRAM_WEIGHTING,
                 "Wang et al., Gradient Vaccine: Investigating and Improving Multi-task Optimization in Massively "
-                        + "Multilingual Models, ICLR 2021", gramOnly())
+                        + "Multilingual Models, ICLR 2021", gramOnly(),
+                EnumSet.of(MethodProperty.SEEDED, MethodProperty.STATEFUL))
                 .with("beta", beta).with("seed", seed));
         requireInUnitInterval("beta", beta);
         this.beta = beta;

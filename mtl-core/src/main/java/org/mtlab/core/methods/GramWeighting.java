@@ -5,8 +5,8 @@ import java.util.Set;
 
 /** A method whose weights are a function of the Gram matrix (and maybe the losses): w = f(G), combined Jᵀw. */
 abstract class GramWeighting extends AbstractMethod {
-    GramWeighting(String name, String citation) {
-        super(MethodInfo.of(name, MethodKind.GRAM_WEIGHTING, citation, EnumSet.of(MethodInput.GRAM)));
+    GramWeighting(String name, String citation, Set<MethodProperty> properties) {
+        super(MethodInfo.of(name, MethodKind.GRAM_WEIGHTING, citation, EnumSet.of(MethodInput.GRAM), properties));
     }
 
     GramWeighting(MethodInfo info) {

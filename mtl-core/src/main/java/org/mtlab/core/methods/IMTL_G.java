@@ -12,7 +12,8 @@ import java.util.stream.IntStream;
  */
 public final class IMTL_G extends GramWeighting {
     public IMTL_G() {
-        super("IMTL-G", "Liu et al., Towards Impartial Multi-task Learning, ICLR 2021 (gradient balance)");
+        super("IMTL-G", "Liu et al., Towards Impartial Multi-task Learning, ICLR 2021 (gradient balance)",
+                noProperties());
     }
 
     @Override

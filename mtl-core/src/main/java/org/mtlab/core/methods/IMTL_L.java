@@ -1,5 +1,7 @@
 package org.mtlab.core.methods;
 
+import java.util.EnumSet;
+
 import java.util.Optional;
 import java.util.Set;
 
@@ -15,7 +17,7 @@ public final class IMTL_L extends AbstractMethod {
     public IMTL_L() {
         super(MethodInfo.of("IMTL-L", MethodKind.LOSS_WEIGHTING,
                 "Liu et al., Towards Impartial Multi-task Learning, ICLR 2021 (loss balance)",
-                Set.of(MethodInput.LOSSES)));
+                Set.of(MethodInput.LOSSES), EnumSet.of(MethodProperty.STATEFUL)));
     }
 
     @Override

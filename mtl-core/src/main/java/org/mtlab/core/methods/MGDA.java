@@ -10,7 +10,7 @@ package org.mtlab.core.methods;
 public final class MGDA extends GramWeighting {
     public MGDA() {
         super("MGDA", "Désidéri 2012; Sener & Koltun, Multi-Task Learning as Multi-Objective Optimization, "
-                + "NeurIPS 2018");
+                + "NeurIPS 2018", noProperties());
     }
 
     @Override

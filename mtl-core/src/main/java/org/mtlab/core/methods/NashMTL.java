@@ -1,5 +1,7 @@
 package org.mtlab.core.methods;
 
+import java.util.EnumSet;
+
 /**
  * Nash-MTL (Navon, Shamsian, Achituve, Maron, Kawaguchi, Chechik, Fetaya, "Multi-Task Learning as a Bargaining
  * Game", ICML 2022): weights α &gt; 0 solving the Nash bargaining condition {@code Gα = 1/α}, so every task gets
@@ -25,7 +27,8 @@ public final class NashMTL extends GramWeighting {
     /** @param maxNorm clip the combined gradient to this norm; 0 disables clipping */
     public NashMTL(double maxNorm, int updateWeightsEvery) {
         super(MethodInfo.of("Nash-MTL", MethodKind.GRAM_WEIGHTING,
-                "Navon et al., Multi-Task Learning as a Bargaining Game, ICML 2022", gramOnly())
+                "Navon et al., Multi-Task Learning as a Bargaining Game, ICML 2022", gramOnly(),
+                EnumSet.of(MethodProperty.STATEFUL))
                 .with("maxNorm", maxNorm).with("updateWeightsEvery", updateWeightsEvery));
         if (!(maxNorm >= 0)) {
             throw new IllegalArgumentException("maxNorm must not be negative: " + maxNorm);

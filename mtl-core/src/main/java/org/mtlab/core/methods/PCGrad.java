@@ -1,5 +1,7 @@
 package org.mtlab.core.methods;
 
+import java.util.EnumSet;
+
 /**
  * Projecting Conflicting Gradients (Yu, Kumar, Gupta, Levine, Hausman, Finn, "Gradient Surgery for Multi-Task
  * Learning", NeurIPS 2020). For each task i, visiting the other tasks j in a random (seeded) or fixed order:
@@ -25,7 +27,8 @@ public final class PCGrad extends GramWeighting {
 
     private PCGrad(Long seed) {
         super(MethodInfo.of("PCGrad", MethodKind.GRAM_WEIGHTING,
-                "Yu et al., Gradient Surgery for Multi-Task Learning, NeurIPS 2020", gramOnly())
+                "Yu et al., Gradient Surgery for Multi-Task Learning, NeurIPS 2020", gramOnly(),
+                seed == null ? noProperties() : EnumSet.of(MethodProperty.SEEDED))
                 .with("seed", seed == null ? -1 : seed).with("randomOrder", seed == null ? 0 : 1));
         this.order = new TaskOrder(seed);
     }

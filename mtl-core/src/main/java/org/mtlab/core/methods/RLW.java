@@ -1,5 +1,7 @@
 package org.mtlab.core.methods;
 
+import java.util.EnumSet;
+
 import java.util.Random;
 import java.util.Set;
 
@@ -14,7 +16,7 @@ public final class RLW extends AbstractMethod {
     public RLW(long seed) {
         super(MethodInfo.of("RLW", MethodKind.LOSS_WEIGHTING,
                 "Lin et al., Reasonable Effectiveness of Random Weighting: A Litmus Test for Multi-Task Learning, "
-                        + "TMLR 2022", Set.of()).with("seed", seed));
+                        + "TMLR 2022", Set.of(), EnumSet.of(MethodProperty.SEEDED)).with("seed", seed));
         this.random = new Random(seed);
     }
 

@@ -1,5 +1,7 @@
 package org.mtlab.core.methods;
 
+import java.util.EnumSet;
+
 import java.util.Set;
 
 /**
@@ -23,7 +25,8 @@ public final class STCH extends AbstractMethod {
     public STCH(double mu, int warmupEpochs) {
         super(MethodInfo.of("STCH", MethodKind.LOSS_WEIGHTING,
                 "Lin et al., Smooth Tchebycheff Scalarization for Multi-Objective Optimization, ICML 2024",
-                Set.of(MethodInput.LOSSES)).with("mu", mu).with("warmupEpochs", warmupEpochs));
+                Set.of(MethodInput.LOSSES),
+                EnumSet.of(MethodProperty.STATEFUL)).with("mu", mu).with("warmupEpochs", warmupEpochs));
         requirePositive("mu", mu);
         if (warmupEpochs < 0) {
             throw new IllegalArgumentException("warmupEpochs must not be negative: " + warmupEpochs);

@@ -1,5 +1,7 @@
 package org.mtlab.core.methods;
 
+import java.util.EnumSet;
+
 import java.util.Optional;
 import java.util.Set;
 
@@ -19,7 +21,7 @@ public final class UW extends AbstractMethod {
     public UW(double initialLogVariance) {
         super(MethodInfo.of("UW", MethodKind.LOSS_WEIGHTING,
                 "Kendall, Gal & Cipolla, Multi-Task Learning Using Uncertainty to Weigh Losses for Scene Geometry "
-                        + "and Semantics, CVPR 2018", Set.of(MethodInput.LOSSES))
+                        + "and Semantics, CVPR 2018", Set.of(MethodInput.LOSSES), EnumSet.of(MethodProperty.STATEFUL))
                 .with("initialLogVariance", initialLogVariance));
         this.logVariances = new ParameterVector(initialLogVariance);
     }

@@ -1,6 +1,10 @@
 /**
  * Multi-task weighting and gradient-aggregation methods, one class per method, named and parametrised as their
- * papers (or LibMTL) do; {@link org.mtlab.core.methods.MethodRegistry} finds them by name.
+ * papers (or LibMTL) do; {@link org.mtlab.core.methods.MethodRegistry} finds them by name (one canonical name per
+ * method, {@link org.mtlab.core.methods.MethodRegistry#canonicalName}). Each class declares in its
+ * {@link org.mtlab.core.methods.MethodInfo} the inputs it reads and its
+ * {@link org.mtlab.core.methods.MethodProperty properties} (seeded, stateful, parameter space only); callers read those
+ * rather than lists of names.
  *
  * <p>How a trainer uses a method, once per step:
  * <ol>

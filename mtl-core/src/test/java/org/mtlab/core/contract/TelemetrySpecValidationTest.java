@@ -53,6 +53,25 @@ class TelemetrySpecValidationTest {
     }
 
     @Test
+    void representationSpaceRefusesEveryMethodThatDeclaresItselfParameterSpaceOnly() {
+        StudySpecValidator all = new StudySpecValidator(Set.copyOf(org.mtlab.core.methods.MethodRegistry.names()));
+        for (String name : org.mtlab.core.methods.MethodRegistry.names()) {
+            String json = "{\"name\":\"s\",\"dataset\":{\"kind\":\"synthetic\"},\"tasks\":[{\"name\":\"a\"},"
+                    + "{\"name\":\"b\"}],\"model\":{\"kind\":\"mlp\",\"hidden\":[8]},\"optimizers\":[{\"name\":"
+                    + "\"adam\",\"learningRate\":0.001}],\"methods\":[\"" + name.toLowerCase(java.util.Locale.ROOT)
+                    .replace('-', '_') + "\"],\"seeds\":[1],\"epochs\":2,\"batchSize\":64,"
+                    + "\"telemetry\":{\"gradientSpace\":\"representation\"}}";
+            List<Violation> v = all.validate(Json.read(json.getBytes(StandardCharsets.UTF_8), StudySpec.class));
+            boolean refused = v.stream().anyMatch(x -> x.field().equals("methods[0]"));
+            assertEquals(!org.mtlab.core.methods.MethodRegistry.describe(name).worksInRepresentationSpace(), refused,
+                    name + ": " + v);
+        }
+        List<String> parameterSpaceOnly = org.mtlab.core.methods.MethodRegistry.list().stream()
+                .filter(info -> !info.worksInRepresentationSpace()).map(info -> info.name()).toList();
+        assertEquals(List.of("DB-MTL", "MoCo", "ExcessMTL"), parameterSpaceOnly);
+    }
+
+    @Test
     void fullRepresentationGradientsAreLimitedByBatchTimesWidth() {
         // trunk [8]: a representation gradient has batchSize × 8 entries
         assertEquals(List.of(), violations("[\"ew\"]", "adam", 6250, "{\"gradientSpace\":\"representation\","

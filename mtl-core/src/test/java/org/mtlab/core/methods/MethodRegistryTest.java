@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class MethodRegistryTest {
     private static final List<String> EXPECTED = List.of("EW", "UW", "DWA", "RLW", "GLS", "GradNorm", "IMTL-L", "FAMO",
             "STCH", "MGDA", "PCGrad", "GradVac", "CAGrad", "IMTL-G", "Nash-MTL", "Aligned-MTL", "UPGrad", "DualProj",
-            "DB-MTL", "FairGrad", "GradDrop");
+            "DB-MTL", "FairGrad", "GradDrop", "MoCo", "SDMGrad", "MoDo", "ExcessMTL", "ConFIG", "SI", "CR-MOGM");
 
     @Test
     void listsEveryMethodWithCitationAndDefaults() {
@@ -43,6 +43,102 @@ class MethodRegistryTest {
         assertInstanceOf(PCGrad.class, MethodRegistry.create("pcgrad"));
         assertInstanceOf(IMTL_G.class, MethodRegistry.create("imtl-g"));
         assertEquals(MethodKind.LOSS_WEIGHTING, MethodRegistry.describe("uw").kind());
+    }
+
+    @Test
+    void oneCanonicalNamePerMethodWhateverTheSpelling() {
+        for (String name : MethodRegistry.names()) {
+            for (String spelling : List.of(name, name.toLowerCase(java.util.Locale.ROOT),
+                    name.toUpperCase(java.util.Locale.ROOT), name.replace('-', '_'), name.replace("-", ""),
+                    " " + name + " ")) {
+                assertEquals(name, MethodRegistry.canonicalName(spelling), spelling);
+                assertEquals(name, MethodRegistry.describe(spelling).name(), spelling);
+                assertEquals(name, MethodRegistry.create(spelling).info().name(), spelling);
+            }
+        }
+        assertEquals("CR-MOGM:UPGrad", MethodRegistry.canonicalName("cr_mogm:upgrad"));
+        assertEquals("CR-MOGM:Nash-MTL", MethodRegistry.canonicalName("CRMOGM:nash_mtl"));
+        assertEquals("CR-MOGM", MethodRegistry.canonicalName("cr-mogm:mgda"), "MGDA is the default inner method");
+        assertEquals("CR-MOGM:Nash-MTL", MethodRegistry.create("cr_mogm:NASH-MTL").info().name());
+        assertEquals(List.of("smoothing", "maxNorm", "updateWeightsEvery"),
+                List.copyOf(MethodRegistry.describe("cr_mogm:nash_mtl").parameters().keySet()));
+        for (String refused : List.of("cr_mogm:ew", "cr_mogm:db_mtl", "cr_mogm:cr_mogm", "mgda:upgrad", "cr_mogm:",
+                "nash mtl", "")) {
+            assertFalse(MethodRegistry.isKnown(refused), refused);
+            assertThrows(IllegalArgumentException.class, () -> MethodRegistry.canonicalName(refused), refused);
+            assertThrows(IllegalArgumentException.class, () -> MethodRegistry.create(refused), refused);
+        }
+        assertFalse(MethodRegistry.isKnown(null));
+        IllegalArgumentException innerParameter = assertThrows(IllegalArgumentException.class,
+                () -> MethodRegistry.create("cr_mogm:cagrad", Map.of("alpha", 1.0), 0));
+        assertTrue(innerParameter.getMessage().contains("rescale"), innerParameter.getMessage());
+    }
+
+    /** Each step of {@code steps} applied to {@code method} in turn: the last step's weights and combined gradient. */
+    private static double[] lastWeights(MtlMethod method, List<StepInput> steps) {
+        double[] weights = null;
+        for (StepInput step : steps) {
+            MethodResult result = method.apply(step);
+            weights = java.util.stream.DoubleStream.concat(java.util.Arrays.stream(result.weights()),
+                    java.util.Arrays.stream(result.combinedGradient())).toArray();
+            if (method.needsLossesAfterStep()) {
+                method.afterStep(Vec.scale(step.losses(), 0.9));
+            }
+        }
+        return weights;
+    }
+
+    private static List<StepInput> randomSteps(long seed, int count, int tasks, int dims) {
+        Random random = new Random(seed);
+        List<StepInput> steps = new java.util.ArrayList<>();
+        for (int k = 0; k < count; k++) {
+            double[] losses = new double[tasks];
+            for (int t = 0; t < tasks; t++) {
+                losses[t] = 0.2 + random.nextDouble();
+            }
+            steps.add(StepInput.ofGradients(k / 3, k, losses, Vec.randomGradients(random, tasks, dims)));
+        }
+        return steps;
+    }
+
+    /**
+     * The declared properties hold: a method that declares neither STATEFUL nor SEEDED answers a step the same
+     * whatever came before; SEEDED ⇔ two seeds give different weights; PARAMETER_SPACE_ONLY ⇔ a step with other
+     * coordinates is refused (and only full-gradient methods can keep vectors); the seed is a parameter of exactly the
+     * seeded methods.
+     */
+    @Test
+    void declaredPropertiesMatchWhatTheMethodsDo() {
+        List<StepInput> history = randomSteps(9, 10, 4, 12);
+        List<StepInput> lastOnly = List.of(history.get(history.size() - 1));
+        for (String name : MethodRegistry.names()) {
+            MethodInfo info = MethodRegistry.describe(name);
+            double[] afterHistory = lastWeights(MethodRegistry.create(name, Map.of(), 5), history);
+            if (!info.keepsState() && !info.seeded()) {
+                assertArrayEquals(lastWeights(MethodRegistry.create(name, Map.of(), 5), lastOnly), afterHistory, 0.0,
+                        name + " declares no state");
+            }
+            boolean seedMatters = !java.util.Arrays.equals(afterHistory,
+                    lastWeights(MethodRegistry.create(name, Map.of(), 6), history));
+            assertEquals(info.seeded(), seedMatters, name + " seeded");
+            assertEquals(info.seeded(), info.parameters().containsKey("seed"), name + " takes a seed");
+            if (!info.worksInRepresentationSpace()) {
+                assertTrue(info.needsFullGradients(), name);
+            }
+            MtlMethod method = MethodRegistry.create(name);
+            method.apply(randomSteps(1, 1, 3, 4).get(0));
+            StepInput otherCoordinates = randomSteps(2, 1, 3, 7).get(0);
+            if (info.worksInRepresentationSpace()) {
+                method.apply(otherCoordinates);
+            } else {
+                assertThrows(IllegalArgumentException.class, () -> method.apply(otherCoordinates), name);
+            }
+            assertEquals(info.needsTaskGradients(), info.kind() != MethodKind.LOSS_WEIGHTING
+                    || info.inputs().contains(MethodInput.GRADIENTS), name);
+        }
+        assertFalse(PCGrad.fixedOrder().info().seeded());
+        assertEquals(java.util.Set.of(MethodProperty.STATEFUL, MethodProperty.PARAMETER_SPACE_ONLY),
+                MethodRegistry.describe("db_mtl").properties());
     }
 
     @Test

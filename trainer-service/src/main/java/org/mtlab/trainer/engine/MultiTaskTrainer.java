@@ -19,13 +19,13 @@ import org.mtlab.core.contract.ConflictBaseline;
 import org.mtlab.core.contract.GradientEvent;
 import org.mtlab.core.contract.RunEvent;
 import org.mtlab.core.contract.StudySpec;
-import org.mtlab.core.contract.StudySpecValidator;
 import org.mtlab.core.contract.TrainingRequest;
 import org.mtlab.core.data.TaskData;
 import org.mtlab.core.data.TaskDatasets;
+import org.mtlab.core.methods.MethodRegistry;
 import org.mtlab.core.model.DataShape;
-import org.mtlab.core.model.ModelKinds;
 import org.mtlab.core.model.ModelKind;
+import org.mtlab.core.model.ModelKinds;
 import org.mtlab.core.model.ResNet18Kind;
 import org.mtlab.core.model.TorchScriptKind;
 import org.mtlab.core.optim.AdaTask;
@@ -464,8 +464,8 @@ public final class MultiTaskTrainer {
         }
         run.space = telemetry.gradientSpaceOrDefault();
         if (run.space == GradientEvent.Space.REPRESENTATION) {
-            String method = request.method().toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
-            if (StudySpecValidator.PARAMETER_SPACE_ONLY_METHODS.contains(method)) {
+            String method = request.method();
+            if (MethodRegistry.isKnown(method) && !MethodRegistry.describe(method).worksInRepresentationSpace()) {
                 throw new IllegalArgumentException("method '" + request.method() + "' cannot run with "
                         + "telemetry.gradientSpace 'representation'");
             }
