@@ -186,7 +186,7 @@ public class ApiDescription implements OASFilter {
     private static Schema model() {
         Schema model = object("The model; each kind's own fields (others must be absent)")
                 .required(List.of("kind"))
-                .addProperty("kind", schema(STRING).enumeration(ModelKinds.names()).description(
+                .addProperty("kind", schema(STRING).enumeration(new ArrayList<>(ModelKinds.names())).description(
                         ModelKinds.all().stream().map(k -> k.name() + ": " + k.description())
                                 .collect(java.util.stream.Collectors.joining("; "))));
         for (ModelKind kind : ModelKinds.all()) {
