@@ -116,9 +116,16 @@ public final class LocalStack implements AutoCloseable {
             int port = i == 0 ? firstAnalysisPort : ServiceProcess.freePort();
             analysers.add(track(ServiceProcess.start(repo, "analysis-service", port, analysisProps, logs, "384m")));
         }
-        this.trainerProperties = common;
+        Map<String, String> trainerProps = new HashMap<>(common);
+        // every process of a local stack shares the machine's cores: one PyTorch thread per trainer keeps OpenMP's and
+        // MKL's spinning threads from starving the brokers and each other (a 1,600-step MLP run beside three busy
+        // loops on 2 cores: 25 ms a step with PyTorch's default 2 threads, 3.6 ms with 1; BENCHMARKS.md)
+        trainerProps.putIfAbsent("ai.djl.pytorch.num_threads", "1");
+        trainerProps.putIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
+        this.trainerProperties = trainerProps;
         for (int i = 0; i < trainerCount; i++) {
-            trainers.add(track(ServiceProcess.start(repo, "trainer-service", ServiceProcess.freePort(), common, logs, "512m")));
+            trainers.add(track(ServiceProcess.start(repo, "trainer-service", ServiceProcess.freePort(), trainerProps, logs,
+                    "512m")));
         }
         for (ServiceProcess analysis : analysers) {
             analysis.awaitReady(Duration.ofSeconds(120));
