@@ -64,14 +64,6 @@ final class DeviceModel {
         return layout;
     }
 
-    DjlMlp net() {
-        return net;
-    }
-
-    HostDeviceTraffic traffic() {
-        return traffic;
-    }
-
     /** All parameters on the host, flat in the layout's order: for a checkpoint. */
     float[] parametersToHost() {
         float[] flat = new float[layout.totalSize()];

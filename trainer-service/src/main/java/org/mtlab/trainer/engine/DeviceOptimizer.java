@@ -135,10 +135,6 @@ abstract class DeviceOptimizer {
         return learningRate;
     }
 
-    double currentLearningRate() {
-        return currentRate;
-    }
-
     /** The rate of the following steps (a schedule's); no buffer changes. */
     void setLearningRate(double rate) {
         currentRate = org.mtlab.core.optim.Optimizer.checkRate(rate);

@@ -74,20 +74,20 @@ public final class HostDeviceTraffic {
         return toDevice(purpose) + toHost(purpose);
     }
 
-    /** Adds another counter's counts to this one's. */
-    public void add(HostDeviceTraffic other) {
-        other.bytes.forEach((p, b) -> {
-            long[] mine = bytes.get(p);
-            mine[0] += b[0];
-            mine[1] += b[1];
-        });
-    }
-
     /** A copy of the counts, e.g. to subtract from a later one. */
     public HostDeviceTraffic snapshot() {
         HostDeviceTraffic copy = new HostDeviceTraffic();
         bytes.forEach((p, b) -> copy.bytes.put(p, b.clone()));
         return copy;
+    }
+
+    /** These counts with the given purposes' set to zero. */
+    public HostDeviceTraffic without(Purpose... purposes) {
+        HostDeviceTraffic rest = snapshot();
+        for (Purpose p : purposes) {
+            rest.bytes.put(p, new long[2]);
+        }
+        return rest;
     }
 
     /** The bytes moved since {@code earlier} (a {@link #snapshot()} of this counter), per purpose. */

@@ -205,7 +205,6 @@ public final class MultiTaskTrainer {
             long stepCpuNanos = 0;
             boolean stopped = false;
             HostDeviceTraffic beforeSteps = traffic.snapshot();
-            HostDeviceTraffic inSteps = new HostDeviceTraffic();
             for (int epoch = firstEpoch; epoch <= request.epochs() && !stopped; epoch++) {
                 int[] order = permutation(train.size(), Seeds.mix(Seeds.mix(request.seed(), Seeds.SHUFFLE), epoch));
                 optimizer.setLearningRate(run.schedule.rate(optimizer.learningRate(), epoch));
@@ -219,7 +218,6 @@ public final class MultiTaskTrainer {
                     }
                     long t0 = System.nanoTime();
                     long cpu0 = threadCpuNanos();
-                    HostDeviceTraffic stepStart = traffic.snapshot();
                     step++;
                     int rows = Math.min(request.batchSize(), train.size() - from);
                     for (int r = 0; r < rows; r++) {
@@ -258,7 +256,6 @@ public final class MultiTaskTrainer {
                         events.gradients(event);
                     }
                     run.aggregation.afterStep(() -> model.lossesNow(runManager, batchX, batchY, rows));
-                    inSteps.add(traffic.since(stepStart));
                     stepNanos += System.nanoTime() - t0;
                     stepCpuNanos += threadCpuNanos() - cpu0;
                     boolean epochEnd = from + rows >= train.size();
@@ -284,9 +281,12 @@ public final class MultiTaskTrainer {
             long taken = step - resumedFrom;
             org.mtlab.core.contract.RunCost cost = stopped ? null : ServingCost.measure(model, runManager,
                     run.dataset.test(), run.dataset.dimension(), tasks, wallMs, deviceName());
+            // evaluations, checkpoints and the serving cost fall between steps, under purposes of their own
+            HostDeviceTraffic sinceSteps = traffic.since(beforeSteps);
             return new TrainingOutcome(last, initial, step, epochsDone, wallMs,
                     taken == 0 ? 0 : stepNanos / 1e3 / taken, taken == 0 ? 0 : stepCpuNanos / 1e3 / taken, stopped,
-                    resumedFrom, cost, inSteps, traffic.since(beforeSteps));
+                    resumedFrom, cost, sinceSteps.without(HostDeviceTraffic.Purpose.EVALUATION,
+                    HostDeviceTraffic.Purpose.CHECKPOINT), sinceSteps);
         } finally {
             if (base != null) {
                 base.close();
@@ -482,12 +482,6 @@ public final class MultiTaskTrainer {
             throw new IllegalArgumentException("the shared trunk has " + run.layout.sharedSize()
                     + " parameters; full gradients are limited to " + GradientEvent.MAX_FULL_GRADIENT_PARAMETERS);
         }
-    }
-
-    /** The model of a spec over a dataset (the kind already checked). */
-    static MlpLayout layout(String kind, StudySpec.ModelSpec model, TaskData dataset, int[] headOutputs) {
-        int[] image = dataset.imageShape();
-        return new MlpLayout(ModelKinds.of(kind), model, new DataShape(dataset.dimension(), image), headOutputs);
     }
 
     private RunEvent.RunDescriptor descriptor(TrainingRequest r, Run run) {

@@ -11,6 +11,8 @@ import ai.djl.pytorch.jni.JniUtils;
 import org.mtlab.core.contract.TrainingRequest;
 import org.mtlab.core.data.TaskData;
 import org.mtlab.core.data.TaskDatasets;
+import org.mtlab.core.model.DataShape;
+import org.mtlab.core.model.ModelKinds;
 
 /**
  * The limit a trainer step is measured against: the same model and optimizer with nothing else — per step the batch
@@ -32,7 +34,8 @@ final class BareDjlLoop {
             outputs[t] = data.tasks().get(taskIndex[t]).outputs();
             classification[t] = data.tasks().get(taskIndex[t]).isClassification();
         }
-        MlpLayout layout = MultiTaskTrainer.layout(request.model().kind(), request.model(), data, outputs);
+        MlpLayout layout = new MlpLayout(ModelKinds.of(request.model().kind()), request.model(),
+                new DataShape(data.dimension(), data.imageShape()), outputs);
         float[] initial = new float[layout.totalSize()];
         layout.initialise(initial, request.seed(), taskIndex);
         int batch = request.batchSize();
