@@ -16,6 +16,23 @@ public record OptimizerState(String optimizer, long steps, Map<String, double[]>
         buffers = java.util.Collections.unmodifiableMap(copy);
     }
 
+    /**
+     * Checks, without copying anything, that this is the state of {@code optimizer} with (at least) the buffers
+     * {@code sizes} names, each of its size: what resuming from it needs, judged before the optimizer is built.
+     */
+    public void requireLayout(String optimizer, Map<String, Integer> sizes) {
+        if (!optimizer.equals(this.optimizer)) {
+            throw new IllegalArgumentException("cannot restore " + this.optimizer + " state into " + optimizer);
+        }
+        sizes.forEach((name, size) -> {
+            double[] b = buffers.get(name);
+            if (b == null || b.length != size) {
+                throw new IllegalArgumentException("optimizer state of '" + optimizer + "' needs buffer '" + name
+                        + "' of " + size + " entries, got " + (b == null ? "none" : b.length));
+            }
+        });
+    }
+
     /** A copy of one buffer, or an {@link IllegalArgumentException} when missing or of the wrong size. */
     public double[] buffer(String name, int size) {
         double[] b = buffers.get(name);

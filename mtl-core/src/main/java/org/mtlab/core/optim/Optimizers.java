@@ -1,5 +1,7 @@
 package org.mtlab.core.optim;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 
 import org.mtlab.core.contract.StudySpec;
@@ -41,5 +43,34 @@ public final class Optimizers {
             default -> throw new IllegalArgumentException("unsupported optimizer '" + spec.name()
                     + "'; known: [adam, adamw, adatask, sgd]");
         };
+    }
+
+    /**
+     * Checks that {@code state} (a checkpoint's) is what the optimizer {@code spec} names would hold for a model of
+     * {@code size} parameters ({@code sharedSize} shared by {@code tasks} tasks) — its name and every buffer's size —
+     * without building the optimizer (whose buffers, for an 11 M-parameter trunk, would take hundreds of MB).
+     *
+     * @throws IllegalArgumentException naming the first mismatch
+     */
+    public static void checkState(StudySpec.OptimizerSpec spec, int size, int sharedSize, int tasks,
+                                  OptimizerState state) {
+        String name = spec == null ? null : spec.name();
+        Map<String, Integer> sizes = new LinkedHashMap<>();
+        if (Sgd.NAME.equals(name)) {
+            sizes.put("momentum", size);
+        } else if (Adam.NAME.equals(name) || Adam.ADAMW.equals(name)) {
+            sizes.put("exp_avg", size);
+            sizes.put("exp_avg_sq", size);
+        } else if (AdaTask.NAME.equals(name)) {
+            for (int task = 0; task < tasks; task++) {
+                sizes.put("exp_avg." + task, sharedSize);
+                sizes.put("exp_avg_sq." + task, sharedSize);
+            }
+            sizes.put("exp_avg.heads", size - sharedSize);
+            sizes.put("exp_avg_sq.heads", size - sharedSize);
+        } else {
+            throw new IllegalArgumentException("unsupported optimizer '" + name + "'; known: [adam, adamw, adatask, sgd]");
+        }
+        state.requireLayout(name, sizes);
     }
 }

@@ -13,7 +13,7 @@ import org.mtlab.core.contract.GradientEvent;
  * A run's model on its device: every parameter tensor created once, in the run's manager, from the seeded initial
  * values, and updated in place by the run's {@link DeviceOptimizer} — nothing is copied back to the host on a step but
  * what Java decides with (the losses, and on telemetry or Gram-method steps the per-block Gram matrices, T×T each).
- * The forward pass is {@link DjlMlp}'s, over these tensors.
+ * The forward pass is {@link MultiTaskNetwork}'s, over these tensors.
  *
  * <p>What the step kinds share: the batch's upload, the per-task losses (one download of T values), the per-task
  * backward passes collecting each task's shared gradient on the device as one row of J [T, P], the per-block Grams
@@ -23,7 +23,7 @@ import org.mtlab.core.contract.GradientEvent;
  * <p>Not thread-safe: one instance per run.
  */
 final class DeviceModel {
-    private final DjlMlp net;
+    private final MultiTaskNetwork net;
     private final MlpLayout layout;
     private final HostDeviceTraffic traffic;
     private final NDArray[] parameters;
@@ -33,7 +33,8 @@ final class DeviceModel {
      * Uploads {@code initial} (the layout's flat vector) once into tensors of {@code runManager}; a block trunk brings
      * its own tensors (the trunk part of {@code initial} is then ignored).
      */
-    DeviceModel(NDManager runManager, DjlMlp net, MlpLayout layout, float[] initial, HostDeviceTraffic traffic) {
+    DeviceModel(NDManager runManager, MultiTaskNetwork net, float[] initial, HostDeviceTraffic traffic) {
+        MlpLayout layout = net.layout();
         if (initial.length != layout.totalSize()) {
             throw new IllegalArgumentException(initial.length + " initial values for " + layout.totalSize()
                     + " parameters");
@@ -43,7 +44,7 @@ final class DeviceModel {
         this.traffic = traffic;
         this.parameters = new NDArray[layout.tensorCount()];
         // a block trunk's tensors are its own (a TorchScript module's, ResNet-18's), already on the device
-        NDArray[] existing = net.blockTrunk() == null ? new NDArray[0] : net.blockTrunk().parameters();
+        NDArray[] existing = net.kindNetwork().ownTensors();
         System.arraycopy(existing, 0, parameters, 0, existing.length);
         for (int i = existing.length; i < parameters.length; i++) {
             parameters[i] = traffic.upload(runManager, initial, layout.offset(i), layout.length(i),

@@ -38,6 +38,8 @@ final class MlpLayout {
     static final int RESNET_GRID = ResNetKind.GRID;
 
     private final Trunk trunk;
+    /** The model kind's name ({@link org.mtlab.core.model.ModelKinds}). */
+    private final String kindName;
     private final int input;
     private final int[] image;
     private final int layers;
@@ -94,12 +96,12 @@ final class MlpLayout {
      * {@link org.mtlab.core.model.Architecture}, then per task its gate (MMoE) and its head.
      */
     MlpLayout(ModelKind kind, StudySpec.ModelSpec model, DataShape data, int[] headOutputs) {
-        this(trunkOf(kind), data.features(), data.image(), kind.architecture(model, data), headOutputs);
+        this(trunkOf(kind), kind.name(), data.features(), data.image(), kind.architecture(model, data), headOutputs);
     }
 
-    /** A trunk that owns its tensors (a TorchScript module, ResNet-18) over data of {@code data}'s shape. */
-    MlpLayout(BlockTrunk trunk, DataShape data, int[] headOutputs) {
-        this(Trunk.BLOCK, data.features(), data.image(), trunk.architecture(), headOutputs);
+    /** A trunk of kind {@code kindName} that owns its tensors (a TorchScript module, ResNet-18) over data of {@code data}'s shape. */
+    MlpLayout(String kindName, BlockTrunk trunk, DataShape data, int[] headOutputs) {
+        this(Trunk.BLOCK, kindName, data.features(), data.image(), trunk.architecture(), headOutputs);
     }
 
     private static Trunk trunkOf(ModelKind kind) {
@@ -117,17 +119,19 @@ final class MlpLayout {
      * @param experts          MMoE's expert count (each task then has a gate over them), 0 for the other trunks
      * @param features         width of the heads' input; 0 for the outputs of the trunk's last layer
      */
-    private MlpLayout(Trunk trunk, int input, int[] image, Architecture architecture, int[] headOutputs) {
-        this(trunk, input, image, architecture.trunkShapes(), architecture.blockFirstTensor(),
+    private MlpLayout(Trunk trunk, String kindName, int input, int[] image, Architecture architecture,
+                      int[] headOutputs) {
+        this(trunk, kindName, input, image, architecture.trunkShapes(), architecture.blockFirstTensor(),
                 architecture.blockNames(), architecture.experts(), architecture.features(), headOutputs);
     }
 
-    private MlpLayout(Trunk trunk, int input, int[] image, List<long[]> trunkShapes, int[] blockFirstTensor,
+    private MlpLayout(Trunk trunk, String kindName, int input, int[] image, List<long[]> trunkShapes, int[] blockFirstTensor,
                       List<String> blockNames, int experts, int features, int[] headOutputs) {
         if (input < 1 || headOutputs == null || headOutputs.length < 1) {
             throw new IllegalArgumentException("a model needs a positive input size and at least one head");
         }
         this.trunk = trunk;
+        this.kindName = kindName;
         this.input = input;
         this.image = image;
         this.layers = blockNames.size();
@@ -185,6 +189,11 @@ final class MlpLayout {
 
     Trunk trunk() {
         return trunk;
+    }
+
+    /** The model kind's name ({@link org.mtlab.core.model.ModelKinds}). */
+    String kindName() {
+        return kindName;
     }
 
     /** Features per sample ({@code rows × cols} for the image trunks). */

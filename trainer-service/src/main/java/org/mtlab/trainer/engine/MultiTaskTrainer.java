@@ -24,10 +24,7 @@ import org.mtlab.core.data.TaskData;
 import org.mtlab.core.data.TaskDatasets;
 import org.mtlab.core.methods.MethodRegistry;
 import org.mtlab.core.model.DataShape;
-import org.mtlab.core.model.ModelKind;
 import org.mtlab.core.model.ModelKinds;
-import org.mtlab.core.model.ResNet18Kind;
-import org.mtlab.core.model.TorchScriptKind;
 import org.mtlab.core.optim.AdaTask;
 import org.mtlab.core.optim.Optimizer;
 import org.mtlab.core.optim.Optimizers;
@@ -89,8 +86,8 @@ public final class MultiTaskTrainer {
     public static final String ENGINE = "PyTorch";
     /** The one telemetry block of a representation-space run. */
     public static final String REPRESENTATION_BLOCK = "representation";
-    /** The model kinds this trainer builds ({@link MlpLayout}'s trunks). */
-    static final List<String> MODEL_KINDS = ModelKinds.names();
+    /** The model kinds this trainer builds ({@link KindNetworks}). */
+    static final List<String> MODEL_KINDS = ModelKinds.names().stream().filter(KindNetworks.names()::contains).toList();
     private static final int EVAL_CHUNK = 1024;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final Logger LOG = Logger.getLogger(MultiTaskTrainer.class.getName());
@@ -168,8 +165,8 @@ public final class MultiTaskTrainer {
         try (NDManager runManager = parent == null ? base.newSubManager(device) : parent.newSubManager(device)) {
             events.started(totalSteps, descriptor(request, run));
             HostDeviceTraffic traffic = new HostDeviceTraffic();
-            DeviceModel model = new DeviceModel(runManager, new DjlMlp(runManager, run.layout, run.classification,
-                    traffic, run.blockTrunk), run.layout, run.params, traffic);
+            DeviceModel model = new DeviceModel(runManager, new MultiTaskNetwork(run.network, run.classification,
+                    traffic), run.params, traffic);
             List<RunEvent.Metric> initial = evaluate(model, run, runManager);
             int tasks = run.taskIndex.length;
             DeviceOptimizer optimizer = DeviceOptimizer.create(request.optimizer(), model.parameters(),
@@ -310,9 +307,9 @@ public final class MultiTaskTrainer {
                 throw new IllegalArgumentException("its position (step " + c.step() + ", epoch " + c.epoch()
                         + ", sample " + c.from() + ") is outside the run");
             }
-            // the optimizer's state is checked against the run's optimizer by name and size
-            Optimizers.create(request.optimizer(), run.layout.totalSize(), run.layout.sharedSize(),
-                    request.tasks().size()).restore(c.optimizer());
+            // the optimizer's state is checked against the run's optimizer by name and buffer sizes (nothing allocated)
+            Optimizers.checkState(request.optimizer(), run.layout.totalSize(), run.layout.sharedSize(),
+                    request.tasks().size(), c.optimizer());
             Aggregation aggregation = Aggregation.forMethod(request.method(), request.tasks().size(),
                     Seeds.mix(request.seed(), Seeds.METHOD), request.optimizer());
             aggregation.restore(c.methodState());
@@ -345,11 +342,11 @@ public final class MultiTaskTrainer {
     /** Everything a run needs, checked before anything is reported. */
     private static final class Run implements AutoCloseable {
         /**
-         * A trunk that owns its tensors (TorchScript, ResNet-18) and the manager it lives in, for the whole run; null
-         * for the kinds laid out in a flat vector.
+         * The model kind's network and the manager of what it holds beyond the run's tensors (a TorchScript module's,
+         * ResNet-18's), for the whole run.
          */
-        BlockTrunk blockTrunk;
-        NDManager blockManager;
+        KindNetwork network;
+        NDManager networkManager;
         TaskData dataset;
         boolean[] classification;
         int[] taskIndex;
@@ -369,11 +366,11 @@ public final class MultiTaskTrainer {
 
         @Override
         public void close() {
-            if (blockTrunk != null) {
-                blockTrunk.close();
+            if (network != null) {
+                network.close();
             }
-            if (blockManager != null) {
-                blockManager.close();
+            if (networkManager != null) {
+                networkManager.close();
             }
         }
     }
@@ -426,16 +423,10 @@ public final class MultiTaskTrainer {
             run.classification[t] = task.isClassification();
         }
         DataShape shape = new DataShape(run.dataset.dimension(), run.dataset.imageShape());
-        ModelKind kind = ModelKinds.of(modelKind);
-        if (TorchScriptKind.NAME.equals(kind.name()) || ResNet18Kind.NAME.equals(kind.name())) {
-            kind.architecture(model, shape); // the data's shape against the spec, before anything is loaded
-            run.blockManager = Engine.getEngine(ENGINE).newBaseManager(device);
-            run.blockTrunk = TorchScriptKind.NAME.equals(kind.name()) ? TorchScriptTrunk.load(run.blockManager, model)
-                    : ResNet18Trunk.build(run.blockManager, shape.image()[0], shape.image()[1], request.seed());
-            run.layout = new MlpLayout(run.blockTrunk, shape, headOutputs);
-        } else {
-            run.layout = new MlpLayout(kind, model, shape, headOutputs);
-        }
+        run.networkManager = Engine.getEngine(ENGINE).newBaseManager(device);
+        run.network = KindNetworks.build(new KindNetworks.Build(ModelKinds.of(modelKind), model, shape, headOutputs,
+                run.networkManager, request.seed()));
+        run.layout = run.network.layout();
         run.params = new float[run.layout.totalSize()];
         run.layout.initialise(run.params, request.seed(), run.taskIndex);
         // checks the optimizer's name and rate now, before any listener call (its state lives on the device)

@@ -45,8 +45,8 @@ final class BareDjlLoop {
         float[][] y = new float[tasks][batch];
         try (NDManager run = Engine.getEngine(MultiTaskTrainer.ENGINE).newBaseManager(Device.cpu())) {
             HostDeviceTraffic traffic = new HostDeviceTraffic();
-            DeviceModel model = new DeviceModel(run, new DjlMlp(run, layout, classification, traffic), layout,
-                    initial, traffic);
+            DeviceModel model = new DeviceModel(run, new MultiTaskNetwork(KindNetworks.forLayout(layout),
+                    classification, traffic), initial, traffic);
             DeviceOptimizer optimizer = DeviceOptimizer.create(request.optimizer(), model.parameters(),
                     layout.sharedTensorCount(), tasks, run, traffic);
             long nanos = 0;

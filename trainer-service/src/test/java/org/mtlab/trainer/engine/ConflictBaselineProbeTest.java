@@ -17,7 +17,7 @@ import org.mtlab.core.contract.StudySpec;
 
 /**
  * The single-task conflict baseline with real DJL passes: (1) the probe's numbers against per-sample and half-batch
- * gradients from the hand-written double-precision backpropagation of {@link DjlMlpGradientTest.Reference}; (2) in
+ * gradients from the hand-written double-precision backpropagation of {@link MlpNetworkGradientTest.Reference}; (2) in
  * real training, at every baseline step, identities that tie the baseline to the step's own batch gradients (which
  * the probe never sees except for their signs): the batch gradient is the mean of the per-sample gradients and the
  * size-weighted mean of the two half-batch gradients.
@@ -50,7 +50,7 @@ class ConflictBaselineProbeTest {
             }
         }
         int p = layout.sharedSize();
-        DjlMlp model = new DjlMlp(ENGINE.manager(), layout);
+        ReferencePasses model = new ReferencePasses(ENGINE.manager(), layout);
         float[][] batch = copy(model.gradients(params, x, y, ROWS).sharedGradients());
         ConflictBaselineProbe probe = new ConflictBaselineProbe(TASKS, IN, p, 4, 99);
         long step = 7;
@@ -173,7 +173,7 @@ class ConflictBaselineProbeTest {
 
     private static double[] shared(MlpLayout layout, float[] params, float[] x, float[] y, int rows, int task) {
         double[] gradient = new double[layout.totalSize()];
-        DjlMlpGradientTest.Reference.lossAndGradient(layout, params, x, y, rows, task, gradient);
+        MlpNetworkGradientTest.Reference.lossAndGradient(layout, params, x, y, rows, task, gradient);
         return java.util.Arrays.copyOf(gradient, layout.sharedSize());
     }
 

@@ -43,13 +43,13 @@ class GraphOperandLifetimeTest {
             y[0][r] = random.nextInt(10);
             y[1][r] = random.nextInt(10);
         }
-        DjlMlp model = new DjlMlp(ENGINE.manager(), layout, new boolean[] {true, true});
-        DjlMlp.Gradients first = model.gradients(params, x, y, rows);
+        ReferencePasses model = new ReferencePasses(ENGINE.manager(), layout, new boolean[] {true, true});
+        ReferencePasses.Gradients first = model.gradients(params, x, y, rows);
         float[] losses = first.losses().clone();
         float[][] shared = {first.sharedGradients()[0].clone(), first.sharedGradients()[1].clone()};
         float[] heads = first.headGradients().clone();
         float[] weightedLosses = {0.25f, 0.75f};
-        DjlMlp.WeightedGradient weightedFirst = model.weightedGradient(params, x, y, rows, l -> weightedLosses);
+        ReferencePasses.WeightedGradient weightedFirst = model.weightedGradient(params, x, y, rows, l -> weightedLosses);
         float[] weightedShared = weightedFirst.sharedGradient().clone();
 
         AtomicBoolean stop = new AtomicBoolean();
@@ -70,7 +70,7 @@ class GraphOperandLifetimeTest {
         scribbler.start();
         try {
             for (int repeat = 1; repeat <= REPEATS; repeat++) {
-                DjlMlp.Gradients again = model.gradients(params, x, y, rows);
+                ReferencePasses.Gradients again = model.gradients(params, x, y, rows);
                 assertArrayEquals(losses, again.losses(), "losses, repeat " + repeat);
                 assertArrayEquals(shared[0], again.sharedGradients()[0], "task 0's shared gradient, repeat " + repeat);
                 assertArrayEquals(shared[1], again.sharedGradients()[1], "task 1's shared gradient (second backward "

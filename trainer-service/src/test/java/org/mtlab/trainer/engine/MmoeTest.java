@@ -49,7 +49,7 @@ class MmoeTest {
         float[] params = params(layout, 3);
         float[] x = features(7);
         float[][] targets = {{0.5f, -1f, 2f, 0.1f}, {2, 0, 1, 2}};
-        DjlMlp.Gradients djl = new DjlMlp(ENGINE.manager(), layout, CLASSIFICATION).gradients(params, x, targets, ROWS);
+        ReferencePasses.Gradients djl = new ReferencePasses(ENGINE.manager(), layout, CLASSIFICATION).gradients(params, x, targets, ROWS);
         double[] p = new double[params.length];
         for (int k = 0; k < p.length; k++) {
             p[k] = params[k];
@@ -77,7 +77,7 @@ class MmoeTest {
         MlpLayout layout = MlpLayout.mmoe(INPUT, EXPERTS, WIDTH, OUTPUTS);
         float[] params = params(layout, 4);
         float[] x = features(8);
-        float[][] gates = new DjlMlp(ENGINE.manager(), layout, CLASSIFICATION).gates(params, x, ROWS);
+        float[][] gates = new ReferencePasses(ENGINE.manager(), layout, CLASSIFICATION).gates(params, x, ROWS);
         for (int t = 0; t < OUTPUTS.length; t++) {
             assertEquals(ROWS * EXPERTS, gates[t].length);
             for (int r = 0; r < ROWS; r++) {
@@ -96,7 +96,7 @@ class MmoeTest {
     @Test
     void aTasksGateChangesNoOtherTasksLossAndGetsNoGradientFromIt() {
         MlpLayout layout = MlpLayout.mmoe(INPUT, EXPERTS, WIDTH, new int[] {1, 1, 1});
-        DjlMlp model = new DjlMlp(ENGINE.manager(), layout, new boolean[3]);
+        ReferencePasses model = new ReferencePasses(ENGINE.manager(), layout, new boolean[3]);
         float[] params = params(layout, 5);
         float[] x = features(9);
         float[][] y = {{1, 2, 3, 4}, {0, 1, 0, 1}, {-1, 0, 1, 2}};
@@ -121,7 +121,7 @@ class MmoeTest {
         float[] singleParams = new float[single.totalSize()];
         System.arraycopy(params, 0, singleParams, 0, layout.sharedSize());
         System.arraycopy(params, layout.taskStart(1), singleParams, single.taskStart(0), single.taskEnd(0) - single.taskStart(0));
-        float[] alone = new DjlMlp(ENGINE.manager(), single, new boolean[1]).gradients(singleParams, x, new float[][] {y[1]}, ROWS)
+        float[] alone = new ReferencePasses(ENGINE.manager(), single, new boolean[1]).gradients(singleParams, x, new float[][] {y[1]}, ROWS)
                 .headGradients();
         int from = layout.taskStart(1) - layout.sharedSize();
         for (int k = 0; k < alone.length; k++) {
@@ -142,11 +142,11 @@ class MmoeTest {
         }
         float[] x = features(10);
         float[][] targets = {{0.5f, -1f, 2f, 0.1f}, {2, 0, 1, 2}};
-        DjlMlp.Gradients a = new DjlMlp(ENGINE.manager(), mmoe, CLASSIFICATION).gradients(p, x, targets, ROWS);
+        ReferencePasses.Gradients a = new ReferencePasses(ENGINE.manager(), mmoe, CLASSIFICATION).gradients(p, x, targets, ROWS);
         float[] mmoeLosses = a.losses().clone();
         float[][] mmoeShared = {a.sharedGradients()[0].clone(), a.sharedGradients()[1].clone()};
         float[] mmoeHeads = a.headGradients().clone();
-        DjlMlp.Gradients b = new DjlMlp(ENGINE.manager(), bottom, CLASSIFICATION).gradients(q, x, targets, ROWS);
+        ReferencePasses.Gradients b = new ReferencePasses(ENGINE.manager(), bottom, CLASSIFICATION).gradients(q, x, targets, ROWS);
         assertArrayEquals(b.losses(), mmoeLosses, 1e-6f);
         for (int t = 0; t < OUTPUTS.length; t++) {
             assertArrayEquals(b.sharedGradients()[t], mmoeShared[t], 1e-6f, "shared gradient of task " + t);

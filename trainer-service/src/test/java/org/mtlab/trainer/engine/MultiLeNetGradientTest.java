@@ -47,8 +47,8 @@ class MultiLeNetGradientTest {
         }
         float[][] labels = {{0, 2, 1}, {3, 1, 1}};
 
-        DjlMlp model = new DjlMlp(ENGINE.manager(), layout, new boolean[] {true, true});
-        DjlMlp.Gradients djl = model.gradients(params, x, labels, ROWS);
+        ReferencePasses model = new ReferencePasses(ENGINE.manager(), layout, new boolean[] {true, true});
+        ReferencePasses.Gradients djl = model.gradients(params, x, labels, ROWS);
         double[] p = new double[params.length];
         for (int k = 0; k < p.length; k++) {
             p[k] = params[k];
@@ -83,7 +83,7 @@ class MultiLeNetGradientTest {
             x[k] = (float) random.nextDouble();
         }
         float[][] out = {new float[ROWS * CLASSES[0]], new float[ROWS * CLASSES[1]]};
-        new DjlMlp(ENGINE.manager(), layout, new boolean[] {true, true}).predict(params, x, 0, ROWS, out);
+        new ReferencePasses(ENGINE.manager(), layout, new boolean[] {true, true}).predict(params, x, 0, ROWS, out);
         double[] p = new double[params.length];
         for (int k = 0; k < p.length; k++) {
             p[k] = params[k];

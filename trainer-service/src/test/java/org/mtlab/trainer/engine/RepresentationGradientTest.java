@@ -13,8 +13,8 @@ import org.mtlab.core.methods.EW;
 import org.mtlab.core.methods.MGDA;
 
 /**
- * Steps in representation space ({@link DjlMlp#representationGradients}) and the plain weighted-loss step
- * ({@link DjlMlp#weightedGradient}) against independent computations: a hand-written backpropagation in double, the
+ * Steps in representation space ({@link ReferencePasses#representationGradients}) and the plain weighted-loss step
+ * ({@link ReferencePasses#weightedGradient}) against independent computations: a hand-written backpropagation in double, the
  * parameter-space per-task gradients (a separate graph and separate backward passes) combined in Java with the same
  * weights, and central finite differences of a hand-written loss of the representation.
  */
@@ -55,11 +55,11 @@ class RepresentationGradientTest {
     @Test
     void equalWeightingInRepresentationSpaceGivesTheGradientOfTheSummedLosses() {
         Regression m = new Regression(3);
-        DjlMlp model = new DjlMlp(ENGINE.manager(), m.layout);
+        ReferencePasses model = new ReferencePasses(ENGINE.manager(), m.layout);
         MethodAggregation ew = new MethodAggregation(new EW(), SGD);
         float[][] weights = new float[1][];
         for (int repeat = 0; repeat < 2; repeat++) { // a second call must not see the first call's gradients
-            DjlMlp.RepresentationGradients rep = model.representationGradients(m.params, m.x, m.y, ROWS,
+            ReferencePasses.RepresentationGradients rep = model.representationGradients(m.params, m.x, m.y, ROWS,
                     (losses, taskGradients) -> {
                         float[] combined = new float[taskGradients[0].length];
                         weights[0] = ew.combine(1, 1, losses, taskGradients, null, combined);
@@ -70,7 +70,7 @@ class RepresentationGradientTest {
             double[] sum = new double[m.layout.totalSize()];
             for (int t = 0; t < 3; t++) {
                 double[] g = new double[m.layout.totalSize()];
-                double loss = DjlMlpGradientTest.Reference.lossAndGradient(m.layout, m.params, m.x, m.y[t], ROWS, t, g);
+                double loss = MlpNetworkGradientTest.Reference.lossAndGradient(m.layout, m.params, m.x, m.y[t], ROWS, t, g);
                 assertEquals(loss, rep.losses()[t], 1e-5 * Math.max(1, loss), "loss of task " + t);
                 for (int k = 0; k < g.length; k++) {
                     sum[k] += g[k];
@@ -100,8 +100,8 @@ class RepresentationGradientTest {
         }
         float[] x = uniform(new SplittableRandom(9), rows * side * side, 1);
         float[][] labels = {{0, 3, 1}, {4, 2, 2}};
-        DjlMlp model = new DjlMlp(ENGINE.manager(), layout, new boolean[] {true, true});
-        DjlMlp.RepresentationGradients rep = model.representationGradients(params, x, labels, rows,
+        ReferencePasses model = new ReferencePasses(ENGINE.manager(), layout, new boolean[] {true, true});
+        ReferencePasses.RepresentationGradients rep = model.representationGradients(params, x, labels, rows,
                 (losses, g) -> {
                     assertEquals(rows * MlpLayout.LENET_FEATURES, g[0].length, "rows × 50 features");
                     float[] c = new float[g[0].length];
@@ -111,7 +111,7 @@ class RepresentationGradientTest {
                     return c;
                 });
         float[] shared = rep.sharedGradient().clone();
-        DjlMlp.Gradients par = model.gradients(params, x, labels, rows);
+        ReferencePasses.Gradients par = model.gradients(params, x, labels, rows);
         double norm = 0;
         for (int k = 0; k < layout.sharedSize(); k++) {
             double expected = (double) par.sharedGradients()[0][k] + par.sharedGradients()[1][k];
@@ -124,10 +124,10 @@ class RepresentationGradientTest {
     @Test
     void nonUniformWeightsGiveTheTrunkGradientOfTheWeightedLossSum() {
         Regression m = new Regression(5);
-        DjlMlp model = new DjlMlp(ENGINE.manager(), m.layout);
+        ReferencePasses model = new ReferencePasses(ENGINE.manager(), m.layout);
         MethodAggregation mgda = new MethodAggregation(new MGDA(), SGD);
         float[][] weights = new float[1][];
-        DjlMlp.RepresentationGradients rep = model.representationGradients(m.params, m.x, m.y, ROWS,
+        ReferencePasses.RepresentationGradients rep = model.representationGradients(m.params, m.x, m.y, ROWS,
                 (losses, g) -> {
                     double[][] gram = {org.mtlab.core.gradient.GradientGeometry.packedGram(g, 0, g[0].length)};
                     float[] combined = new float[g[0].length];
@@ -139,7 +139,7 @@ class RepresentationGradientTest {
         assertTrue(Math.max(Math.abs(w[0] - w[1]), Math.abs(w[1] - w[2])) > 0.05, "MGDA's weights differ: "
                 + java.util.Arrays.toString(w));
         // a separate forward and T separate backward passes through the whole graph, weighted in double
-        DjlMlp.Gradients par = model.gradients(m.params, m.x, m.y, ROWS);
+        ReferencePasses.Gradients par = model.gradients(m.params, m.x, m.y, ROWS);
         for (int k = 0; k < m.layout.sharedSize(); k++) {
             double expected = 0;
             for (int t = 0; t < 3; t++) {
@@ -160,9 +160,9 @@ class RepresentationGradientTest {
         for (int r = 0; r < ROWS; r++) {
             y[1][r] = r % 3;
         }
-        DjlMlp model = new DjlMlp(ENGINE.manager(), layout, new boolean[] {false, true});
+        ReferencePasses model = new ReferencePasses(ENGINE.manager(), layout, new boolean[] {false, true});
         float[][][] captured = new float[1][][];
-        DjlMlp.RepresentationGradients rep = model.representationGradients(params, x, y, ROWS, (losses, g) -> {
+        ReferencePasses.RepresentationGradients rep = model.representationGradients(params, x, y, ROWS, (losses, g) -> {
             captured[0] = new float[][] {g[0].clone(), g[1].clone()};
             return new float[g[0].length];
         });
@@ -191,10 +191,10 @@ class RepresentationGradientTest {
     @Test
     void aPlainWeightedStepGivesTheWeightedSumOfTheTaskGradients() {
         Regression m = new Regression(13);
-        DjlMlp model = new DjlMlp(ENGINE.manager(), m.layout);
+        ReferencePasses model = new ReferencePasses(ENGINE.manager(), m.layout);
         float[] w = {0.3f, 1.7f, 0.05f};
         float[][] seen = new float[1][];
-        DjlMlp.WeightedGradient step = model.weightedGradient(m.params, m.x, m.y, ROWS, losses -> {
+        ReferencePasses.WeightedGradient step = model.weightedGradient(m.params, m.x, m.y, ROWS, losses -> {
             seen[0] = losses.clone();
             return w;
         });
@@ -202,7 +202,7 @@ class RepresentationGradientTest {
         float[] heads = step.headGradients().clone();
         for (int t = 0; t < 3; t++) {
             double[] g = new double[m.layout.totalSize()];
-            double loss = DjlMlpGradientTest.Reference.lossAndGradient(m.layout, m.params, m.x, m.y[t], ROWS, t, g);
+            double loss = MlpNetworkGradientTest.Reference.lossAndGradient(m.layout, m.params, m.x, m.y[t], ROWS, t, g);
             assertEquals(loss, seen[0][t], 1e-5 * Math.max(1, loss), "the weighting saw the losses");
             for (int tensor : new int[] {m.layout.headWeight(t), m.layout.headBias(t)}) {
                 for (int k = m.layout.offset(tensor); k < m.layout.offset(tensor + 1); k++) {
@@ -212,7 +212,7 @@ class RepresentationGradientTest {
                 }
             }
         }
-        DjlMlp.Gradients par = model.gradients(m.params, m.x, m.y, ROWS);
+        ReferencePasses.Gradients par = model.gradients(m.params, m.x, m.y, ROWS);
         for (int k = 0; k < m.layout.sharedSize(); k++) {
             double expected = 0;
             for (int t = 0; t < 3; t++) {

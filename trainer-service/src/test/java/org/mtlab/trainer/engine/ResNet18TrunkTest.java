@@ -104,12 +104,13 @@ class ResNet18TrunkTest {
     void sharedGradientsMatchCentralDifferencesOfTheTrainingModeLoss() {
         try (NDManager manager = ENGINE.manager().newSubManager()) {
             ResNet18Trunk trunk = ResNet18Trunk.build(manager, 32, 32, 3);
-            MlpLayout layout = new MlpLayout(trunk, new DataShape(32 * 32, new int[] {32, 32}), new int[] {1});
+            BlockNetwork network = new BlockNetwork(org.mtlab.core.model.ResNet18Kind.NAME, trunk, new DataShape(32 * 32, new int[] {32, 32}), new int[] {1});
+            MlpLayout layout = network.layout();
             float[] initial = new float[layout.totalSize()];
             layout.initialise(initial, 3, new int[] {0});
             HostDeviceTraffic traffic = new HostDeviceTraffic();
-            DjlMlp net = new DjlMlp(manager, layout, new boolean[1], traffic, trunk);
-            DeviceModel model = new DeviceModel(manager, net, layout, initial, traffic);
+            DeviceModel model = new DeviceModel(manager, new MultiTaskNetwork(network, new boolean[1], traffic), initial,
+                    traffic);
             int rows = 4;
             float[] x = new float[rows * 32 * 32];
             float[][] y = new float[1][rows];

@@ -76,7 +76,7 @@ class ResNetGradientTest {
         float[] params = params(layout, 9);
         float[] x = images(4, ODD_SIDE);
         float[][] out = {new float[ROWS * CLASSES[0]], new float[ROWS * CLASSES[1]]};
-        new DjlMlp(ENGINE.manager(), layout, new boolean[] {true, true}).predict(params, x, 0, ROWS, out);
+        new ReferencePasses(ENGINE.manager(), layout, new boolean[] {true, true}).predict(params, x, 0, ROWS, out);
         double[] p = toDouble(params);
         for (int t = 0; t < CLASSES.length; t++) {
             double[][] logits = referenceLogits(layout, p, x, t);
@@ -96,7 +96,7 @@ class ResNetGradientTest {
         float[] params = params(layout, 5);
         float[] x = images(17, SIDE);
         float[][] labels = {{0, 2}, {1, 0}};
-        DjlMlp.Gradients djl = new DjlMlp(ENGINE.manager(), layout, new boolean[] {true, true}).gradients(params, x, labels, ROWS);
+        ReferencePasses.Gradients djl = new ReferencePasses(ENGINE.manager(), layout, new boolean[] {true, true}).gradients(params, x, labels, ROWS);
         double[] p = toDouble(params);
         int checked = 0;
         for (int t = 0; t < CLASSES.length; t++) {

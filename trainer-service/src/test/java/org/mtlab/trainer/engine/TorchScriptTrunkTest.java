@@ -73,12 +73,13 @@ class TorchScriptTrunkTest {
     void sharedGradientsMatchCentralDifferencesOfTheTaskLosses() {
         try (NDManager manager = ENGINE.manager().newSubManager();
              TorchScriptTrunk trunk = TorchScriptTrunk.load(manager, convTrunk(16))) {
-            MlpLayout layout = new MlpLayout(trunk, new DataShape(144, new int[] {12, 12}), new int[] {1, 1});
+            BlockNetwork network = new BlockNetwork(org.mtlab.core.model.TorchScriptKind.NAME, trunk, new DataShape(144, new int[] {12, 12}), new int[] {1, 1});
+            MlpLayout layout = network.layout();
             float[] initial = new float[layout.totalSize()];
             layout.initialise(initial, 3, new int[] {0, 1});
             HostDeviceTraffic traffic = new HostDeviceTraffic();
-            DeviceModel model = new DeviceModel(manager, new DjlMlp(manager, layout, new boolean[2], traffic, trunk),
-                    layout, initial, traffic);
+            DeviceModel model = new DeviceModel(manager, new MultiTaskNetwork(network, new boolean[2], traffic),
+                    initial, traffic);
             int rows = 6;
             float[] x = new float[rows * 144];
             float[][] y = new float[2][rows];

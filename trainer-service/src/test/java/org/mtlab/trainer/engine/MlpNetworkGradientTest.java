@@ -13,7 +13,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Per-task gradients from DJL (one forward, one backward per task, copy and zero in between) against an independent
  * hand-written backpropagation in double, itself checked by central finite differences.
  */
-class DjlMlpGradientTest {
+class MlpNetworkGradientTest {
     private static final int IN = 5;
     private static final List<Integer> HIDDEN = List.of(4, 3);
     private static final int TASKS = 3;
@@ -41,9 +41,9 @@ class DjlMlpGradientTest {
             }
         }
 
-        DjlMlp model = new DjlMlp(ENGINE.manager(), layout);
+        ReferencePasses model = new ReferencePasses(ENGINE.manager(), layout);
         for (int repeat = 0; repeat < 2; repeat++) { // a second call must not see the first call's gradients
-            DjlMlp.Gradients djl = model.gradients(params, x, y, ROWS);
+            ReferencePasses.Gradients djl = model.gradients(params, x, y, ROWS);
             for (int t = 0; t < TASKS; t++) {
                 double[] reference = new double[layout.totalSize()];
                 double loss = Reference.lossAndGradient(layout, params, x, y[t], ROWS, t, reference);
