@@ -60,16 +60,15 @@ public record StudySpec(
      * {@code hidden} ReLU layers), {@code multilenet} and {@code resnet} (fixed convolutional trunks for image data).
      * Or {@code mmoe} (Ma et al., KDD 2018): {@code experts} shared experts, each a ReLU layer of {@code expertWidth}
      * units over the input, and per task a softmax gate mixing them and a linear head; null fields take the defaults
-     * ({@link #DEFAULT_EXPERTS}, {@link #DEFAULT_EXPERT_WIDTH}). Or {@code torchscript}: a team's own trunk from the
+     * (defaults in {@link org.mtlab.core.model.MmoeKind.Spec}). Or {@code torchscript}: a team's own trunk from the
      * TorchScript file {@code path}, reading samples of {@code inputShape}, returning {@code outputWidth} features.
      * Each kind is a class of {@code org.mtlab.core.model} (its fields, their checks, its tensor shapes); fields that do
-     * not apply to a kind must be absent.
+     * not apply to a kind must be absent. This record is the wire form, one JSON object as CONTRACTS.md gives it; a
+     * kind reads its own fields from it into its own record ({@code MlpKind.Spec}, {@code MmoeKind.Spec},
+     * {@code TorchScriptKind.Spec}), which is what the architecture and the trainer use.
      */
     public record ModelSpec(String kind, List<Integer> hidden, Integer experts, Integer expertWidth, String path,
                             List<Integer> inputShape, Integer outputWidth) {
-        public static final int DEFAULT_EXPERTS = 8;
-        public static final int DEFAULT_EXPERT_WIDTH = 16;
-
         /** A model without MMoE's or TorchScript's fields. */
         public ModelSpec(String kind, List<Integer> hidden) {
             this(kind, hidden, null, null);
@@ -83,14 +82,6 @@ public record StudySpec(
         /** A TorchScript trunk: its file, the shape of one sample, and (null: inferred) its output width. */
         public static ModelSpec torchScript(String path, List<Integer> inputShape, Integer outputWidth) {
             return new ModelSpec("torchscript", null, null, null, path, inputShape, outputWidth);
-        }
-
-        public int expertsOrDefault() {
-            return experts == null ? DEFAULT_EXPERTS : experts;
-        }
-
-        public int expertWidthOrDefault() {
-            return expertWidth == null ? DEFAULT_EXPERT_WIDTH : expertWidth;
         }
     }
 

@@ -14,6 +14,26 @@ public final class MlpKind implements ModelKind {
     public static final int MAX_LAYERS = 8;
     public static final int MAX_LAYER_WIDTH = 4096;
 
+    /** An {@code mlp} spec's own field: the trunk's layer widths. */
+    public record Spec(List<Integer> hidden) {
+        public Spec {
+            if (hidden == null || hidden.isEmpty()) {
+                throw new IllegalArgumentException("model.hidden: an MLP needs at least one hidden layer");
+            }
+            for (int l = 0; l < hidden.size(); l++) {
+                Integer width = hidden.get(l);
+                if (width == null || width < 1) {
+                    throw new IllegalArgumentException("model.hidden[" + l + "] must be a positive width, got " + width);
+                }
+            }
+            hidden = List.copyOf(hidden);
+        }
+
+        public static Spec of(StudySpec.ModelSpec model) {
+            return new Spec(model.hidden());
+        }
+    }
+
     @Override
     public String name() {
         return NAME;
@@ -51,18 +71,12 @@ public final class MlpKind implements ModelKind {
 
     @Override
     public Architecture architecture(StudySpec.ModelSpec model, DataShape data) {
-        List<Integer> hidden = model.hidden();
-        if (hidden == null || hidden.isEmpty()) {
-            throw new IllegalArgumentException("model.hidden: an MLP needs at least one hidden layer");
-        }
+        List<Integer> hidden = Spec.of(model).hidden();
         List<long[]> shapes = new ArrayList<>();
         List<String> names = new ArrayList<>();
         int in = data.features();
         for (int l = 0; l < hidden.size(); l++) {
-            Integer width = hidden.get(l);
-            if (width == null || width < 1) {
-                throw new IllegalArgumentException("model.hidden[" + l + "] must be a positive width, got " + width);
-            }
+            int width = hidden.get(l);
             shapes.add(new long[] {width, in});
             shapes.add(new long[] {width});
             names.add("shared." + l);

@@ -18,6 +18,17 @@ public final class MmoeKind implements ModelKind {
     public static final String NAME = "mmoe";
     public static final int MAX_EXPERTS = 32;
 
+    /** An {@code mmoe} spec's own fields, defaults applied. */
+    public record Spec(int experts, int expertWidth) {
+        public static final int DEFAULT_EXPERTS = 8;
+        public static final int DEFAULT_EXPERT_WIDTH = 16;
+
+        public static Spec of(StudySpec.ModelSpec model) {
+            return new Spec(model.experts() == null ? DEFAULT_EXPERTS : model.experts(),
+                    model.expertWidth() == null ? DEFAULT_EXPERT_WIDTH : model.expertWidth());
+        }
+    }
+
     @Override
     public String name() {
         return NAME;
@@ -32,9 +43,9 @@ public final class MmoeKind implements ModelKind {
     public Map<String, String> fields() {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("experts", "number of experts, in [1, " + MAX_EXPERTS + "], default "
-                + StudySpec.ModelSpec.DEFAULT_EXPERTS);
+                + Spec.DEFAULT_EXPERTS);
         fields.put("expertWidth", "outputs of each expert, in [1, " + MlpKind.MAX_LAYER_WIDTH + "], default "
-                + StudySpec.ModelSpec.DEFAULT_EXPERT_WIDTH);
+                + Spec.DEFAULT_EXPERT_WIDTH);
         return fields;
     }
 
@@ -58,8 +69,9 @@ public final class MmoeKind implements ModelKind {
 
     @Override
     public Architecture architecture(StudySpec.ModelSpec model, DataShape data) {
-        int experts = model.expertsOrDefault();
-        int width = model.expertWidthOrDefault();
+        Spec spec = Spec.of(model);
+        int experts = spec.experts();
+        int width = spec.expertWidth();
         if (experts < 1 || width < 1) {
             throw new IllegalArgumentException("MMoE needs at least one expert of positive width, got " + experts
                     + " experts of width " + width);

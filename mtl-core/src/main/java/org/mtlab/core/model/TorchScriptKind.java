@@ -22,6 +22,37 @@ public final class TorchScriptKind implements ModelKind {
     /** The most features a sample may have (a 3×224×224 image). */
     public static final long MAX_INPUT = 3L * 224 * 224;
 
+    /**
+     * A {@code torchscript} spec's own fields: the trunk's file, the shape of one sample, and its declared output width
+     * (null: inferred by the trainer).
+     */
+    public record Spec(java.nio.file.Path file, List<Integer> inputShape, Integer outputWidth) {
+        public Spec {
+            if (file == null || inputShape == null || inputShape.isEmpty()) {
+                throw new IllegalArgumentException("a torchscript model needs model.path and model.inputShape");
+            }
+            inputShape = List.copyOf(inputShape);
+        }
+
+        /** @throws IllegalArgumentException without a path or an input shape (the validator says so first) */
+        public static Spec of(StudySpec.ModelSpec model) {
+            if (model.path() == null || model.path().isBlank()) {
+                throw new IllegalArgumentException("a torchscript model needs model.path and model.inputShape");
+            }
+            return new Spec(java.nio.file.Path.of(model.path()), model.inputShape(), model.outputWidth());
+        }
+
+        /** Features per sample the trunk reads: the product of {@code inputShape}. */
+        public long inputFeatures() {
+            return product(inputShape);
+        }
+
+        /** {@code inputShape} as a tensor shape's dimensions. */
+        public long[] sampleShape() {
+            return inputShape.stream().mapToLong(Integer::longValue).toArray();
+        }
+    }
+
     @Override
     public String name() {
         return NAME;
@@ -73,15 +104,6 @@ public final class TorchScriptKind implements ModelKind {
         }
     }
 
-    /** Features per sample the trunk reads: the product of {@code inputShape}. */
-    public static long inputFeatures(StudySpec.ModelSpec model) {
-        long product = 1;
-        for (Integer d : model.inputShape()) {
-            product *= d;
-        }
-        return product;
-    }
-
     @Override
     public int declaredFeatures(StudySpec.ModelSpec model) {
         return model.outputWidth() == null ? -1 : model.outputWidth();
@@ -89,10 +111,21 @@ public final class TorchScriptKind implements ModelKind {
 
     @Override
     public Architecture architecture(StudySpec.ModelSpec model, DataShape data) {
-        if (model.inputShape() != null && inputFeatures(model) != data.features()) {
-            throw new IllegalArgumentException("model.inputShape " + model.inputShape() + " describes "
-                    + inputFeatures(model) + " features per sample, the dataset has " + data.features());
+        if (model.inputShape() != null && !model.inputShape().isEmpty()) {
+            long features = product(model.inputShape());
+            if (features != data.features()) {
+                throw new IllegalArgumentException("model.inputShape " + model.inputShape() + " describes "
+                        + features + " features per sample, the dataset has " + data.features());
+            }
         }
         return null;
+    }
+
+    private static long product(List<Integer> dimensions) {
+        long product = 1;
+        for (Integer d : dimensions) {
+            product *= d;
+        }
+        return product;
     }
 }

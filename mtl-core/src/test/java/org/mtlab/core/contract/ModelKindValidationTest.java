@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
+import org.mtlab.core.model.MmoeKind;
 
 /** The resnet and mmoe model kinds and MMoE's fields, validated from JSON as sent. */
 class ModelKindValidationTest {
@@ -69,11 +70,11 @@ class ModelKindValidationTest {
         StudySpec.ModelSpec mmoe = Json.read(Json.writeString(new StudySpec.ModelSpec("mmoe", null, 4, 12)),
                 StudySpec.ModelSpec.class);
         assertEquals(new StudySpec.ModelSpec("mmoe", null, 4, 12), mmoe);
-        assertEquals(4, mmoe.expertsOrDefault());
-        assertEquals(12, mmoe.expertWidthOrDefault());
+        assertEquals(4, MmoeKind.Spec.of(mmoe).experts());
+        assertEquals(12, MmoeKind.Spec.of(mmoe).expertWidth());
         StudySpec.ModelSpec defaults = new StudySpec.ModelSpec("mmoe", null);
-        assertEquals(StudySpec.ModelSpec.DEFAULT_EXPERTS, defaults.expertsOrDefault());
-        assertEquals(StudySpec.ModelSpec.DEFAULT_EXPERT_WIDTH, defaults.expertWidthOrDefault());
+        assertEquals(8, MmoeKind.Spec.of(defaults).experts());
+        assertEquals(16, MmoeKind.Spec.of(defaults).expertWidth());
         String mlp = Json.writeString(new StudySpec.ModelSpec("mlp", List.of(8)));
         assertFalse(mlp.contains("expert"), mlp);
         assertTrue(mlp.contains("\"hidden\":[8]"), mlp);

@@ -37,7 +37,7 @@ final class KindNetworks {
             MmoeKind.NAME, flat(MmoeNetwork::new),
             ResNet18Kind.NAME, block(b -> ResNet18Trunk.build(b.manager(), b.shape().image()[0], b.shape().image()[1],
                     b.seed())),
-            TorchScriptKind.NAME, block(b -> TorchScriptTrunk.load(b.manager(), b.spec())));
+            TorchScriptKind.NAME, block(b -> TorchScriptTrunk.load(b.manager(), TorchScriptKind.Spec.of(b.spec()))));
 
     private KindNetworks() {
     }

@@ -13,8 +13,8 @@ import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
-import org.mtlab.core.contract.StudySpec;
 import org.mtlab.core.model.Architecture;
+import org.mtlab.core.model.TorchScriptKind;
 
 /**
  * A team's own shared trunk, loaded from a TorchScript file with DJL's PyTorch engine ({@code model.kind
@@ -41,12 +41,9 @@ final class TorchScriptTrunk implements BlockTrunk {
     }
 
     /** Loads the spec's trunk onto {@code manager}'s device, checks it and works out its architecture. */
-    static TorchScriptTrunk load(NDManager manager, StudySpec.ModelSpec model) {
+    static TorchScriptTrunk load(NDManager manager, TorchScriptKind.Spec model) {
         String field = "model.path";
-        if (model.path() == null || model.inputShape() == null || model.inputShape().isEmpty()) {
-            throw new IllegalArgumentException("a torchscript model needs model.path and model.inputShape");
-        }
-        Path file = Path.of(model.path());
+        Path file = model.file();
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
             throw new IllegalArgumentException(field + ": no readable file '" + file + "' (the path is read by the "
                     + "trainer)");
@@ -71,7 +68,7 @@ final class TorchScriptTrunk implements BlockTrunk {
             if (trainable.isEmpty()) {
                 throw new IllegalArgumentException(field + ": the trunk in '" + file + "' has no trainable parameters");
             }
-            long[] shape = model.inputShape().stream().mapToLong(Integer::longValue).toArray();
+            long[] shape = model.sampleShape();
             int width = outputWidth(module, manager, shape, file, model);
             List<long[]> shapes = new ArrayList<>();
             List<String> blockNames = new ArrayList<>();
@@ -98,7 +95,7 @@ final class TorchScriptTrunk implements BlockTrunk {
 
     /** The declared output width after checking it with one forward pass, or the one that pass shows. */
     private static int outputWidth(PtSymbolBlock module, NDManager manager, long[] shape, Path file,
-                                   StudySpec.ModelSpec model) {
+                                   TorchScriptKind.Spec model) {
         long[] batchOfOne = new long[shape.length + 1];
         batchOfOne[0] = 1;
         System.arraycopy(shape, 0, batchOfOne, 1, shape.length);

@@ -52,7 +52,7 @@ class TorchScriptTrunkTest {
     void theForwardPassIsWhatPyTorchComputedAndTheBlocksAreTheTopLevelSubmodules() throws Exception {
         JsonNode expected = new ObjectMapper().readTree(Files.readString(resource("conv_trunk_expected.json")));
         try (NDManager manager = ENGINE.manager().newSubManager();
-             TorchScriptTrunk trunk = TorchScriptTrunk.load(manager, convTrunk(null))) {
+             TorchScriptTrunk trunk = TorchScriptTrunk.load(manager, org.mtlab.core.model.TorchScriptKind.Spec.of(convTrunk(null)))) {
             assertEquals(16, trunk.architecture().features(), "the width one forward pass shows");
             assertEquals(List.of("conv", "fc"), trunk.architecture().blockNames());
             assertArrayEquals(new int[] {0, 2, 4}, trunk.architecture().blockFirstTensor());
@@ -72,7 +72,7 @@ class TorchScriptTrunkTest {
     @Test
     void sharedGradientsMatchCentralDifferencesOfTheTaskLosses() {
         try (NDManager manager = ENGINE.manager().newSubManager();
-             TorchScriptTrunk trunk = TorchScriptTrunk.load(manager, convTrunk(16))) {
+             TorchScriptTrunk trunk = TorchScriptTrunk.load(manager, org.mtlab.core.model.TorchScriptKind.Spec.of(convTrunk(16)))) {
             BlockNetwork network = new BlockNetwork(org.mtlab.core.model.TorchScriptKind.NAME, trunk, new DataShape(144, new int[] {12, 12}), new int[] {1, 1});
             MlpLayout layout = network.layout();
             float[] initial = new float[layout.totalSize()];
