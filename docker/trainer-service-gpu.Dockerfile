@@ -16,4 +16,5 @@ USER 185
 EXPOSE 8080 9000
 # DJL extracts the native library from the packaged jar at first start into ENGINE_CACHE_DIR (no network needed)
 ENV ENGINE_CACHE_DIR=/var/cache/djl QUARKUS_HTTP_HOST=0.0.0.0 QUARKUS_HTTP_PORT=8080 MTLAB_TRAINER_DEVICE=gpu
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/deployments/quarkus-run.jar"]
+ENV JAVA_OPTS_APPEND="-XX:MaxRAMPercentage=75"
+ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS_APPEND -jar /deployments/quarkus-run.jar"]

@@ -33,7 +33,8 @@ class KubernetesManifestsTest {
     static final Map<String, String> MODULE_OF_DEPLOYMENT = Map.of(
             "mtlab-gateway", "gateway", "mtlab-analysis", "analysis-service", "mtlab-trainer", "trainer-service");
     /** Environment variables read by something other than Quarkus configuration, with who reads them. */
-    static final Set<String> NON_QUARKUS_ENV = Set.of("ENGINE_CACHE_DIR"); // DJL: where PyTorch's native library goes
+    // DJL: where PyTorch's native library goes; the images' entrypoints: extra JVM options
+    static final Set<String> NON_QUARKUS_ENV = Set.of("ENGINE_CACHE_DIR", "JAVA_OPTS_APPEND");
 
     static List<JsonNode> render(String overlay) throws IOException, InterruptedException {
         Process kubectl = new ProcessBuilder("kubectl", "kustomize", REPO.resolve("k8s/overlays").resolve(overlay).toString())
@@ -87,6 +88,28 @@ class KubernetesManifestsTest {
      * the port named {@code management}, whose number is the one each service's configuration gives, and only the
      * monitoring namespace may reach that port.
      */
+    /** PyTorch's threads per trainer pod are set, and never more than the CPUs the pod requests. */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void trainerPytorchThreadsFitTheCpuRequest(String overlay) throws Exception {
+        JsonNode container = ofKind(render(overlay), "Deployment").stream()
+                .filter(d -> d.at("/metadata/name").asText().equals("mtlab-trainer")).findFirst().orElseThrow()
+                .at("/spec/template/spec/containers/0");
+        String options = null;
+        for (JsonNode e : container.path("env")) {
+            if (e.get("name").asText().equals("JAVA_OPTS_APPEND")) {
+                options = e.get("value").asText();
+            }
+        }
+        assertNotNull(options, overlay + ": the trainer sets no JAVA_OPTS_APPEND");
+        Matcher threads = Pattern.compile("-Dai\\.djl\\.pytorch\\.num_threads=(\\d+)").matcher(options);
+        assertTrue(threads.find(), overlay + ": no ai.djl.pytorch.num_threads in " + options);
+        double requested = Double.parseDouble(container.at("/resources/requests/cpu").asText().replace("m", "e-3"));
+        int count = Integer.parseInt(threads.group(1));
+        assertTrue(count >= 1 && count <= requested, overlay + ": " + count + " PyTorch threads for " + requested
+                + " requested CPUs");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
     void healthAndMetricsAreReachedOnTheManagementPortOnly(String overlay) throws Exception {
