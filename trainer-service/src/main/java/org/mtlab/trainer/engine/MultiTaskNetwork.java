@@ -80,15 +80,42 @@ final class MultiTaskNetwork implements AutoCloseable {
         return classification[t] ? out : out.reshape(rows);
     }
 
-    /** Head t's loss: MSE of its [rows] predictions, or cross-entropy of its [rows, C] logits against class indices. */
+    /**
+     * Head t's loss: MSE of its [rows] predictions, or cross-entropy of its [rows, C] logits against class indices,
+     * averaged over the rows that carry the task's label. A missing label is NaN (partial labels: not every sample has
+     * every task's label); a batch without any of the task's labels gives a zero loss with zero gradient.
+     */
     NDArray loss(NDManager step, int t, NDArray prediction, float[] target, int rows) {
+        int labelled = 0;
+        for (int r = 0; r < rows; r++) {
+            if (!Float.isNaN(target[r])) {
+                labelled++;
+            }
+        }
+        if (labelled == 0) {
+            return prediction.sum().mul(scalar(step, 0f));
+        }
         if (!classification[t]) {
-            NDArray y = traffic.upload(step, target, 0, rows, new Shape(rows), HostDeviceTraffic.Purpose.BATCH);
-            return prediction.sub(y).square().mean();
+            if (labelled == rows) {
+                NDArray y = traffic.upload(step, target, 0, rows, new Shape(rows), HostDeviceTraffic.Purpose.BATCH);
+                return prediction.sub(y).square().mean();
+            }
+            // [target with 0 for a missing label, then 1 where labelled], one upload
+            float[] valuesAndMask = new float[2 * rows];
+            for (int r = 0; r < rows; r++) {
+                boolean has = !Float.isNaN(target[r]);
+                valuesAndMask[r] = has ? target[r] : 0f;
+                valuesAndMask[rows + r] = has ? 1f : 0f;
+            }
+            NDArray both = traffic.upload(step, valuesAndMask, new Shape(2, rows), HostDeviceTraffic.Purpose.BATCH);
+            return prediction.sub(both.get(0)).square().mul(both.get(1)).sum().div(scalar(step, labelled));
         }
         int classes = layout.headOutputs(t);
         float[] oneHot = new float[rows * classes];
         for (int r = 0; r < rows; r++) {
+            if (Float.isNaN(target[r])) {
+                continue; // an unlabelled row: a zero row, no contribution
+            }
             int label = (int) target[r];
             if (label < 0 || label >= classes || label != target[r]) {
                 throw new IllegalArgumentException("head " + t + ": label " + target[r] + " is not a class 0.."
@@ -97,7 +124,7 @@ final class MultiTaskNetwork implements AutoCloseable {
             oneHot[r * classes + label] = 1;
         }
         NDArray mask = traffic.upload(step, oneHot, new Shape(rows, classes), HostDeviceTraffic.Purpose.BATCH);
-        return prediction.logSoftmax(1).mul(mask).sum().div(scalar(step, -rows));
+        return prediction.logSoftmax(1).mul(mask).sum().div(scalar(step, -labelled));
     }
 
     /**

@@ -25,8 +25,14 @@ final class TaskMetrics {
         this.classification = classification;
     }
 
-    /** Adds the sample whose head outputs start at {@code row × outputs} of {@code out}. */
+    /**
+     * Adds the sample whose head outputs start at {@code row × outputs} of {@code out}; a sample without the task's
+     * label (NaN) is not counted.
+     */
     void add(float[] out, int row, float target) {
+        if (Float.isNaN(target)) {
+            return;
+        }
         count++;
         int base = row * outputs;
         if (!classification) {
@@ -70,7 +76,16 @@ final class TaskMetrics {
         return absoluteError / count;
     }
 
+    /** Labelled samples seen. */
+    long count() {
+        return count;
+    }
+
+    /** The task's figures; none when the split held no sample with its label. */
     void report(String task, String split, List<RunEvent.Metric> into) {
+        if (count == 0) {
+            return;
+        }
         if (classification) {
             into.add(new RunEvent.Metric(task, split, "accuracy", accuracy(), true));
             into.add(new RunEvent.Metric(task, split, "loss", crossEntropy(), false));
