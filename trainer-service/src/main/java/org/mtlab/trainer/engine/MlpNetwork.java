@@ -4,16 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
 
 /** The {@code mlp} kind: ReLU(linear) layers over the features. */
-final class MlpNetwork implements KindNetwork {
-    private final MlpLayout layout;
+final class MlpNetwork extends FlatNetwork {
 
     MlpNetwork(MlpLayout layout) {
-        this.layout = layout;
-    }
-
-    @Override
-    public MlpLayout layout() {
-        return layout;
+        super(layout);
     }
 
     @Override

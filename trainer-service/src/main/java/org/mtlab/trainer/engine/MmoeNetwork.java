@@ -9,16 +9,10 @@ import ai.djl.nn.Activation;
  * The {@code mmoe} kind (Ma et al., KDD 2018): E ReLU(linear) experts shared by all tasks; task t's head reads its own
  * softmax gate's mixture of them, Σ_e gate_t(x)_e · expert_e(x). The gates are task tensors (before each head).
  */
-final class MmoeNetwork implements KindNetwork {
-    private final MlpLayout layout;
+final class MmoeNetwork extends FlatNetwork {
 
     MmoeNetwork(MlpLayout layout) {
-        this.layout = layout;
-    }
-
-    @Override
-    public MlpLayout layout() {
-        return layout;
+        super(layout);
     }
 
     /** The experts in one matrix product: ReLU(x·[W_1; …; W_E]ᵀ + [b_1; …; b_E]) as [rows, E, expertWidth]. */

@@ -9,18 +9,12 @@ import ai.djl.nn.Activation;
  * The {@code multilenet} kind (Sener and Koltun's MultiLeNet trunk on single-channel images): conv(k 9) → ReLU →
  * maxpool 2 → conv(k 5) → ReLU → maxpool 2 → flatten → ReLU(linear).
  */
-final class MultiLeNetNetwork implements KindNetwork {
-    private final MlpLayout layout;
+final class MultiLeNetNetwork extends FlatNetwork {
     private final int[] image;
 
     MultiLeNetNetwork(MlpLayout layout) {
-        this.layout = layout;
+        super(layout);
         this.image = layout.imageShape();
-    }
-
-    @Override
-    public MlpLayout layout() {
-        return layout;
     }
 
     @Override

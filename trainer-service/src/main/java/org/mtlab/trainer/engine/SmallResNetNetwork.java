@@ -9,18 +9,12 @@ import ai.djl.nn.Activation;
  * conv 3×3 → ReLU; stage 1: ReLU(x + conv b(ReLU(conv a(x)))); stages 2 and 3: ReLU(proj(x) + conv b(ReLU(conv
  * a(x)))) with conv a and the 1×1 projection at stride 2; average pooling to a 3×3 grid → [rows, 32 · 9].
  */
-final class SmallResNetNetwork implements KindNetwork {
-    private final MlpLayout layout;
+final class SmallResNetNetwork extends FlatNetwork {
     private final int[] image;
 
     SmallResNetNetwork(MlpLayout layout) {
-        this.layout = layout;
+        super(layout);
         this.image = layout.imageShape();
-    }
-
-    @Override
-    public MlpLayout layout() {
-        return layout;
     }
 
     @Override
