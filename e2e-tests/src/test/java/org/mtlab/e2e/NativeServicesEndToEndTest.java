@@ -152,13 +152,20 @@ class NativeServicesEndToEndTest {
                 .body(containsString("mtlab_analysis_events_analysed_total"));
     }
 
-    /** An unreadable study submission (the gateway's intake) and an undecodable gradient event (the analysis's). */
+    /**
+     * An authorised but unreadable study submission (the gateway's intake) and an undecodable gradient event (the
+     * analysis's), each dead-lettered with its reason.
+     */
     private static void badRecordsAreDeadLettered() throws Exception {
         String submissionKey = "bad-submission-" + UUID.randomUUID();
         String gradientKey = UUID.randomUUID().toString();
         try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaSettings.producer(stack.kafkaBootstrap(), "e2e"))) {
-            p.send(new ProducerRecord<>(Topics.STUDY_SUBMISSIONS, submissionKey,
-                    "{\"name\":".getBytes(StandardCharsets.UTF_8))).get();
+            // with a valid token, so that it passes the native JWT check and fails in the native JSON reading
+            ProducerRecord<String, byte[]> submission = new ProducerRecord<>(Topics.STUDY_SUBMISSIONS, submissionKey,
+                    "{\"name\":".getBytes(StandardCharsets.UTF_8));
+            submission.headers().add("authorization",
+                    ("Bearer " + stack.token(E2eAuth.TENANT)).getBytes(StandardCharsets.UTF_8));
+            p.send(submission).get();
             p.send(new ProducerRecord<>(Topics.GRADIENTS, gradientKey, new byte[] {1, 2, 3})).get();
         }
         List<DeadLetter> letters = new ArrayList<>();
@@ -173,9 +180,11 @@ class NativeServicesEndToEndTest {
         }
         DeadLetter submission = letters.stream().filter(l -> submissionKey.equals(l.key())).findFirst().orElseThrow();
         assertEquals(Topics.STUDY_SUBMISSIONS, submission.topic());
+        assertTrue(submission.reason().contains("not valid JSON"), "dead-lettered for: " + submission.reason());
         DeadLetter gradient = letters.stream().filter(l -> gradientKey.equals(l.key())).findFirst().orElseThrow();
         assertEquals(Topics.GRADIENTS, gradient.topic());
         assertTrue(gradient.consumer().contains("analysis"), "dead-lettered by " + gradient.consumer());
+        assertTrue(gradient.reason().contains("too short"), "dead-lettered for: " + gradient.reason());
     }
 
     /** Deletes the analysis service's persisted statistics, so that what the JVM service serves is its own. */
