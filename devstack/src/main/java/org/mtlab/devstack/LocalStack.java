@@ -10,7 +10,8 @@ import java.util.UUID;
 
 /**
  * The whole of mtlab on one machine: PostgreSQL, a Kafka broker process, the gateway, the analysis service and the
- * trainers, each service a separate JVM from its built jar. Used by the end-to-end tests and by {@code ./mtlab demo}.
+ * trainers, each service a separate JVM from its built jar (or, for the gateway and the analysis, a separate process
+ * from its native executable). Used by the end-to-end tests and by {@code ./mtlab demo}.
  * External PostgreSQL or Kafka are used instead when their addresses are given.
  */
 public final class LocalStack implements AutoCloseable {
