@@ -1,12 +1,14 @@
-# Native image of the gateway (Quarkus native with the Mandrel builder). GraalVM cannot run on mtlab's build machines,
-# so this image is built elsewhere; the JVM image (docker/gateway.Dockerfile) is the tested path.
+# Native image of the gateway (Quarkus native, built in the Mandrel builder image: the production path). Locally,
+# ./mtlab native builds the same executable with a GraalVM/Mandrel home or this workplace's stand-in (README.md).
+# Mandrel for JDK 25: the native-image generation (25) that the local builds and the native end-to-end test use.
 #   docker build -f docker/gateway-native.Dockerfile -t ghcr.io/mtlab/gateway-native:0.1.0 .
-FROM quay.io/quarkus/ubi9-quarkus-mandrel-builder-image:jdk-21 AS build
+FROM quay.io/quarkus/ubi9-quarkus-mandrel-builder-image:jdk-25 AS build
 USER root
 RUN microdnf install -y maven && microdnf clean all
 WORKDIR /src
 COPY --chown=quarkus:quarkus . .
 USER quarkus
+# -Dnative activates the parent pom's native profile (quarkus.native.enabled=true)
 RUN mvn -B -q -pl gateway -am package -DskipTests -Dnative
 
 FROM quay.io/quarkus/ubi9-quarkus-micro-image:2.0

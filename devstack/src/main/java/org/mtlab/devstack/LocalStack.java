@@ -10,7 +10,8 @@ import java.util.UUID;
 
 /**
  * The whole of mtlab on one machine: PostgreSQL, a Kafka broker process, the gateway, the analysis service and the
- * trainers, each service a separate JVM from its built jar. Used by the end-to-end tests and by {@code ./mtlab demo}.
+ * trainers, each service a separate JVM from its built jar (or, for the gateway and the analysis, a separate process
+ * from its native executable). Used by the end-to-end tests and by {@code ./mtlab demo}.
  * External PostgreSQL or Kafka are used instead when their addresses are given.
  */
 public final class LocalStack implements AutoCloseable {
@@ -37,8 +38,11 @@ public final class LocalStack implements AutoCloseable {
     private final TokenIssuer tokens = TokenIssuer.generate();
     private final List<ServiceProcess> analysers = new ArrayList<>();
     private final List<ServiceProcess> trainers = new ArrayList<>();
+    /** Module name to its native executable, for the services that run natively; the others run on the JVM. */
+    private final Map<String, Path> nativeExecutables;
 
-    private LocalStack() {
+    private LocalStack(Map<String, Path> nativeExecutables) {
+        this.nativeExecutables = Map.copyOf(nativeExecutables);
     }
 
     /**
@@ -50,7 +54,17 @@ public final class LocalStack implements AutoCloseable {
      */
     public static LocalStack start(Path repo, Path workDir, External external, int trainers, int analysers,
                                    int partitions, Map<String, String> extraProperties) throws Exception {
-        LocalStack stack = new LocalStack();
+        return start(repo, workDir, external, trainers, analysers, partitions, extraProperties, Map.of());
+    }
+
+    /**
+     * As {@link #start(Path, Path, External, int, int, int, Map)}, with the modules named in {@code nativeExecutables}
+     * ({@code "gateway"}, {@code "analysis-service"}) started from those native executables instead of their jars.
+     */
+    public static LocalStack start(Path repo, Path workDir, External external, int trainers, int analysers,
+                                   int partitions, Map<String, String> extraProperties,
+                                   Map<String, Path> nativeExecutables) throws Exception {
+        LocalStack stack = new LocalStack(nativeExecutables);
         try {
             stack.startAll(repo, workDir, external, trainers, analysers, partitions, extraProperties);
             return stack;
@@ -103,7 +117,7 @@ public final class LocalStack implements AutoCloseable {
         // the gateway's dashboard reads the (first) analysis process over HTTP: choose its port now
         int firstAnalysisPort = ServiceProcess.freePort();
         gatewayProps.putIfAbsent("mtlab.analysis.url", "http://localhost:" + firstAnalysisPort);
-        gateway = track(ServiceProcess.start(repo, "gateway", ServiceProcess.freePort(), gatewayProps, logs, "384m"));
+        gateway = track(launch(repo, "gateway", ServiceProcess.freePort(), gatewayProps, logs, "384m"));
         // the gateway creates the topics and its tables first; the others then find them
         gateway.awaitReady(Duration.ofSeconds(120));
         Map<String, String> analysisProps = new HashMap<>(common);
@@ -114,7 +128,7 @@ public final class LocalStack implements AutoCloseable {
         this.logs = logs;
         for (int i = 0; i < analysisCount; i++) {
             int port = i == 0 ? firstAnalysisPort : ServiceProcess.freePort();
-            analysers.add(track(ServiceProcess.start(repo, "analysis-service", port, analysisProps, logs, "384m")));
+            analysers.add(track(launch(repo, "analysis-service", port, analysisProps, logs, "384m")));
         }
         Map<String, String> trainerProps = new HashMap<>(common);
         // every process of a local stack shares the machine's cores: one PyTorch thread per trainer keeps OpenMP's and
@@ -135,6 +149,14 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /** Starts {@code module} from its native executable when this stack has one, else from its jar. */
+    private ServiceProcess launch(Path repo, String module, int port, Map<String, String> properties, Path logDir,
+                                  String maxHeap) throws java.io.IOException {
+        Path executable = nativeExecutables.get(module);
+        return executable != null ? ServiceProcess.startNative(executable, module, port, properties, logDir, maxHeap)
+                : ServiceProcess.start(repo, module, port, properties, logDir, maxHeap);
+    }
+
     private ServiceProcess track(ServiceProcess process) {
         started.add(process);
         return process;
@@ -149,8 +171,25 @@ public final class LocalStack implements AutoCloseable {
         ServiceProcess old = analysers.get(index);
         old.close();
         started.remove(old);
-        ServiceProcess fresh = track(ServiceProcess.start(repo, "analysis-service", ServiceProcess.freePort(),
+        ServiceProcess fresh = track(launch(repo, "analysis-service", ServiceProcess.freePort(),
                 analysisProperties, logs, "384m"));
+        analysers.set(index, fresh);
+        return fresh.awaitReady(Duration.ofSeconds(120));
+    }
+
+    /**
+     * Stops analysis process {@code index} and starts the analysis service's jar on the JVM in its place, on the same
+     * port and configuration: it rebuilds its state from Kafka, so its statistics can be compared with a native one's.
+     *
+     * @param whileStopped run after the old process stopped and before the new one starts
+     */
+    public ServiceProcess replaceAnalysisWithJvm(int index, Runnable whileStopped) throws Exception {
+        ServiceProcess old = analysers.get(index);
+        old.close();
+        started.remove(old);
+        whileStopped.run();
+        ServiceProcess fresh = track(ServiceProcess.start(repo, "analysis-service", old.port(), analysisProperties, logs,
+                "384m"));
         analysers.set(index, fresh);
         return fresh.awaitReady(Duration.ofSeconds(120));
     }
@@ -176,7 +215,7 @@ public final class LocalStack implements AutoCloseable {
         old.kill();
         started.remove(old);
         // same port: the gateway's dashboard keeps reading it
-        ServiceProcess fresh = track(ServiceProcess.start(repo, "analysis-service", old.port(),
+        ServiceProcess fresh = track(launch(repo, "analysis-service", old.port(),
                 analysisProperties, logs, "384m"));
         analysers.set(index, fresh);
         return fresh.awaitReady(Duration.ofSeconds(120));

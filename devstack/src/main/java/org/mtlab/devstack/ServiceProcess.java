@@ -12,20 +12,31 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** One mtlab service started from its built jar as a separate JVM, with its output in a log file. */
+/**
+ * One mtlab service started as a separate process, from its built jar on a JVM or from its native executable, with its
+ * output in a log file.
+ */
 public final class ServiceProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final int port;
     private final int managementPort;
     private final Path log;
+    private final boolean nativeExecutable;
+    /** {@link System#nanoTime()} just before the process was started. */
+    private final long startedAtNanos;
+    /** From the process start to the first 200 of {@code /q/health/ready}; null until {@link #awaitReady} saw it. */
+    private volatile Duration startToReady;
 
-    private ServiceProcess(String name, Process process, int port, int managementPort, Path log) {
+    private ServiceProcess(String name, Process process, int port, int managementPort, Path log, boolean nativeExecutable,
+                           long startedAtNanos) {
         this.name = name;
         this.process = process;
         this.port = port;
         this.managementPort = managementPort;
         this.log = log;
+        this.nativeExecutable = nativeExecutable;
+        this.startedAtNanos = startedAtNanos;
     }
 
     /**
@@ -43,17 +54,38 @@ public final class ServiceProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx" + maxHeap);
+        List<String> afterProperties = List.of("-jar", jar.toString());
+        return launch(module, command, afterProperties, port, properties, logDir, false);
+    }
+
+    /**
+     * Starts a Quarkus native executable of {@code module} (built with {@code ./mtlab native}) on {@code port}: the same
+     * configuration as {@link #start}, passed as {@code -D} arguments, and the same maximum heap ({@code -Xmx}).
+     */
+    public static ServiceProcess startNative(Path executable, String module, int port, Map<String, String> properties,
+                                             Path logDir, String maxHeap) throws IOException {
+        if (!Files.isExecutable(executable)) {
+            throw new IllegalStateException(executable + " is no executable: build it with ./mtlab native");
+        }
+        List<String> command = new ArrayList<>(List.of(executable.toString(), "-Xmx" + maxHeap));
+        return launch(module, command, List.of(), port, properties, logDir, true);
+    }
+
+    private static ServiceProcess launch(String module, List<String> command, List<String> afterProperties, int port,
+                                         Map<String, String> properties, Path logDir, boolean nativeExecutable)
+            throws IOException {
         int managementPort = freePort();
         command.add("-Dquarkus.http.port=" + port);
         command.add("-Dquarkus.management.port=" + managementPort);
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
-        command.add("-jar");
-        command.add(jar.toString());
+        command.addAll(afterProperties);
         Files.createDirectories(logDir);
-        Path log = logDir.resolve(module + "-" + port + ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        return new ServiceProcess(module, process, port, managementPort, log);
+        Path log = logDir.resolve(module + (nativeExecutable ? "-native-" : "-") + port + ".log");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        long startedAtNanos = System.nanoTime();
+        Process process = builder.start();
+        return new ServiceProcess(module, process, port, managementPort, log, nativeExecutable, startedAtNanos);
     }
 
     public static int freePort() throws IOException {
@@ -87,6 +119,26 @@ public final class ServiceProcess implements AutoCloseable {
         return process;
     }
 
+    /** Whether this is a native executable rather than a JVM. */
+    public boolean isNative() {
+        return nativeExecutable;
+    }
+
+    /** From the process start to the first 200 of {@code /q/health/ready} (polled every 20 ms); null before that. */
+    public Duration startToReady() {
+        return startToReady;
+    }
+
+    /** The process's resident set size now ({@code VmRSS} of {@code /proc/<pid>/status}), in KiB. */
+    public long residentKiB() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IllegalStateException("no VmRSS for " + name + " (pid " + process.pid() + ")");
+    }
+
     /** Waits until {@code /q/health/ready} answers 200; fails early if the process dies. */
     public ServiceProcess awaitReady(Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -99,12 +151,16 @@ public final class ServiceProcess implements AutoCloseable {
                 c.setConnectTimeout(1000);
                 c.setReadTimeout(2000);
                 if (c.getResponseCode() == 200) {
+                    if (startToReady == null) {
+                        startToReady = Duration.ofNanos(System.nanoTime() - startedAtNanos);
+                    }
                     return this;
                 }
             } catch (IOException notYet) {
                 // still starting
             }
-            Thread.sleep(250);
+            // short: a native service is ready within tens of milliseconds, and startToReady should show it
+            Thread.sleep(20);
         }
         throw new IllegalStateException(name + " not ready after " + timeout + "; see " + log);
     }

@@ -93,7 +93,7 @@ class StudyEndToEndTest {
                     .body("analysedSteps", equalTo((int) steps)));
             JsonPath grads = exact(given().baseUri(analysis).get("/api/runs/" + mtlRun + "/gradients").asString());
             double analysed = grads.getDouble("statistics.pairs[0].cosine.mean");
-            double independent = meanCosineFromFullGradients(UUID.fromString(mtlRun), steps);
+            double independent = meanCosineFromFullGradients(stack, UUID.fromString(mtlRun), steps);
             assertEquals(independent, analysed, 1e-6, "analysis cosine vs cosine recomputed from full gradients");
             meanCosine.put(entry.getKey(), analysed);
             standardError.put(entry.getKey(), grads.getDouble("statistics.pairs[0].cosine.std")
@@ -124,7 +124,7 @@ class StudyEndToEndTest {
     }
 
     /** Mean over steps of cos(g1, g2), computed here from the full per-task gradients the trainer published. */
-    private static double meanCosineFromFullGradients(UUID runId, long steps) {
+    static double meanCosineFromFullGradients(LocalStack stack, UUID runId, long steps) {
         Map<Long, Double> cosineByStep = new HashMap<>();
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaSettings.consumer(stack.kafkaBootstrap(),
                 "e2e-" + UUID.randomUUID(), "e2e-reader"))) {
