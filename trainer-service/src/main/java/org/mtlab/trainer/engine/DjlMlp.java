@@ -374,8 +374,25 @@ final class DjlMlp {
         return p;
     }
 
-    /** Head t's loss: MSE of its [rows] predictions, or cross-entropy of its [rows, C] logits against class indices. */
+    /** Per head, the constant its training loss is multiplied by (a loss-scale probe run); null: none. */
+    private float[] lossFactors;
+
+    /** Multiplies head t's training loss by {@code factors[t]} from now on (a loss-scale probe); null for none. */
+    void scaleLosses(float[] factors) {
+        if (factors != null && factors.length != layout.heads()) {
+            throw new IllegalArgumentException(factors.length + " loss factors for " + layout.heads() + " heads");
+        }
+        this.lossFactors = factors == null ? null : factors.clone();
+    }
+
+    /** Head t's training loss: its {@link #unscaledLoss}, times its loss factor when one is set. */
     NDArray loss(NDManager step, int t, NDArray prediction, float[] target, int rows) {
+        NDArray loss = unscaledLoss(step, t, prediction, target, rows);
+        return lossFactors == null || lossFactors[t] == 1f ? loss : loss.mul(lossFactors[t]);
+    }
+
+    /** Head t's loss: MSE of its [rows] predictions, or cross-entropy of its [rows, C] logits against class indices. */
+    NDArray unscaledLoss(NDManager step, int t, NDArray prediction, float[] target, int rows) {
         if (!classification[t]) {
             NDArray y = traffic.upload(step, target, 0, rows, new Shape(rows), HostDeviceTraffic.Purpose.BATCH);
             return prediction.sub(y).square().mean();

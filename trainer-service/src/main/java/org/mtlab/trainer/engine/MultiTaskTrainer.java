@@ -168,8 +168,9 @@ public final class MultiTaskTrainer {
         try (NDManager runManager = parent == null ? base.newSubManager(device) : parent.newSubManager(device)) {
             events.started(totalSteps, descriptor(request, run));
             HostDeviceTraffic traffic = new HostDeviceTraffic();
-            DeviceModel model = new DeviceModel(runManager, new DjlMlp(runManager, run.layout, run.classification,
-                    traffic, run.blockTrunk), run.layout, run.params, traffic);
+            DjlMlp net = new DjlMlp(runManager, run.layout, run.classification, traffic, run.blockTrunk);
+            net.scaleLosses(request.lossFactors()); // a loss-scale probe run: one task's loss times a constant
+            DeviceModel model = new DeviceModel(runManager, net, run.layout, run.params, traffic);
             List<RunEvent.Metric> initial = evaluate(model, run, runManager);
             int tasks = run.taskIndex.length;
             DeviceOptimizer optimizer = DeviceOptimizer.create(request.optimizer(), model.parameters(),
@@ -276,6 +277,10 @@ public final class MultiTaskTrainer {
                         lastSaved = step;
                     }
                 }
+            }
+            if (!stopped && request.corruptions() != null) {
+                last = CorruptionEvaluation.append(last, request.corruptions(), run.dataset,
+                        (split, name) -> evaluate(model, run, runManager, split, name));
             }
             long wallMs = (System.nanoTime() - startNanos) / 1_000_000;
             long taken = step - resumedFrom;
@@ -486,7 +491,7 @@ public final class MultiTaskTrainer {
 
     private RunEvent.RunDescriptor descriptor(TrainingRequest r, Run run) {
         return new RunEvent.RunDescriptor(r.kind(), List.copyOf(r.tasks()), run.optimizerSpec.name(),
-                run.optimizerSpec.learningRate(), r.method().toLowerCase(Locale.ROOT), r.seed(),
+                run.optimizerSpec.learningRate(), r.reportedMethod().toLowerCase(Locale.ROOT), r.seed(),
                 run.space == GradientEvent.Space.REPRESENTATION ? List.of(REPRESENTATION_BLOCK) : run.layout.blockNames(),
                 run.layout.sharedSize(), deviceName());
     }
@@ -516,6 +521,30 @@ public final class MultiTaskTrainer {
             if (data.size() == 0) {
                 continue;
             }
+            evaluateSplit(model, run, runManager, data, split, x, outputs, metrics);
+        }
+        return List.copyOf(metrics);
+    }
+
+    /** Every run task on one split, named {@code split} in the metrics (a corrupted test split, for instance). */
+    private static List<RunEvent.Metric> evaluate(DeviceModel model, Run run, NDManager runManager, TaskData.Split data,
+                                                  String split) {
+        List<RunEvent.Metric> metrics = new ArrayList<>();
+        int tasks = run.taskIndex.length;
+        float[] x = new float[EVAL_CHUNK * run.dataset.dimension()];
+        float[][] outputs = new float[tasks][];
+        for (int t = 0; t < tasks; t++) {
+            outputs[t] = new float[EVAL_CHUNK * run.layout.headOutputs(t)];
+        }
+        evaluateSplit(model, run, runManager, data, split, x, outputs, metrics);
+        return metrics;
+    }
+
+    private static void evaluateSplit(DeviceModel model, Run run, NDManager runManager, TaskData.Split data,
+                                      String split, float[] x, float[][] outputs, List<RunEvent.Metric> metrics) {
+        int tasks = run.taskIndex.length;
+        int d = run.dataset.dimension();
+        {
             TaskMetrics[] sums = new TaskMetrics[tasks];
             for (int t = 0; t < tasks; t++) {
                 sums[t] = new TaskMetrics(run.layout.headOutputs(t), run.classification[t]);
@@ -537,7 +566,6 @@ public final class MultiTaskTrainer {
                 sums[t].report(task, split, metrics);
             }
         }
-        return List.copyOf(metrics);
     }
 
     private static long threadCpuNanos() {
