@@ -491,7 +491,8 @@ public final class MultiTaskTrainer {
 
     private RunEvent.RunDescriptor descriptor(TrainingRequest r, Run run) {
         return new RunEvent.RunDescriptor(r.kind(), List.copyOf(r.tasks()), run.optimizerSpec.name(),
-                run.optimizerSpec.learningRate(), r.reportedMethod().toLowerCase(Locale.ROOT), r.seed(),
+                run.optimizerSpec.learningRate(), r.lossScale() == null ? r.method().toLowerCase(Locale.ROOT)
+                : r.lossScale().tag(r.method().toLowerCase(Locale.ROOT)), r.seed(),
                 run.space == GradientEvent.Space.REPRESENTATION ? List.of(REPRESENTATION_BLOCK) : run.layout.blockNames(),
                 run.layout.sharedSize(), deviceName());
     }
