@@ -78,7 +78,9 @@ public class AnalysisResource {
     @Path("/studies/{id}/analysis")
     public Uni<StudyAnalysisView> study(@PathParam("id") UUID studyId) {
         return StudyRows.load(studyId).map(study -> {
-            List<RunHistory> runs = study.histories();
+            // loss-scale probe runs are not configurations: the report has a section for them
+            List<RunHistory> runs = study.histories().stream()
+                    .filter(r -> !org.mtlab.core.report.ReproductionEvidence.isProbe(r)).toList();
             LearningRateSelection.Result selection = LearningRateSelection.select(study.tasks(), runs);
             return new StudyAnalysisView(studyId, study.rows().size(), runs.stream().filter(RunHistory::finished).count(),
                     selection, StudyAnalysis.analyse(study.tasks(), selection.selected()));

@@ -32,7 +32,27 @@ public class ReportResource {
     @Path("/studies/{id}/report.md")
     @Produces(TEXT_MARKDOWN)
     public Uni<String> markdown(@PathParam("id") UUID studyId) {
-        return StudyRows.load(studyId).map(study -> MarkdownReport.render(build(study)));
+        return StudyRows.load(studyId).map(study -> {
+            StudyReport report = build(study);
+            // the figures as links relative to this document: /api/studies/{id}/figures/{name}
+            java.util.Map<String, String> links = new java.util.LinkedHashMap<>();
+            org.mtlab.core.report.ReportFigures.captions(report).keySet().forEach(name -> links.put(name, "figures/" + name));
+            return MarkdownReport.render(report, links);
+        });
+    }
+
+    /** One of the report's static figures ({@link org.mtlab.core.report.ReportFigures}) as PNG; 404 when it has none. */
+    @GET
+    @Path("/studies/{id}/figures/{name}")
+    @Produces("image/png")
+    public Uni<byte[]> figure(@PathParam("id") UUID studyId, @PathParam("name") String name) {
+        return StudyRows.load(studyId).map(study -> {
+            byte[] png = org.mtlab.core.report.ReportFigures.render(build(study)).get(name);
+            if (png == null) {
+                throw new jakarta.ws.rs.NotFoundException("study " + studyId + " has no figure '" + name + "'");
+            }
+            return png;
+        });
     }
 
     @GET

@@ -133,7 +133,20 @@ public class ApiDescription implements OASFilter {
                                 + StudySpec.TelemetrySpec.DEFAULT_BASELINE_EVERY + ")", 1, 100_000)))
                 .addProperty("primaryTask", string("The task the verdict leads with (default: the first)"))
                 .addProperty("quick", schema(BOOLEAN).description("A quick study: at most "
-                        + StudySpecValidator.QUICK_MAX_RUNS + " runs"));
+                        + StudySpecValidator.QUICK_MAX_RUNS + " runs"))
+                .addProperty("lossScale", object("Loss-scale probe: every MTL run again with one task's loss "
+                        + "multiplied by a constant; the report shows per optimizer how far each task moved")
+                        .required(List.of("task", "factor"))
+                        .addProperty("task", string("The task whose loss is scaled"))
+                        .addProperty("factor", number("The constant (not 1)", 1 / StudySpecValidator.MAX_LOSS_SCALE,
+                                StudySpecValidator.MAX_LOSS_SCALE)))
+                .addProperty("corruptions", object("Corruption evaluation (image datasets): after training, every "
+                        + "run also on corrupted copies of its test split")
+                        .required(List.of("types", "severities"))
+                        .addProperty("types", array(enumOf(Set.copyOf(org.mtlab.core.data.Corruptions.TYPES))).minItems(1))
+                        .addProperty("severities", array(integer("Severity", 1, org.mtlab.core.data.Corruptions.MAX_SEVERITY))
+                                .minItems(1).maxItems(org.mtlab.core.data.Corruptions.MAX_SEVERITY))
+                        .addProperty("seed", schema(INTEGER).description("Seed of the noise (default 0)")));
     }
 
     private static Schema optimizer() {

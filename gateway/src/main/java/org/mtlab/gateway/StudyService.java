@@ -70,7 +70,7 @@ public class StudyService {
                 run.tasks = String.join(",", plan.tasks());
                 run.optimizer = plan.optimizer().name();
                 run.learningRate = plan.optimizer().learningRate();
-                run.method = plan.method();
+                run.method = plan.reportedMethod();
                 run.seed = plan.seed();
                 run.status = RunStatus.CREATED;
                 run.request = Json.writeString(TrainingRequest.of(run.id, studyId, plan, spec));

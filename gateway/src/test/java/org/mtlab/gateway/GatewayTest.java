@@ -90,6 +90,25 @@ class GatewayTest {
     }
 
     @Test
+    void theReproductionOptionsAreValidatedNamingTheFieldAndTheProbeAddsItsTwins() {
+        String probe = SPEC.replace("gw-test", "probe").replace("\"batchSize\":16", "\"batchSize\":16,"
+                + "\"lossScale\":{\"task\":\"a\",\"factor\":10}");
+        // 2 optimizers × 2 seeds × (2 STL + 1 MTL + 1 probe twin)
+        given().contentType("application/json").body(probe).when().post("/api/studies")
+                .then().statusCode(201).body("runs", hasSize(2 * 2 * (2 + 1 + 1)))
+                .body("runs.label", org.hamcrest.Matchers.hasItem("mtl/adam/ew+scale(a*10.0)/seed=1"));
+        given().contentType("application/json").body(probe.replace("\"factor\":10", "\"factor\":1")).when()
+                .post("/api/studies").then().statusCode(400).contentType("application/problem+json")
+                .body("field", equalTo("lossScale.factor"));
+        given().contentType("application/json").body(probe.replace("\"task\":\"a\"", "\"task\":\"c\"")).when()
+                .post("/api/studies").then().statusCode(400).body("field", equalTo("lossScale.task"));
+        given().contentType("application/json").body(SPEC.replace("\"batchSize\":16", "\"batchSize\":16,"
+                        + "\"corruptions\":{\"types\":[\"contrast\"],\"severities\":[1]}")).when()
+                .post("/api/studies").then().statusCode(400).contentType("application/problem+json")
+                .body("field", equalTo("corruptions")).body("detail", containsString("image datasets"));
+    }
+
+    @Test
     void invalidSpecAnswers400ProblemJsonNamingTheField() {
         given().contentType("application/json").body(SPEC.replace("\"learningRate\":0.01", "\"learningRate\":-1"))
                 .when().post("/api/studies")

@@ -7,9 +7,20 @@ import java.util.List;
  *
  * @param optimizer          the optimizer at this run's one learning rate
  * @param fromLearningRateGrid whether that rate is one of a grid (then the label names it)
+ * @param lossScale          for a loss-scale probe run: the task whose loss is scaled and by what; null otherwise
  */
 public record RunPlan(RunKind kind, List<String> tasks, StudySpec.OptimizerSpec optimizer, String method, long seed,
-                      boolean fromLearningRateGrid) {
+                      boolean fromLearningRateGrid, StudySpec.LossScaleSpec lossScale) {
+
+    public RunPlan(RunKind kind, List<String> tasks, StudySpec.OptimizerSpec optimizer, String method, long seed,
+                   boolean fromLearningRateGrid) {
+        this(kind, tasks, optimizer, method, seed, fromLearningRateGrid, null);
+    }
+
+    /** The method as the run reports it: a loss-scale probe's carries its scale, e.g. {@code ew+scale(y1*10.0)}. */
+    public String reportedMethod() {
+        return lossScale == null ? method : lossScale.tag(method);
+    }
 
     public RunPlan(RunKind kind, List<String> tasks, StudySpec.OptimizerSpec optimizer, String method, long seed) {
         this(kind, tasks, optimizer, method, seed, false);
@@ -20,6 +31,6 @@ public record RunPlan(RunKind kind, List<String> tasks, StudySpec.OptimizerSpec 
         String opt = optimizer.name() + (fromLearningRateGrid ? "@" + optimizer.learningRate() : "");
         return kind == RunKind.STL
                 ? "stl[" + String.join(",", tasks) + "]/" + opt + "/seed=" + seed
-                : "mtl/" + opt + "/" + method + "/seed=" + seed;
+                : "mtl/" + opt + "/" + reportedMethod() + "/seed=" + seed;
     }
 }

@@ -12,7 +12,10 @@ import java.util.Locale;
  * <p>A quick study ({@code "quick": true}) takes the short path to a first answer: the primary task and the most
  * valuable other task (the first listed among equals), STL against MTL with equal weighting ({@value #QUICK_METHOD})
  * only, SGD runs before Adam runs, with the spec's learning rates and seeds; at most
- * {@link StudySpecValidator#QUICK_MAX_RUNS} runs. Its data are still generated for all the study's tasks, so a later
+ * {@link StudySpecValidator#QUICK_MAX_RUNS} runs.
+ *
+ * <p>With a loss-scale probe ({@code lossScale}) every MTL run is followed by its probe twin: the same optimizer,
+ * learning rate, method and seed, the named task's loss multiplied by the factor. Its data are still generated for all the study's tasks, so a later
  * full study compares like with like.
  */
 public final class StudyExpansion {
@@ -40,6 +43,12 @@ public final class StudyExpansion {
                     for (String method : methods) {
                         runs.add(new RunPlan(RunKind.MTL, tasks, single, method, seed, grid));
                     }
+                    if (spec.lossScale() != null && tasks.size() > 1) {
+                        // the probe: the same MTL runs, one task's loss multiplied by the factor
+                        for (String method : methods) {
+                            runs.add(new RunPlan(RunKind.MTL, tasks, single, method, seed, grid, spec.lossScale()));
+                        }
+                    }
                 }
             }
         }
@@ -48,7 +57,9 @@ public final class StudyExpansion {
 
     public static int runCount(StudySpec spec) {
         int rates = spec.optimizers().stream().mapToInt(o -> o.learningRateGrid().size()).sum();
-        int perSetting = spec.quickOrDefault() ? quickTasks(spec).size() + 1 : spec.tasks().size() + spec.methods().size();
+        int methods = spec.quickOrDefault() ? 1 : spec.methods().size();
+        int perSetting = (spec.quickOrDefault() ? quickTasks(spec).size() : spec.tasks().size()) + methods
+                + (spec.lossScale() != null && tasksOf(spec).size() > 1 ? methods : 0);
         return rates * spec.seeds().size() * perSetting;
     }
 

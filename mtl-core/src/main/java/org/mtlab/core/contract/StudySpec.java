@@ -20,7 +20,17 @@ public record StudySpec(
         Integer batchSize,
         TelemetrySpec telemetry,
         String primaryTask,
-        Boolean quick) {
+        Boolean quick,
+        LossScaleSpec lossScale,
+        CorruptionSpec corruptions) {
+
+    /** A study without the reproduction options (no loss-scale probe, no corruption evaluation). */
+    public StudySpec(String name, DatasetSpec dataset, List<TaskSpec> tasks, ModelSpec model,
+                     List<OptimizerSpec> optimizers, List<String> methods, List<Long> seeds, Integer epochs,
+                     Integer batchSize, TelemetrySpec telemetry, String primaryTask, Boolean quick) {
+        this(name, dataset, tasks, model, optimizers, methods, seeds, epochs, batchSize, telemetry, primaryTask, quick,
+                null, null);
+    }
 
     /** A study without the decision fields: the first task is the primary one, no quick mode. */
     public StudySpec(String name, DatasetSpec dataset, List<TaskSpec> tasks, ModelSpec model,
@@ -177,6 +187,62 @@ public record StudySpec(
         /** The gradient space; {@link GradientEvent.Space#PARAMETERS} when absent. */
         public GradientEvent.Space gradientSpaceOrDefault() {
             return gradientSpace == null ? GradientEvent.Space.PARAMETERS : GradientEvent.Space.of(gradientSpace);
+        }
+    }
+
+    /**
+     * The loss-scale probe (optional): every MTL run of the study is trained a second time with task {@code task}'s
+     * loss multiplied by {@code factor} (a constant, e.g. 10), same seed, learning rate and method, so that the report
+     * can show per optimizer how far each task's result moved. Elich et al. (GCPR 2024) show that Adam is invariant to
+     * such a scale for the task's head parameters (not the shared trunk), SGD is not: with SGD a task weight is a
+     * per-task learning rate.
+     */
+    public record LossScaleSpec(String task, Double factor) {
+        /** What a probe run's method is reported as: {@code ew+scale(left*10.0)}. */
+        public static final String TAG = "+scale(";
+
+        /** The method name a probe run reports, e.g. {@code ew+scale(left*10.0)}. */
+        public String tag(String method) {
+            return method + TAG + task + "*" + factor + ")";
+        }
+
+        /** Whether a reported method name is a loss-scale probe's. */
+        public static boolean isProbe(String method) {
+            return method != null && method.contains(TAG) && method.endsWith(")");
+        }
+
+        /** The method a probe name was made from ({@code ew} for {@code ew+scale(left*10.0)}); the name itself otherwise. */
+        public static String baseMethod(String method) {
+            return isProbe(method) ? method.substring(0, method.indexOf(TAG)) : method;
+        }
+
+        /** The probe spec a tagged method name carries, or null for a name without one. */
+        public static LossScaleSpec parse(String method) {
+            if (!isProbe(method)) {
+                return null;
+            }
+            String inner = method.substring(method.indexOf(TAG) + TAG.length(), method.length() - 1);
+            int star = inner.lastIndexOf('*');
+            if (star < 1) {
+                return null;
+            }
+            try {
+                return new LossScaleSpec(inner.substring(0, star), Double.parseDouble(inner.substring(star + 1)));
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+    }
+
+    /**
+     * Corruption evaluation (optional, image datasets only): after training, every run is also evaluated on corrupted
+     * copies of its test split, each {@code types} entry ({@code org.mtlab.core.data.Corruptions#TYPES}) at each of
+     * {@code severities} (1..5), computed on the fly from {@code seed} (default 0), so every run sees the same
+     * corrupted images.
+     */
+    public record CorruptionSpec(List<String> types, List<Integer> severities, Long seed) {
+        public long seedOrDefault() {
+            return seed == null ? 0 : seed;
         }
     }
 

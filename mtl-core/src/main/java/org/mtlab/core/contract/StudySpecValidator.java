@@ -89,6 +89,8 @@ public final class StudySpecValidator {
         range(out, "batchSize", spec.batchSize(), 1, MAX_BATCH_SIZE);
         validateTelemetry(spec, out);
         validateDecision(spec, out);
+        validateLossScale(spec, out);
+        validateCorruptions(spec, out);
         if (out.isEmpty()) {
             validateRunCount(spec, out);
         }
@@ -141,14 +143,94 @@ public final class StudySpecValidator {
             return;
         }
         int rates = spec.optimizers().stream().mapToInt(o -> o.learningRateGrid().size()).sum();
-        int perSetting = quick ? StudyExpansion.quickTasks(spec).size() + 1 : spec.tasks().size() + spec.methods().size();
+        int perSetting = runs / Math.max(1, rates * spec.seeds().size());
+        String probe = spec.lossScale() == null ? "" : " + as many loss-scale probe runs";
         String shape = rates + " optimizer learning rates × " + spec.seeds().size() + " seeds × " + perSetting
-                + (quick ? " runs (2 STL + 1 MTL with ew)" : " runs (" + spec.tasks().size() + " STL + "
-                + spec.methods().size() + " MTL)");
+                + (quick ? " runs (2 STL + 1 MTL with ew" + probe + ")" : " runs (" + spec.tasks().size() + " STL + "
+                + spec.methods().size() + " MTL" + probe + ")");
         String cut = quick ? "a quick study keeps to " + QUICK_MAX_RUNS + " runs: use fewer seeds or learning rates"
                 : "use fewer learning rates, methods, seeds or optimizers, or start with \"quick\": true";
         out.add(new Violation(quick ? "quick" : "seeds", "the study expands to " + runs + " runs (" + shape
                 + "), more than the limit of " + limit + "; " + cut));
+    }
+
+    /** The largest constant a loss-scale probe may multiply a task's loss by (and 1 / it the smallest). */
+    public static final double MAX_LOSS_SCALE = 1000;
+    /** Dataset kinds whose samples are images: the ones a corruption evaluation applies to. */
+    public static final Set<String> IMAGE_DATASET_KINDS = Set.of("multi-fashion", "idx", "image-folder");
+
+    /** The loss-scale probe: a task of the study (one the runs train) and a finite factor other than 1. */
+    private static void validateLossScale(StudySpec spec, List<Violation> out) {
+        StudySpec.LossScaleSpec scale = spec.lossScale();
+        if (scale == null) {
+            return;
+        }
+        ControlCharacters.check("lossScale.task", scale.task(), ControlCharacters.NAME, out);
+        if (scale.task() == null) {
+            out.add(new Violation("lossScale.task", "is required: the task whose loss the probe multiplies"));
+        } else if (spec.tasks() != null && spec.tasks().stream().noneMatch(t -> t != null && scale.task().equals(t.name()))) {
+            out.add(new Violation("lossScale.task", "must name one of the tasks, got '" + scale.task() + "'"));
+        } else if (spec.tasks() != null && spec.quickOrDefault() && spec.tasks().stream().allMatch(t -> t != null && t.name() != null)
+                && !StudyExpansion.quickTasks(spec).contains(scale.task())) {
+            out.add(new Violation("lossScale.task", "a quick study trains " + StudyExpansion.quickTasks(spec)
+                    + " only: '" + scale.task() + "' is not one of them"));
+        } else if (spec.methods() != null && spec.methods().stream().anyMatch(m -> m != null
+                && scale.tag(m).length() > 64)) {
+            out.add(new Violation("lossScale.task", "the probe runs' method names (method + '+scale(' + task + '*' + "
+                    + "factor + ')') must fit 64 characters: use a shorter task name"));
+        }
+        Double factor = scale.factor();
+        if (factor == null) {
+            out.add(new Violation("lossScale.factor", "is required: the constant the task's loss is multiplied by, e.g. 10"));
+        } else if (!Double.isFinite(factor) || factor < 1 / MAX_LOSS_SCALE || factor > MAX_LOSS_SCALE || factor == 1) {
+            out.add(new Violation("lossScale.factor", "must be a number in [" + 1 / MAX_LOSS_SCALE + ", "
+                    + (long) MAX_LOSS_SCALE + "] other than 1, got " + factor));
+        }
+    }
+
+    /** The corruption evaluation: an image dataset, known corruption types and severities 1..5, each listed once. */
+    private static void validateCorruptions(StudySpec spec, List<Violation> out) {
+        StudySpec.CorruptionSpec corruptions = spec.corruptions();
+        if (corruptions == null) {
+            return;
+        }
+        if (spec.dataset() != null && spec.dataset().kind() != null
+                && !IMAGE_DATASET_KINDS.contains(spec.dataset().kind().toLowerCase(Locale.ROOT))) {
+            out.add(new Violation("corruptions", "applies to image datasets (" + new java.util.TreeSet<>(IMAGE_DATASET_KINDS)
+                    + "), not '" + spec.dataset().kind() + "'"));
+        }
+        if (corruptions.types() == null || corruptions.types().isEmpty()) {
+            out.add(new Violation("corruptions.types", "must list at least one of " + org.mtlab.core.data.Corruptions.TYPES));
+        } else {
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < corruptions.types().size(); i++) {
+                String type = corruptions.types().get(i);
+                String field = "corruptions.types[" + i + "]";
+                ControlCharacters.check(field, type, ControlCharacters.NAME, out);
+                if (type == null || !org.mtlab.core.data.Corruptions.TYPES.contains(type)) {
+                    out.add(new Violation(field, "must be one of " + org.mtlab.core.data.Corruptions.TYPES + ", got '"
+                            + type + "'"));
+                } else if (!seen.add(type)) {
+                    out.add(new Violation(field, "duplicate corruption '" + type + "'"));
+                }
+            }
+        }
+        if (corruptions.severities() == null || corruptions.severities().isEmpty()) {
+            out.add(new Violation("corruptions.severities", "must list at least one severity in 1.."
+                    + org.mtlab.core.data.Corruptions.MAX_SEVERITY));
+        } else {
+            Set<Integer> seen = new HashSet<>();
+            for (int i = 0; i < corruptions.severities().size(); i++) {
+                Integer severity = corruptions.severities().get(i);
+                String field = "corruptions.severities[" + i + "]";
+                if (severity == null || severity < 1 || severity > org.mtlab.core.data.Corruptions.MAX_SEVERITY) {
+                    out.add(new Violation(field, "must be a severity in 1.." + org.mtlab.core.data.Corruptions.MAX_SEVERITY
+                            + ", got " + severity));
+                } else if (!seen.add(severity)) {
+                    out.add(new Violation(field, "duplicate severity " + severity));
+                }
+            }
+        }
     }
 
     /** Primary task, task values and margins. */

@@ -28,9 +28,36 @@ public record TrainingRequest(
         int epochs,
         int batchSize,
         StudySpec.TelemetrySpec telemetry,
-        StudyDecision decision) {
+        StudyDecision decision,
+        StudySpec.LossScaleSpec lossScale,
+        StudySpec.CorruptionSpec corruptions) {
 
     public static final int SCHEMA_VERSION = 1;
+
+    public TrainingRequest(int schemaVersion, UUID runId, UUID studyId, int attempt, RunKind kind,
+                           List<String> datasetTasks, List<String> tasks, StudySpec.DatasetSpec dataset,
+                           StudySpec.ModelSpec model, StudySpec.OptimizerSpec optimizer, String method, long seed,
+                           int epochs, int batchSize, StudySpec.TelemetrySpec telemetry, StudyDecision decision) {
+        this(schemaVersion, runId, studyId, attempt, kind, datasetTasks, tasks, dataset, model, optimizer, method, seed,
+                epochs, batchSize, telemetry, decision, null, null);
+    }
+
+    /** The method the run reports: its method, tagged with the loss scale for a probe run. */
+    public String reportedMethod() {
+        return lossScale == null ? method : lossScale.tag(method);
+    }
+
+    /** Per run task (in {@link #tasks()} order), the factor its training loss is multiplied by; null when none is scaled. */
+    public float[] lossFactors() {
+        if (lossScale == null || lossScale.factor() == null) {
+            return null;
+        }
+        float[] out = new float[tasks.size()];
+        for (int t = 0; t < out.length; t++) {
+            out[t] = tasks.get(t).equals(lossScale.task()) ? lossScale.factor().floatValue() : 1f;
+        }
+        return out;
+    }
 
     public TrainingRequest(int schemaVersion, UUID runId, UUID studyId, int attempt, RunKind kind,
                            List<String> datasetTasks, List<String> tasks, StudySpec.DatasetSpec dataset,
@@ -43,7 +70,7 @@ public record TrainingRequest(
     public static TrainingRequest of(UUID runId, UUID studyId, RunPlan plan, StudySpec spec) {
         return new TrainingRequest(SCHEMA_VERSION, runId, studyId, 1, plan.kind(), spec.taskNames(), plan.tasks(),
                 spec.dataset(), spec.model(), plan.optimizer(), plan.method(), plan.seed(), spec.epochs(),
-                spec.batchSize(), spec.telemetryOrDefault(), StudyDecision.of(spec));
+                spec.batchSize(), spec.telemetryOrDefault(), StudyDecision.of(spec), plan.lossScale(), spec.corruptions());
     }
 
     /** Reads and checks a request; unknown schema versions and missing fields are refused with the field named. */

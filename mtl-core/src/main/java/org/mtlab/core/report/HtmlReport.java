@@ -19,6 +19,11 @@ public final class HtmlReport {
     }
 
     public static String render(StudyReport r) {
+        return render(r, ReportFigures.render(r));
+    }
+
+    /** The page with its reproduction sections and the given figures ({@link ReportFigures}) inlined as PNG. */
+    public static String render(StudyReport r, java.util.Map<String, byte[]> figures) {
         StringBuilder h = new StringBuilder(16_384);
         String title = "mtlab study report" + (r.studyId() == null ? "" : " — " + r.studyId());
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
@@ -190,6 +195,7 @@ public final class HtmlReport {
             r.notes().forEach(n -> h.append("<li>").append(esc(n)).append("</li>"));
             h.append("</ul>\n");
         }
+        ReproductionSections.html(r, figures, h);
         h.append("</body></html>\n");
         return h.toString();
     }

@@ -12,6 +12,14 @@ public final class MarkdownReport {
     }
 
     public static String render(StudyReport r) {
+        return render(r, java.util.Map.of());
+    }
+
+    /**
+     * The report with its reproduction sections and, for each {@link ReportFigures} name in {@code figureLinks}, the
+     * figure as an image link (e.g. {@code figures/pareto.png} beside the Markdown file).
+     */
+    public static String render(StudyReport r, java.util.Map<String, String> figureLinks) {
         StringBuilder md = new StringBuilder();
         md.append("# Study report").append(r.studyId() == null ? "" : " — " + r.studyId()).append("\n\n");
         md.append("Tasks: ").append(String.join(", ", r.tasks())).append(". Finished runs: ").append(r.finishedRuns())
@@ -162,6 +170,7 @@ public final class MarkdownReport {
             md.append("\n## Notes\n\n");
             r.notes().forEach(n -> md.append("- ").append(n).append('\n'));
         }
+        ReproductionSections.markdown(r, figureLinks, md);
         return md.toString();
     }
 

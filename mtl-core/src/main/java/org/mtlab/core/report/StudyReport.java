@@ -23,12 +23,36 @@ import org.mtlab.core.analysis.StudyAnalysis.Spread;
  * @param selection         the validation-only choice of learning rate and epoch per configuration
  * @param cost              training cost per configuration and for the study; one MTL model vs T STL models
  * @param quickLimits       for a quick study, what its answer cannot tell (empty otherwise)
+ * @param lossScale         the loss-scale probe's shifts per optimizer; null without probe runs
+ * @param corruption        MTL against STL accuracy drops under image corruptions; null without corrupted evaluations
+ * @param similarity        per MTL configuration and task pair, the inter-task gradient similarity per epoch against
+ *                          the single-task band; empty without baselines
  */
 public record StudyReport(String studyId, List<String> tasks, int runsKnown, int finishedRuns, String deltaMConventions,
                           List<StudyAnalysis.StlBaseline> stlBaselines, List<Configuration> configurations,
                           ParetoSummary pareto, ConflictEvidence conflict, Verdict verdict, List<String> notes,
                           StudyDecision decision, SelectionSummary selection, CostSummary cost,
-                          List<String> quickLimits) {
+                          List<String> quickLimits, ReproductionEvidence.LossScaleEvidence lossScale,
+                          ReproductionEvidence.CorruptionEvidence corruption,
+                          List<ReproductionEvidence.SimilarityCurve> similarity) {
+
+    /** A report without the reproduction sections (no loss-scale probe, corruption evaluation or similarity curves). */
+    public StudyReport(String studyId, List<String> tasks, int runsKnown, int finishedRuns, String deltaMConventions,
+                       List<StudyAnalysis.StlBaseline> stlBaselines, List<Configuration> configurations,
+                       ParetoSummary pareto, ConflictEvidence conflict, Verdict verdict, List<String> notes,
+                       StudyDecision decision, SelectionSummary selection, CostSummary cost, List<String> quickLimits) {
+        this(studyId, tasks, runsKnown, finishedRuns, deltaMConventions, stlBaselines, configurations, pareto, conflict,
+                verdict, notes, decision, selection, cost, quickLimits, null, null, List.of());
+    }
+
+    /** This report with the reproduction sections. */
+    public StudyReport withReproduction(ReproductionEvidence.LossScaleEvidence lossScale,
+                                        ReproductionEvidence.CorruptionEvidence corruption,
+                                        List<ReproductionEvidence.SimilarityCurve> similarity) {
+        return new StudyReport(studyId, tasks, runsKnown, finishedRuns, deltaMConventions, stlBaselines, configurations,
+                pareto, conflict, verdict, notes, decision, selection, cost, quickLimits, lossScale, corruption,
+                similarity);
+    }
 
     /**
      * How each configuration's learning rate and epoch were chosen (validation only), and what was chosen; null when

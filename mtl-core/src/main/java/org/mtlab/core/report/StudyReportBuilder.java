@@ -94,6 +94,12 @@ public final class StudyReportBuilder {
      */
     public static StudyReport build(String studyId, List<String> tasks, int runsKnown, List<RunHistory> runs,
                                     List<RunGradients> gradients, StudyDecision decision) {
+        // loss-scale probe runs get a section of their own: they are not configurations of the decision
+        List<RunHistory> all = runs;
+        runs = all.stream().filter(r -> !ReproductionEvidence.isProbe(r)).toList();
+        List<RunGradients> allGradients = gradients == null ? List.of() : gradients;
+        gradients = allGradients.stream()
+                .filter(g -> !org.mtlab.core.contract.StudySpec.LossScaleSpec.isProbe(g.method())).toList();
         LearningRateSelection.Result selection = LearningRateSelection.select(tasks, runs);
         java.util.Set<String> chosen = new java.util.HashSet<>();
         selection.selected().forEach(r -> chosen.add(r.runId().toString()));
@@ -106,7 +112,9 @@ public final class StudyReportBuilder {
                 .filter(g -> chosen.contains(g.runId()) || !finishedIds.contains(g.runId())
                         && !selectedConfigurations.contains(g.optimizer() + "/" + g.method()))
                 .toList();
-        return build(studyId, tasks, runsKnown, selection.selected(), relevant, decision, selection, runs);
+        return build(studyId, tasks, runsKnown, selection.selected(), relevant, decision, selection, runs)
+                .withReproduction(ReproductionEvidence.lossScale(tasks, all), ReproductionEvidence.corruption(tasks, runs),
+                        ReproductionEvidence.similarity(relevant));
     }
 
     private static StudyReport build(String studyId, List<String> tasks, int runsKnown, List<RunResult> finished,

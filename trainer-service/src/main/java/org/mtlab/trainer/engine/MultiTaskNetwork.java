@@ -17,6 +17,8 @@ final class MultiTaskNetwork implements AutoCloseable {
     private final MlpLayout layout;
     private final HostDeviceTraffic traffic;
     private final boolean[] classification;
+    /** Per head, the constant its training loss is multiplied by (a loss-scale probe run); null: none. */
+    private float[] lossFactors;
 
     /**
      * @param classification per head: true for cross-entropy over its outputs (at least 2), false for MSE (1 output)
@@ -80,12 +82,26 @@ final class MultiTaskNetwork implements AutoCloseable {
         return classification[t] ? out : out.reshape(rows);
     }
 
+    /** Multiplies head t's training loss by {@code factors[t]} from now on (a loss-scale probe); null for none. */
+    void scaleLosses(float[] factors) {
+        if (factors != null && factors.length != layout.heads()) {
+            throw new IllegalArgumentException(factors.length + " loss factors for " + layout.heads() + " heads");
+        }
+        this.lossFactors = factors == null ? null : factors.clone();
+    }
+
+    /** Head t's training loss: its {@link #unscaledLoss}, times its loss factor when one is set. */
+    NDArray loss(NDManager step, int t, NDArray prediction, float[] target, int rows) {
+        NDArray loss = unscaledLoss(step, t, prediction, target, rows);
+        return lossFactors == null || lossFactors[t] == 1f ? loss : loss.mul(scalar(step, lossFactors[t]));
+    }
+
     /**
      * Head t's loss: MSE of its [rows] predictions, or cross-entropy of its [rows, C] logits against class indices,
      * averaged over the rows that carry the task's label. A missing label is NaN (partial labels: not every sample has
      * every task's label); a batch without any of the task's labels gives a zero loss with zero gradient.
      */
-    NDArray loss(NDManager step, int t, NDArray prediction, float[] target, int rows) {
+    NDArray unscaledLoss(NDManager step, int t, NDArray prediction, float[] target, int rows) {
         int labelled = 0;
         for (int r = 0; r < rows; r++) {
             if (!Float.isNaN(target[r])) {

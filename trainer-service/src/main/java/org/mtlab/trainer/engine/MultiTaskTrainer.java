@@ -165,8 +165,9 @@ public final class MultiTaskTrainer {
         try (NDManager runManager = parent == null ? base.newSubManager(device) : parent.newSubManager(device)) {
             events.started(totalSteps, descriptor(request, run));
             HostDeviceTraffic traffic = new HostDeviceTraffic();
-            DeviceModel model = new DeviceModel(runManager, new MultiTaskNetwork(run.network, run.classification,
-                    traffic), run.params, traffic);
+            MultiTaskNetwork net = new MultiTaskNetwork(run.network, run.classification, traffic);
+            net.scaleLosses(request.lossFactors()); // a loss-scale probe run: one task's loss times a constant
+            DeviceModel model = new DeviceModel(runManager, net, run.params, traffic);
             List<RunEvent.Metric> initial = evaluate(model, run, runManager);
             int tasks = run.taskIndex.length;
             DeviceOptimizer optimizer = DeviceOptimizer.create(request.optimizer(), model.parameters(),
@@ -273,6 +274,10 @@ public final class MultiTaskTrainer {
                         lastSaved = step;
                     }
                 }
+            }
+            if (!stopped && request.corruptions() != null) {
+                last = CorruptionEvaluation.append(last, request.corruptions(), run.dataset,
+                        (split, name) -> evaluate(model, run, runManager, split, name));
             }
             long wallMs = (System.nanoTime() - startNanos) / 1_000_000;
             long taken = step - resumedFrom;
@@ -477,7 +482,8 @@ public final class MultiTaskTrainer {
 
     private RunEvent.RunDescriptor descriptor(TrainingRequest r, Run run) {
         return new RunEvent.RunDescriptor(r.kind(), List.copyOf(r.tasks()), run.optimizerSpec.name(),
-                run.optimizerSpec.learningRate(), r.method().toLowerCase(Locale.ROOT), r.seed(),
+                run.optimizerSpec.learningRate(), r.lossScale() == null ? r.method().toLowerCase(Locale.ROOT)
+                : r.lossScale().tag(r.method().toLowerCase(Locale.ROOT)), r.seed(),
                 run.space == GradientEvent.Space.REPRESENTATION ? List.of(REPRESENTATION_BLOCK) : run.layout.blockNames(),
                 run.layout.sharedSize(), deviceName());
     }
@@ -507,6 +513,30 @@ public final class MultiTaskTrainer {
             if (data.size() == 0) {
                 continue;
             }
+            evaluateSplit(model, run, runManager, data, split, x, outputs, metrics);
+        }
+        return List.copyOf(metrics);
+    }
+
+    /** Every run task on one split, named {@code split} in the metrics (a corrupted test split, for instance). */
+    private static List<RunEvent.Metric> evaluate(DeviceModel model, Run run, NDManager runManager, TaskData.Split data,
+                                                  String split) {
+        List<RunEvent.Metric> metrics = new ArrayList<>();
+        int tasks = run.taskIndex.length;
+        float[] x = new float[EVAL_CHUNK * run.dataset.dimension()];
+        float[][] outputs = new float[tasks][];
+        for (int t = 0; t < tasks; t++) {
+            outputs[t] = new float[EVAL_CHUNK * run.layout.headOutputs(t)];
+        }
+        evaluateSplit(model, run, runManager, data, split, x, outputs, metrics);
+        return metrics;
+    }
+
+    private static void evaluateSplit(DeviceModel model, Run run, NDManager runManager, TaskData.Split data,
+                                      String split, float[] x, float[][] outputs, List<RunEvent.Metric> metrics) {
+        int tasks = run.taskIndex.length;
+        int d = run.dataset.dimension();
+        {
             TaskMetrics[] sums = new TaskMetrics[tasks];
             for (int t = 0; t < tasks; t++) {
                 sums[t] = new TaskMetrics(run.layout.headOutputs(t), run.classification[t]);
@@ -528,7 +558,6 @@ public final class MultiTaskTrainer {
                 sums[t].report(task, split, metrics);
             }
         }
-        return List.copyOf(metrics);
     }
 
     private static long threadCpuNanos() {
