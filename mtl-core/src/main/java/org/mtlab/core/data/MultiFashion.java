@@ -288,7 +288,8 @@ public final class MultiFashion {
      */
     public static Images read(Path directory, boolean training) {
         String prefix = training ? "train" : "t10k";
-        return readIdx(find(directory, prefix + "-images", "idx3-ubyte"), find(directory, prefix + "-labels", "idx1-ubyte"));
+        return readIdx(find(directory, prefix + "-images", "idx3-ubyte"),
+                find(directory, prefix + "-labels", "idx1-ubyte"));
     }
 
     private static Path find(Path directory, String stem, String type) {
