@@ -36,8 +36,9 @@ import java.util.SplittableRandom;
  * {@code .gz} or plain; {@code .idx3-ubyte} spellings accepted too) are read from {@link #directory()}: the system
  * property {@value #DIRECTORY_PROPERTY}, else the environment variable {@value #DIRECTORY_ENV}, else
  * {@code /usr/share/datasets/fashion-mnist}, where the Debian package {@value #DEBIAN_PACKAGE} installs them. Missing
- * files are an {@link IllegalStateException} that says so. Items of another size than 28×28 give a canvas of the item
- * size plus 8 on each axis.
+ * files are an {@link IllegalStateException} that says so, a malformed file an {@link IllegalArgumentException} naming
+ * it ({@link IdxReader} reads them). Items of another size than 28×28 give a canvas of the item size plus 8 on each
+ * axis.
  */
 public final class MultiFashion {
     public static final String KIND = "multi-fashion";
