@@ -24,6 +24,8 @@ import org.eclipse.microprofile.openapi.models.media.Schema.SchemaType;
 import org.mtlab.core.contract.ConflictBaseline;
 import org.mtlab.core.contract.StudySpec;
 import org.mtlab.core.contract.StudySpecValidator;
+import org.mtlab.core.data.DatasetKind;
+import org.mtlab.core.data.DatasetKinds;
 import org.mtlab.core.methods.MethodRegistry;
 import org.mtlab.core.model.MlpKind;
 import org.mtlab.core.model.MmoeKind;
@@ -101,12 +103,7 @@ public class ApiDescription implements OASFilter {
         return object("A study: the data, its tasks, the model and the comparison grid")
                 .required(List.of("name", "dataset", "tasks", "model", "optimizers", "methods", "seeds", "epochs", "batchSize"))
                 .addProperty("name", string("Shown in lists and reports").minLength(1).maxLength(200))
-                .addProperty("dataset", object("Dataset kind and its parameters")
-                        .required(List.of("kind"))
-                        .addProperty("kind", enumOf(StudySpecValidator.DATASET_KINDS))
-                        .addProperty("params", object("Kind-specific parameters; synthetic: dimension ≤ "
-                                + StudySpecValidator.MAX_DIMENSION + ", samples ≤ " + StudySpecValidator.MAX_SAMPLES)
-                                .additionalPropertiesBoolean(true)))
+                .addProperty("dataset", dataset())
                 .addProperty("tasks", array(object("One prediction task")
                         .required(List.of("name"))
                         .addProperty("name", string("Task name").pattern("^[A-Za-z0-9_-]{1,64}$"))
@@ -193,6 +190,25 @@ public class ApiDescription implements OASFilter {
 
     private static Schema string(String description) {
         return schema(STRING).description(description);
+    }
+
+    /**
+     * The dataset: its kind and each kind's parameters, as the kinds of {@link DatasetKinds#standard()} describe them
+     * (the kinds share parameter names with different meanings, so {@code params} is described per kind in words).
+     */
+    private static Schema dataset() {
+        List<DatasetKind<?>> kinds = DatasetKinds.standard().all();
+        return object("Dataset kind and its parameters")
+                .required(List.of("kind"))
+                .addProperty("kind", schema(STRING).enumeration(new ArrayList<>(DatasetKinds.standard().names()))
+                        .description(kinds.stream().map(k -> k.name() + ": " + k.description())
+                                .collect(java.util.stream.Collectors.joining("; "))))
+                .addProperty("params", object("Kind-specific parameters. " + kinds.stream()
+                        .map(k -> k.name() + ": " + k.parameters().entrySet().stream()
+                                .map(e -> e.getKey() + " (" + e.getValue() + ")")
+                                .collect(java.util.stream.Collectors.joining(", ")))
+                        .collect(java.util.stream.Collectors.joining(". ")))
+                        .additionalPropertiesBoolean(true));
     }
 
     /** The model: its kind and each kind's own fields, as the kinds of {@link ModelKinds} describe them. */

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mtlab.core.contract.StudySpecValidator;
+import org.mtlab.core.data.DatasetKind;
+import org.mtlab.core.data.DatasetKinds;
 import org.mtlab.devstack.RealInfrastructure;
 
 /**
@@ -55,6 +57,17 @@ class ApiDescriptionTest {
         assertEquals(StudySpecValidator.MAX_BATCH_SIZE, spec.at("/batchSize/maximum").asInt());
         assertEquals(StudySpecValidator.MAX_LAYERS, spec.at("/model/properties/hidden/maxItems").asInt());
         assertEquals(StudySpecValidator.MAX_LAYER_WIDTH, spec.at("/model/properties/hidden/items/maximum").asInt());
+        JsonNode kinds = spec.at("/dataset/properties/kind/enum");
+        assertEquals(DatasetKinds.standard().names().size(), kinds.size());
+        for (int i = 0; i < kinds.size(); i++) {
+            assertEquals(DatasetKinds.standard().names().get(i), kinds.get(i).asText());
+        }
+        String params = spec.at("/dataset/properties/params/description").asText();
+        for (DatasetKind<?> kind : DatasetKinds.standard().all()) {
+            for (String parameter : kind.parameters().keySet()) {
+                assertTrue(params.contains(parameter + " ("), kind.name() + "." + parameter + " in " + params);
+            }
+        }
         JsonNode limits = doc.get("x-mtlab-limits");
         assertEquals(StudySpecValidator.MAX_RUNS, limits.get("maxRunsPerStudy").asInt());
         assertEquals(StudyResource.MAX_SPEC_CHARACTERS, limits.get("maxSpecCharacters").asInt());

@@ -3,11 +3,12 @@ package org.mtlab.core.contract;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.mtlab.core.methods.MethodRegistry;
 
+import org.mtlab.core.data.DatasetKinds;
+import org.mtlab.core.data.SyntheticKind;
+import org.mtlab.core.methods.MethodRegistry;
 import org.mtlab.core.model.Architecture;
 import org.mtlab.core.model.MlpKind;
 import org.mtlab.core.model.MmoeKind;
@@ -34,10 +35,10 @@ public final class StudySpecValidator {
     public static final int MAX_BATCH_SIZE = 65_536;
     public static final int MAX_LAYERS = MlpKind.MAX_LAYERS;
     public static final int MAX_LAYER_WIDTH = MlpKind.MAX_LAYER_WIDTH;
-    public static final int MAX_DIMENSION = 10_000;
-    public static final int MAX_SAMPLES = 1_000_000;
-    public static final Set<String> DATASET_KINDS = Set.of("synthetic", "multi-fashion", "csv", "idx",
-            "image-folder");
+    public static final int MAX_DIMENSION = SyntheticKind.MAX_DIMENSION;
+    public static final int MAX_SAMPLES = SyntheticKind.MAX_SAMPLES;
+    /** The dataset kinds' names ({@link DatasetKinds#standard()}). */
+    public static final Set<String> DATASET_KINDS = Set.copyOf(DatasetKinds.standard().names());
     /** The model kinds' names ({@link ModelKinds}). */
     public static final List<String> MODEL_KINDS = ModelKinds.names();
     /** MMoE's experts: the paper uses up to 8; a gate over more than this many is beyond what a study needs. */
@@ -47,6 +48,7 @@ public final class StudySpecValidator {
     private static final Pattern TASK_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     private final Set<String> knownMethods;
+    private final DatasetKinds datasets;
     /** {@link MethodRegistry#canonicalName canonical} names of {@link #knownMethods}. */
     private final Set<String> knownCanonical;
 
@@ -55,6 +57,15 @@ public final class StudySpecValidator {
      *                     the trainers can run; a spec's method names are compared by their canonical names
      */
     public StudySpecValidator(Set<String> knownMethods) {
+        this(knownMethods, DatasetKinds.standard());
+    }
+
+    /**
+     * @param knownMethods as above
+     * @param datasets     the dataset kinds a spec may name (the trainers load from the same registry)
+     */
+    public StudySpecValidator(Set<String> knownMethods, DatasetKinds datasets) {
+        this.datasets = datasets;
         this.knownMethods = Set.copyOf(knownMethods);
         Set<String> canonical = new HashSet<>();
         for (String name : knownMethods) {
@@ -87,7 +98,7 @@ public final class StudySpecValidator {
         validateSeeds(spec, out);
         range(out, "epochs", spec.epochs(), 1, MAX_EPOCHS);
         range(out, "batchSize", spec.batchSize(), 1, MAX_BATCH_SIZE);
-        validateTelemetry(spec, out);
+        validateTelemetry(spec, datasets, out);
         validateDecision(spec, out);
         validateLossScale(spec, out);
         validateCorruptions(spec, out);
@@ -280,24 +291,15 @@ public final class StudySpecValidator {
         }
     }
 
-    private static void validateDataset(StudySpec spec, List<Violation> out) {
-        StudySpec.DatasetSpec dataset = spec.dataset();
-        if (dataset == null) {
-            out.add(new Violation("dataset", "is required"));
-            return;
-        }
-        if (dataset.kind() == null || !DATASET_KINDS.contains(dataset.kind().toLowerCase(Locale.ROOT))) {
-            out.add(new Violation("dataset.kind", "must be one of " + sorted(DATASET_KINDS)));
-            return;
-        }
-        DatasetValidation.validate(spec, out);
+    private void validateDataset(StudySpec spec, List<Violation> out) {
+        DatasetValidation.validate(spec, datasets, out);
     }
 
-    private static void validateModel(StudySpec spec, List<Violation> out) {
+    private void validateModel(StudySpec spec, List<Violation> out) {
         int before = out.size();
         ModelKinds.validate(spec.model(), out);
         if (out.size() == before) {
-            DatasetValidation.model(spec, out);
+            DatasetValidation.model(spec, datasets, out);
         }
     }
 
@@ -434,7 +436,7 @@ public final class StudySpecValidator {
     /** Largest single-task baseline section a study may ask for (bytes per gradient event). */
     public static final long MAX_BASELINE_BYTES = 256 * 1024;
 
-    private static void validateTelemetry(StudySpec spec, List<Violation> out) {
+    private static void validateTelemetry(StudySpec spec, DatasetKinds datasets, List<Violation> out) {
         StudySpec.TelemetrySpec telemetry = spec.telemetryOrDefault();
         if (telemetry.everySteps() != null) {
             range(out, "telemetry.everySteps", telemetry.everySteps(), 1, 100_000);
@@ -467,7 +469,7 @@ public final class StudySpecValidator {
             validateRepresentationSpace(spec, out);
         }
         if (telemetry.fullGradientsOrDefault() && out.isEmpty() && space == GradientEvent.Space.REPRESENTATION) {
-            long width = representationWidth(spec);
+            long width = representationWidth(spec, datasets);
             long entries = width * spec.batchSize();
             if (width > 0 && entries > GradientEvent.MAX_FULL_GRADIENT_PARAMETERS) {
                 out.add(new Violation("telemetry.fullGradients", "a representation gradient has batchSize × "
@@ -476,7 +478,7 @@ public final class StudySpecValidator {
                         + " (use a smaller batch or turn fullGradients off)"));
             }
         } else if (telemetry.fullGradientsOrDefault() && out.isEmpty()) {
-            long shared = sharedParameterCount(spec);
+            long shared = DatasetValidation.sharedParameterCount(spec, datasets);
             if (shared > GradientEvent.MAX_FULL_GRADIENT_PARAMETERS) {
                 out.add(new Violation("telemetry.fullGradients", "the shared trunk has " + shared
                         + " parameters; full gradients are limited to " + GradientEvent.MAX_FULL_GRADIENT_PARAMETERS
@@ -521,8 +523,8 @@ public final class StudySpecValidator {
     }
 
     /** Features of the shared representation (the trunk's output width); -1 when the model does not say. */
-    static long representationWidth(StudySpec spec) {
-        Architecture architecture = DatasetValidation.architecture(spec);
+    static long representationWidth(StudySpec spec, DatasetKinds datasets) {
+        Architecture architecture = DatasetValidation.architecture(spec, datasets);
         if (architecture != null) {
             return architecture.features();
         }
@@ -535,7 +537,7 @@ public final class StudySpecValidator {
      * (a CSV without features).
      */
     public static long sharedParameterCount(StudySpec spec) {
-        return DatasetValidation.sharedParameterCount(spec);
+        return DatasetValidation.sharedParameterCount(spec, DatasetKinds.standard());
     }
 
     private static void range(List<Violation> out, String field, Integer value, int min, int max) {
@@ -543,12 +545,6 @@ public final class StudySpecValidator {
             out.add(new Violation(field, "is required: an integer in [" + min + ", " + max + "]"));
         } else if (value < min || value > max) {
             out.add(new Violation(field, "must lie in [" + min + ", " + max + "], got " + value));
-        }
-    }
-
-    private static void integral(List<Violation> out, String field, double value, int min, int max) {
-        if (value != Math.rint(value) || value < min || value > max) {
-            out.add(new Violation(field, "must be an integer in [" + min + ", " + max + "]"));
         }
     }
 

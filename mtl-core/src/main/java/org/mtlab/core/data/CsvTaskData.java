@@ -10,12 +10,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.TreeSet;
-
-import org.mtlab.core.contract.StudySpec;
 
 /**
  * A team's own data: a CSV file (comma-separated, first line the column names, RFC 4180 double quotes) with numeric
@@ -65,45 +61,6 @@ public final class CsvTaskData implements TaskData {
                             + CLASSIFICATION + "' or '" + REGRESSION + "', got '" + e.getValue() + "'");
                 }
             }
-        }
-
-        /**
-         * Reads {@code path, features, targets, validationFraction, testFraction, seed}; {@code targets} must name
-         * every one of {@code tasks}.
-         */
-        public static Params from(StudySpec.DatasetSpec spec, List<String> tasks) {
-            Map<String, Object> p = spec == null || spec.params() == null ? Map.of() : spec.params();
-            if (!(p.get("path") instanceof String path) || path.isBlank()) {
-                throw new IllegalArgumentException("dataset.params.path is required: the CSV file");
-            }
-            List<String> features = new ArrayList<>();
-            if (p.get("features") != null) {
-                if (!(p.get("features") instanceof List<?> list)) {
-                    throw new IllegalArgumentException("dataset.params.features must be a list of column names");
-                }
-                for (Object o : list) {
-                    if (!(o instanceof String s)) {
-                        throw new IllegalArgumentException("dataset.params.features must be a list of column names");
-                    }
-                    features.add(s);
-                }
-            }
-            if (!(p.get("targets") instanceof Map<?, ?> targetMap)) {
-                throw new IllegalArgumentException("dataset.params.targets is required: per task, '" + CLASSIFICATION
-                        + "' or '" + REGRESSION + "'");
-            }
-            Map<String, String> targets = new LinkedHashMap<>();
-            for (String task : tasks) {
-                Object kind = targetMap.get(task);
-                if (!(kind instanceof String k)) {
-                    throw new IllegalArgumentException("dataset.params.targets." + task + " is required: '"
-                            + CLASSIFICATION + "' or '" + REGRESSION + "'");
-                }
-                targets.put(task, k.toLowerCase(Locale.ROOT));
-            }
-            return new Params(Path.of(path), features, targets, spec.number("validationFraction",
-                    DEFAULT_VALIDATION_FRACTION), spec.number("testFraction", DEFAULT_TEST_FRACTION),
-                    (long) spec.number("seed", 0));
         }
     }
 
@@ -242,7 +199,7 @@ public final class CsvTaskData implements TaskData {
             throw new IllegalArgumentException(file + " has " + n + " data rows: too few for a training, validation "
                     + "and test split with fractions " + p.validationFraction() + " and " + p.testFraction());
         }
-        int[] order = permutation(n, new SplittableRandom(p.seed() ^ SPLIT_STREAM));
+        int[] order = Shuffle.permutation(n, p.seed() ^ SPLIT_STREAM);
         int[] trainRows = java.util.Arrays.copyOfRange(order, 0, nTrain);
         double[] mean = new double[d];
         double[] scale = new double[d];
@@ -429,19 +386,5 @@ public final class CsvTaskData implements TaskData {
         }
         out.add(field.toString());
         return out;
-    }
-
-    private static int[] permutation(int n, SplittableRandom random) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int tmp = order[i];
-            order[i] = order[j];
-            order[j] = tmp;
-        }
-        return order;
     }
 }

@@ -4,17 +4,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
+import java.util.Set;
 import java.util.function.IntFunction;
 
-import org.mtlab.core.contract.StudySpec;
+import org.mtlab.core.contract.Violation;
 
 /**
- * A team's own single-channel images with one label source per task: what {@link IdxTaskData} ({@code idx}) and
- * {@link ImageFolderTaskData} ({@code image-folder}) read, behind one {@link TaskData}.
+ * A team's own single-channel images with one label source per task: what {@link IdxKind} ({@code idx}) and
+ * {@link ImageFolderKind} ({@code image-folder}) read, behind one {@link TaskData}.
  *
  * <p><b>Pixels</b> are scaled to [0, 1] (an 8-bit value v becomes v / 255), as MultiFashion's are, so a model tuned on
  * the benchmark sees the same range. With {@code standardise: true} they are further shifted and scaled by one mean
@@ -29,7 +30,7 @@ import org.mtlab.core.contract.StudySpec;
  * <p><b>Splits.</b> Samples are shuffled by {@code seed} and split into test ({@code testFraction}, default 0.2),
  * validation ({@code validationFraction}, default 0.1) and training (the rest), as for CSV. With separate test files
  * (IDX only) the test split is those files, in file order, and the training file is split into training and
- * validation.
+ * validation. The shuffle is {@link Shuffle}'s.
  */
 public final class ImageTaskData implements TaskData {
     public static final String CLASSIFICATION = "classification";
@@ -83,77 +84,114 @@ public final class ImageTaskData implements TaskData {
     }
 
     /**
-     * Reads {@code labels} (per task of {@code tasks}: {@code path}, {@code kind}, optional {@code classes} and, when
-     * {@code testPathAllowed}, {@code testPath}), {@code validationFraction}, {@code testFraction}, {@code seed} and
-     * {@code standardise}.
+     * Parses what both image kinds read from {@code params} besides their image files, adding a violation per problem:
+     * {@code labels} (per task: {@code path}, {@code kind}, optional {@code classes} and {@code testPath}),
+     * {@code validationFraction}, {@code testFraction}, {@code seed} and {@code standardise}.
+     *
+     * @param tasks     the study's tasks (null entries skipped); {@link Common#labels()} follows their order
+     * @param testFiles true when the kind has separate test files (every label then needs {@code testPath}), false
+     *                  when it could but has none ({@code testPath} refused), null when the kind has no test files
+     * @param what      what a label file is, for the messages
      */
-    static Common common(StudySpec.DatasetSpec spec, List<String> tasks, boolean testPathAllowed) {
-        Map<String, Object> p = params(spec);
-        if (!(p.get("labels") instanceof Map<?, ?> labels)) {
-            throw new IllegalArgumentException("dataset.params.labels is required: per task, {\"path\": its label file, "
-                    + "\"kind\": \"" + CLASSIFICATION + "\" or \"" + REGRESSION + "\"}");
-        }
+    static Common common(Map<String, Object> params, List<String> tasks, Boolean testFiles, String what,
+                         List<Violation> out) {
         List<LabelSource> sources = new ArrayList<>();
-        for (String task : tasks) {
-            String field = "dataset.params.labels." + task;
-            if (!(labels.get(task) instanceof Map<?, ?> label)) {
-                throw new IllegalArgumentException(field + " is required: {\"path\": the task's label file, \"kind\": \""
-                        + CLASSIFICATION + "\" or \"" + REGRESSION + "\"}");
-            }
-            Path path = path(label.get("path"), field + ".path");
-            Path testPath = null;
-            if (label.get("testPath") != null) {
-                if (!testPathAllowed) {
-                    throw new IllegalArgumentException(field + ".testPath: this dataset kind has no separate test files");
+        String kinds = "\"" + CLASSIFICATION + "\" or \"" + REGRESSION + "\"";
+        if (!(params.get("labels") instanceof Map<?, ?> labels)) {
+            out.add(new Violation("dataset.params.labels", "is required: per task, {\"path\": " + what + ", \"kind\": "
+                    + kinds + "}"));
+        } else {
+            Set<String> keys = testFiles == null ? Set.of("path", "kind", "classes")
+                    : Set.of("path", "kind", "classes", "testPath");
+            for (var entry : labels.entrySet()) {
+                String name = String.valueOf(entry.getKey());
+                String field = "dataset.params.labels." + name;
+                if (!tasks.contains(name)) {
+                    out.add(new Violation(field, "is not one of the tasks " + tasks));
+                } else if (!(entry.getValue() instanceof Map<?, ?>)) {
+                    out.add(new Violation(field, "must be {\"path\": " + what + ", \"kind\": " + kinds + "}"));
                 }
-                testPath = path(label.get("testPath"), field + ".testPath");
             }
-            TaskData.Kind kind = label.get("kind") instanceof String k ? switch (k.toLowerCase(Locale.ROOT)) {
-                case CLASSIFICATION -> TaskData.Kind.CLASSIFICATION;
-                case REGRESSION -> TaskData.Kind.REGRESSION;
-                default -> null;
-            } : null;
-            if (kind == null) {
-                throw new IllegalArgumentException(field + ".kind must be \"" + CLASSIFICATION + "\" or \"" + REGRESSION
-                        + "\", got " + label.get("kind"));
-            }
-            Integer classes = null;
-            if (label.get("classes") != null) {
-                if (kind != TaskData.Kind.CLASSIFICATION) {
-                    throw new IllegalArgumentException(field + ".classes applies to classification only");
+            for (String task : tasks) {
+                if (task == null) {
+                    continue;
                 }
-                if (!(label.get("classes") instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
-                        || n.doubleValue() < 2 || n.doubleValue() > 1_000_000) {
-                    throw new IllegalArgumentException(field + ".classes must be an integer ≥ 2, got "
-                            + label.get("classes"));
+                String field = "dataset.params.labels." + task;
+                if (!labels.containsKey(task)) {
+                    out.add(new Violation(field, "is required: {\"path\": " + what + ", \"kind\": " + kinds
+                            + "} for task '" + task + "'"));
+                } else if (labels.get(task) instanceof Map<?, ?> label) {
+                    LabelSource source = label(task, label, keys, testFiles, what, kinds, out);
+                    if (source != null) {
+                        sources.add(source);
+                    }
                 }
-                classes = n.intValue();
             }
-            sources.add(new LabelSource(task, path, testPath, kind, classes));
         }
-        double validationFraction = spec.number("validationFraction", DEFAULT_VALIDATION_FRACTION);
-        double testFraction = spec.number("testFraction", DEFAULT_TEST_FRACTION);
-        if (!(validationFraction >= 0 && testFraction > 0 && validationFraction + testFraction < 1)) {
-            throw new IllegalArgumentException("validationFraction must lie in [0, 1) and testFraction in (0, 1), "
-                    + "with a sum below 1; got " + validationFraction + " and " + testFraction);
-        }
-        Object standardise = p.getOrDefault("standardise", Boolean.FALSE);
+        double[] fractions = DatasetParams.splitFractions(out, params);
+        long seed = DatasetParams.seed(out, params);
+        Object standardise = params.getOrDefault("standardise", Boolean.FALSE);
         if (!(standardise instanceof Boolean)) {
-            throw new IllegalArgumentException("dataset.params.standardise must be true or false");
+            out.add(new Violation("dataset.params.standardise", "must be true or false"));
         }
-        return new Common(List.copyOf(sources), validationFraction, testFraction, (long) spec.number("seed", 0),
-                (Boolean) standardise);
+        return new Common(List.copyOf(sources), fractions[0], fractions[1], seed, Boolean.TRUE.equals(standardise));
     }
 
-    static Map<String, Object> params(StudySpec.DatasetSpec spec) {
-        return spec == null || spec.params() == null ? Map.of() : spec.params();
+    /** One task's label source, or null after a violation. */
+    private static LabelSource label(String task, Map<?, ?> label, Set<String> keys, Boolean testFiles, String what,
+                                     String kinds, List<Violation> out) {
+        int before = out.size();
+        String field = "dataset.params.labels." + task;
+        for (Object key : label.keySet()) {
+            if (!keys.contains(String.valueOf(key))) {
+                out.add(new Violation(field + "." + key, "unknown; known: " + DatasetParams.sorted(keys)));
+            }
+        }
+        Path path = null;
+        if (!(label.get("path") instanceof String name) || name.isBlank()) {
+            out.add(new Violation(field + ".path", "is required: " + what));
+        } else {
+            path = DatasetParams.path(name, field + ".path", out);
+        }
+        String kindName = label.get("kind") instanceof String k ? k.toLowerCase(Locale.ROOT) : null;
+        TaskData.Kind kind = CLASSIFICATION.equals(kindName) ? TaskData.Kind.CLASSIFICATION
+                : REGRESSION.equals(kindName) ? TaskData.Kind.REGRESSION : null;
+        Integer classes = null;
+        if (kind == null) {
+            out.add(new Violation(field + ".kind", "must be " + kinds));
+        } else if (label.get("classes") != null) {
+            if (kind == TaskData.Kind.REGRESSION) {
+                out.add(new Violation(field + ".classes", "applies to classification only"));
+            } else if (DatasetParams.integral(out, field + ".classes", label.get("classes"), 2, 1_000_000)) {
+                classes = ((Number) label.get("classes")).intValue();
+            }
+        }
+        Path testPath = null;
+        if (Boolean.TRUE.equals(testFiles)) {
+            if (!(label.get("testPath") instanceof String test) || test.isBlank()) {
+                out.add(new Violation(field + ".testPath", "is required with testImages: the task's labels of the "
+                        + "test images"));
+            } else {
+                testPath = DatasetParams.path(test, field + ".testPath", out);
+            }
+        } else if (Boolean.FALSE.equals(testFiles) && label.get("testPath") != null) {
+            out.add(new Violation(field + ".testPath", "needs dataset.params.testImages"));
+        }
+        return out.size() > before ? null : new LabelSource(task, path, testPath, kind, classes);
     }
 
-    static Path path(Object value, String field) {
-        if (!(value instanceof String s) || s.isBlank()) {
-            throw new IllegalArgumentException(field + " is required: a file name as the trainers see it");
-        }
-        return Path.of(s);
+    /** Describes the split and scaling parameters both image kinds take. */
+    static void describe(Map<String, String> parameters, String testNote) {
+        DatasetParams.describeSplit(parameters, "images", testNote);
+        parameters.put("standardise", "shift and scale pixels by the training split's mean and deviation (default "
+                + "false)");
+    }
+
+    /** Each label source's task kind. */
+    static Map<String, TaskData.Kind> taskKinds(Common common) {
+        Map<String, TaskData.Kind> kinds = new LinkedHashMap<>();
+        common.labels().forEach(source -> kinds.put(source.task(), source.kind()));
+        return kinds;
     }
 
     /** A missing file is an {@link IllegalStateException} naming the spec field it was given in. */
@@ -204,7 +242,7 @@ public final class ImageTaskData implements TaskData {
         return Task.classification(source.task(), classes);
     }
 
-    private static String format(double v) {
+    static String format(double v) {
         return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 
@@ -229,7 +267,7 @@ public final class ImageTaskData implements TaskData {
                     + "validationFraction " + p.validationFraction()
                     + (testPool == null ? " and testFraction " + p.testFraction() : ""));
         }
-        int[] order = permutation(poolSize, new SplittableRandom(p.seed() ^ SPLIT_STREAM));
+        int[] order = Shuffle.permutation(poolSize, p.seed() ^ SPLIT_STREAM);
         int[] trainImages = Arrays.copyOfRange(order, 0, nTrain);
         double mean = 0;
         double scale = 1;
@@ -359,19 +397,5 @@ public final class ImageTaskData implements TaskData {
         public int[] images() {
             return images.clone();
         }
-    }
-
-    private static int[] permutation(int n, SplittableRandom random) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int tmp = order[i];
-            order[i] = order[j];
-            order[j] = tmp;
-        }
-        return order;
     }
 }

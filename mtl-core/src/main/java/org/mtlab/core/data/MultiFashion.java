@@ -1,21 +1,11 @@
 package org.mtlab.core.data;
 
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
-import java.io.EOFException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.SplittableRandom;
-import java.util.zip.GZIPInputStream;
-
-import org.mtlab.core.contract.StudySpec;
 
 /**
  * MultiFashion, the two-task image benchmark of Pareto MTL (Lin, Zhen, Li, Zhang, Kwong: "Pareto Multi-Task
@@ -46,8 +36,9 @@ import org.mtlab.core.contract.StudySpec;
  * {@code .gz} or plain; {@code .idx3-ubyte} spellings accepted too) are read from {@link #directory()}: the system
  * property {@value #DIRECTORY_PROPERTY}, else the environment variable {@value #DIRECTORY_ENV}, else
  * {@code /usr/share/datasets/fashion-mnist}, where the Debian package {@value #DEBIAN_PACKAGE} installs them. Missing
- * files are an {@link IllegalStateException} that says so. Items of another size than 28×28 give a canvas of the item
- * size plus 8 on each axis.
+ * files are an {@link IllegalStateException} that says so, a malformed file an {@link IllegalArgumentException} naming
+ * it ({@link IdxReader} reads them). Items of another size than 28×28 give a canvas of the item size plus 8 on each
+ * axis.
  */
 public final class MultiFashion {
     public static final String KIND = "multi-fashion";
@@ -66,8 +57,6 @@ public final class MultiFashion {
     /** Share of the Fashion-MNIST training images that are the validation split's sources. */
     public static final double VALIDATION_SOURCE_FRACTION = 0.1;
 
-    private static final int IMAGES_MAGIC = 0x00000803;
-    private static final int LABELS_MAGIC = 0x00000801;
     private static final long HOLDOUT_STREAM = 0x6d66686f6cL;
     private static final long[] SPLIT_STREAMS = {0x6d66747261L, 0x6d6676616cL, 0x6d66746573L};
 
@@ -88,27 +77,6 @@ public final class MultiFashion {
                         + "validationSamples not negative, got " + trainSamples + ", " + validationSamples + ", "
                         + testSamples);
             }
-        }
-
-        /** Reads {@code trainSamples, validationSamples, testSamples, seed} with the defaults of {@link #DEFAULT}. */
-        public static Params from(StudySpec.DatasetSpec spec) {
-            if (spec == null) {
-                return DEFAULT;
-            }
-            if (spec.kind() != null && !KIND.equals(spec.kind().toLowerCase(Locale.ROOT).replace("_", "-"))) {
-                throw new IllegalArgumentException("dataset kind '" + spec.kind() + "' is not " + KIND);
-            }
-            return new Params(integral(spec, "trainSamples", DEFAULT.trainSamples),
-                    integral(spec, "validationSamples", DEFAULT.validationSamples),
-                    integral(spec, "testSamples", DEFAULT.testSamples), (long) spec.number("seed", DEFAULT.seed));
-        }
-
-        private static int integral(StudySpec.DatasetSpec spec, String key, int fallback) {
-            double v = spec.number(key, fallback);
-            if (v != Math.rint(v) || v > Integer.MAX_VALUE || v < Integer.MIN_VALUE) {
-                throw new IllegalArgumentException("dataset parameter " + key + " must be an integer, got " + v);
-            }
-            return (int) v;
         }
     }
 
@@ -254,10 +222,6 @@ public final class MultiFashion {
         return DEFAULT_DIRECTORY;
     }
 
-    public static MultiFashion build(StudySpec.DatasetSpec spec) {
-        return build(directory(), Params.from(spec));
-    }
-
     /** Reads Fashion-MNIST from {@code directory} and builds the dataset. */
     public static MultiFashion build(Path directory, Params params) {
         return build(read(directory, true), read(directory, false), params);
@@ -270,7 +234,7 @@ public final class MultiFashion {
             throw new IllegalArgumentException("training images are " + trainImages.rows() + "×" + trainImages.cols()
                     + ", test images " + testImages.rows() + "×" + testImages.cols());
         }
-        int[] order = permutation(trainImages.count(), new SplittableRandom(mix(p.seed(), HOLDOUT_STREAM)));
+        int[] order = Shuffle.permutation(trainImages.count(), mix(p.seed(), HOLDOUT_STREAM));
         int holdout = p.validationSamples() == 0 ? 0
                 : Math.max(2, (int) Math.round(trainImages.count() * VALIDATION_SOURCE_FRACTION));
         int[] validationSources = java.util.Arrays.copyOfRange(order, 0, holdout);
@@ -301,7 +265,7 @@ public final class MultiFashion {
         int vertical = 2 * MAX_SHIFT;
         for (int s = 0; s < n; s++) {
             if (s % m == 0) {
-                order = permutation(m, random);
+                order = Shuffle.permutation(m, random);
             }
             int position = order[s % m];
             int other = random.nextInt(m - 1);
@@ -325,13 +289,8 @@ public final class MultiFashion {
      */
     public static Images read(Path directory, boolean training) {
         String prefix = training ? "train" : "t10k";
-        Path images = find(directory, prefix + "-images", "idx3-ubyte");
-        Path labels = find(directory, prefix + "-labels", "idx1-ubyte");
-        try {
-            return readIdx(images, labels);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read Fashion-MNIST from " + directory + ": " + e.getMessage(), e);
-        }
+        return readIdx(find(directory, prefix + "-images", "idx3-ubyte"),
+                find(directory, prefix + "-labels", "idx1-ubyte"));
     }
 
     private static Path find(Path directory, String stem, String type) {
@@ -352,80 +311,23 @@ public final class MultiFashion {
                 + " at a directory holding the four Fashion-MNIST IDX files (gzip or plain)");
     }
 
-    /** Reads an IDX image file (unsigned bytes, 3 dimensions) and its label file (gzip or plain, by content). */
-    public static Images readIdx(Path imageFile, Path labelFile) throws IOException {
-        int count;
-        int rows;
-        int cols;
-        byte[] pixels;
-        try (DataInputStream in = open(imageFile)) {
-            int magic = in.readInt();
-            if (magic != IMAGES_MAGIC) {
-                throw new IOException(imageFile + " is not an IDX image file of unsigned bytes (magic 0x"
-                        + Integer.toHexString(magic) + ", expected 0x803)");
-            }
-            count = in.readInt();
-            rows = in.readInt();
-            cols = in.readInt();
-            if (count < 0 || rows < 1 || cols < 1 || (long) count * rows * cols > Integer.MAX_VALUE - 8) {
-                throw new IOException(imageFile + " declares " + count + " images of " + rows + "×" + cols);
-            }
-            pixels = new byte[count * rows * cols];
-            readFully(in, pixels, imageFile);
-        }
-        byte[] labels;
-        try (DataInputStream in = open(labelFile)) {
-            int magic = in.readInt();
-            if (magic != LABELS_MAGIC) {
-                throw new IOException(labelFile + " is not an IDX label file (magic 0x" + Integer.toHexString(magic)
-                        + ", expected 0x801)");
-            }
-            int n = in.readInt();
-            if (n != count) {
-                throw new IOException(labelFile + " has " + n + " labels for " + count + " images in " + imageFile);
-            }
-            labels = new byte[n];
-            readFully(in, labels, labelFile);
-        }
-        for (int i = 0; i < labels.length; i++) {
-            if (labels[i] < 0 || labels[i] >= CLASSES) {
-                throw new IOException(labelFile + ": label " + (labels[i] & 0xff) + " of image " + i
+    /**
+     * Reads an IDX image file (unsigned bytes, 3 dimensions) and its label file (one class 0..9 per image), gzip or
+     * plain by content, with {@link IdxReader}: a malformed file is an {@link IllegalArgumentException} naming it.
+     */
+    public static Images readIdx(Path imageFile, Path labelFile) {
+        IdxReader.IdxFile images = IdxReader.images(imageFile, "Fashion-MNIST images");
+        double[] values = IdxReader.labels(labelFile, "Fashion-MNIST labels", images.count(), imageFile,
+                "Fashion-MNIST images");
+        byte[] labels = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] != Math.rint(values[i]) || values[i] < 0 || values[i] >= CLASSES) {
+                throw new IllegalArgumentException(labelFile + ": label " + ImageTaskData.format(values[i]) + " of image " + i
                         + " is not a class 0.." + (CLASSES - 1));
             }
+            labels[i] = (byte) values[i];
         }
-        return new Images(count, rows, cols, pixels, labels);
-    }
-
-    private static void readFully(DataInputStream in, byte[] into, Path file) throws IOException {
-        try {
-            in.readFully(into);
-        } catch (EOFException e) {
-            throw new IOException(file + " is truncated", e);
-        }
-    }
-
-    private static DataInputStream open(Path file) throws IOException {
-        InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-        raw.mark(2);
-        int b0 = raw.read();
-        int b1 = raw.read();
-        raw.reset();
-        boolean gzip = b0 == 0x1f && b1 == 0x8b;
-        return new DataInputStream(gzip ? new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16) : raw);
-    }
-
-    private static int[] permutation(int n, SplittableRandom random) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int tmp = order[i];
-            order[i] = order[j];
-            order[j] = tmp;
-        }
-        return order;
+        return new Images(images.count(), images.dims()[1], images.dims()[2], images.bytes(), labels);
     }
 
     private static long mix(long seed, long stream) {

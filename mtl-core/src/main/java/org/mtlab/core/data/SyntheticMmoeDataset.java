@@ -4,8 +4,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
 
-import org.mtlab.core.contract.StudySpec;
-
 /**
  * The synthetic regression data of the MMoE paper (Ma, Zhao, Yi, Chen, Hong, Chi: "Modeling Task Relationships in
  * Multi-task Learning with Multi-gate Mixture-of-Experts", KDD 2018), generalised from two to T tasks.
@@ -62,27 +60,6 @@ public final class SyntheticMmoeDataset {
                 throw new IllegalArgumentException("scale must be a positive finite number, got " + scale);
             }
         }
-
-        /** Reads {@code rho, dimension, samples, seed, scale} with the defaults 0.5, 100, 4000, 0, 1. */
-        public static Params from(StudySpec.DatasetSpec spec) {
-            if (spec == null) {
-                return DEFAULT;
-            }
-            if (spec.kind() != null && !"synthetic".equalsIgnoreCase(spec.kind())) {
-                throw new IllegalArgumentException("unsupported dataset kind '" + spec.kind() + "'; known: [synthetic]");
-            }
-            return new Params(spec.number("rho", DEFAULT.rho), integral(spec, "dimension", DEFAULT.dimension),
-                    integral(spec, "samples", DEFAULT.samples), (long) spec.number("seed", DEFAULT.seed),
-                    spec.number("scale", DEFAULT.scale));
-        }
-
-        private static int integral(StudySpec.DatasetSpec spec, String key, int fallback) {
-            double v = spec.number(key, fallback);
-            if (v != Math.rint(v) || v > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("dataset parameter " + key + " must be an integer, got " + v);
-            }
-            return (int) v;
-        }
     }
 
     /**
@@ -110,10 +87,6 @@ public final class SyntheticMmoeDataset {
         this.train = train;
         this.validation = validation;
         this.test = test;
-    }
-
-    public static SyntheticMmoeDataset generate(List<String> tasks, StudySpec.DatasetSpec spec) {
-        return generate(tasks, Params.from(spec));
     }
 
     public static SyntheticMmoeDataset generate(List<String> tasks, Params p) {

@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * A multi-task dataset as the trainer reads it, whatever its source: the tasks with their kind (classification with
  * a number of classes, or regression), and three splits whose samples are drawn into a caller's buffer on request
- * (so an image dataset need not hold its composites in memory). Built by {@link TaskDatasets#load}.
+ * (so an image dataset need not hold its composites in memory). Built by {@link DatasetKinds#load}.
  */
 public interface TaskData {
 

@@ -40,7 +40,7 @@ class CsvTaskDataTest {
     }
 
     private static TaskData load(StudySpec.DatasetSpec spec) {
-        return TaskDatasets.load(List.of("churn", "spend"), spec);
+        return DatasetKinds.standard().load(List.of("churn", "spend"), spec);
     }
 
     /** 20 rows: a = row index, b = constant 5, churn yes/no alternating, spend = 2·a. */

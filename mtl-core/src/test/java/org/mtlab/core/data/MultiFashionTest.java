@@ -194,12 +194,16 @@ class MultiFashionTest {
 
     @Test
     void paramsComeFromTheDatasetSpec() {
-        assertEquals(new MultiFashion.Params(120_000, 10_000, 20_000, 0), MultiFashion.Params.from(null));
-        MultiFashion.Params p = MultiFashion.Params.from(new StudySpec.DatasetSpec("multi-fashion",
-                Map.of("trainSamples", 1000, "validationSamples", 0, "testSamples", 100, "seed", 3)));
-        assertEquals(new MultiFashion.Params(1000, 0, 100, 3), p);
-        assertThrows(IllegalArgumentException.class,
-                () -> MultiFashion.Params.from(new StudySpec.DatasetSpec("synthetic", Map.of())));
+        List<org.mtlab.core.contract.Violation> out = new java.util.ArrayList<>();
+        MultiFashionKind kind = new MultiFashionKind();
+        assertEquals(new MultiFashion.Params(120_000, 10_000, 20_000, 0),
+                kind.parse(new StudySpec.DatasetSpec("multi-fashion", null), MultiFashion.TASKS, out).data());
+        MultiFashionKind.Params p = kind.parse(new StudySpec.DatasetSpec("multi-fashion",
+                Map.of("trainSamples", 1000, "validationSamples", 0, "testSamples", 100, "seed", 3, "path", "/d")),
+                MultiFashion.TASKS, out);
+        assertEquals(new MultiFashion.Params(1000, 0, 100, 3), p.data());
+        assertEquals(Path.of("/d"), p.directory());
+        assertEquals(List.of(), out);
         assertThrows(IllegalArgumentException.class, () -> new MultiFashion.Params(0, 0, 10, 0));
     }
 
@@ -218,22 +222,22 @@ class MultiFashionTest {
         byte[] labels = labels(TRAIN_IMAGES);
         labels[8] = 10; // first label
         Files.write(bad.resolve("train-labels-idx1-ubyte"), labels);
-        var e = assertThrows(java.io.UncheckedIOException.class, () -> MultiFashion.build(bad, SMALL));
+        var e = assertThrows(IllegalArgumentException.class, () -> MultiFashion.build(bad, SMALL));
         assertTrue(e.getMessage().contains("label 10"), e.getMessage());
 
         Files.write(bad.resolve("train-labels-idx1-ubyte"), labels(TRAIN_IMAGES - 1));
-        e = assertThrows(java.io.UncheckedIOException.class, () -> MultiFashion.build(bad, SMALL));
-        assertTrue(e.getMessage().contains("39 labels for 40 images"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> MultiFashion.build(bad, SMALL));
+        assertTrue(e.getMessage().contains("has 39 labels for the 40 images"), e.getMessage());
 
         byte[] images = images(TRAIN_IMAGES, 1);
         Files.write(bad.resolve("train-images-idx3-ubyte"), java.util.Arrays.copyOf(images, images.length - 1));
         Files.write(bad.resolve("train-labels-idx1-ubyte"), labels(TRAIN_IMAGES));
-        e = assertThrows(java.io.UncheckedIOException.class, () -> MultiFashion.build(bad, SMALL));
+        e = assertThrows(IllegalArgumentException.class, () -> MultiFashion.build(bad, SMALL));
         assertTrue(e.getMessage().contains("truncated"), e.getMessage());
 
         images[3] = 0x01; // magic 0x801: a label file
         Files.write(bad.resolve("train-images-idx3-ubyte"), images);
-        e = assertThrows(java.io.UncheckedIOException.class, () -> MultiFashion.build(bad, SMALL));
-        assertTrue(e.getMessage().contains("not an IDX image file"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> MultiFashion.build(bad, SMALL));
+        assertTrue(e.getMessage().contains("images must be unsigned bytes with 3 dimensions"), e.getMessage());
     }
 }

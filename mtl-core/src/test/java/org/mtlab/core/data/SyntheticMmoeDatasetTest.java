@@ -117,13 +117,14 @@ class SyntheticMmoeDatasetTest {
 
     @Test
     void paramsComeFromTheSpecWithDefaults() {
-        SyntheticMmoeDataset.Params p = SyntheticMmoeDataset.Params.from(new StudySpec.DatasetSpec("synthetic", Map.of()));
+        List<org.mtlab.core.contract.Violation> out = new java.util.ArrayList<>();
+        SyntheticMmoeDataset.Params p = new SyntheticKind().parse(new StudySpec.DatasetSpec("synthetic", Map.of()),
+                FOUR, out);
         assertEquals(SyntheticMmoeDataset.Params.DEFAULT, p);
-        SyntheticMmoeDataset.Params q = SyntheticMmoeDataset.Params.from(new StudySpec.DatasetSpec("synthetic",
-                Map.of("rho", -0.25, "dimension", 12, "samples", 500, "seed", 77, "scale", 3)));
+        SyntheticMmoeDataset.Params q = new SyntheticKind().parse(new StudySpec.DatasetSpec("synthetic",
+                Map.of("rho", -0.25, "dimension", 12, "samples", 500, "seed", 77, "scale", 3)), FOUR, out);
         assertEquals(new SyntheticMmoeDataset.Params(-0.25, 12, 500, 77, 3), q);
-        assertThrows(IllegalArgumentException.class,
-                () -> SyntheticMmoeDataset.Params.from(new StudySpec.DatasetSpec("mnist", Map.of())));
+        assertEquals(List.of(), out);
         assertThrows(IllegalArgumentException.class, () -> new SyntheticMmoeDataset.Params(1.5, 10, 100, 0, 1));
         assertThrows(IllegalArgumentException.class, () -> data(FOUR, 0.5, 3, 100, 0, 1));
     }

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 
@@ -20,8 +19,9 @@ import org.mtlab.core.contract.GradientEvent;
 import org.mtlab.core.contract.RunEvent;
 import org.mtlab.core.contract.StudySpec;
 import org.mtlab.core.contract.TrainingRequest;
+import org.mtlab.core.data.DatasetKinds;
+import org.mtlab.core.data.Shuffle;
 import org.mtlab.core.data.TaskData;
-import org.mtlab.core.data.TaskDatasets;
 import org.mtlab.core.methods.MethodRegistry;
 import org.mtlab.core.model.DataShape;
 import org.mtlab.core.model.ModelKinds;
@@ -204,7 +204,8 @@ public final class MultiTaskTrainer {
             boolean stopped = false;
             HostDeviceTraffic beforeSteps = traffic.snapshot();
             for (int epoch = firstEpoch; epoch <= request.epochs() && !stopped; epoch++) {
-                int[] order = permutation(train.size(), Seeds.mix(Seeds.mix(request.seed(), Seeds.SHUFFLE), epoch));
+                int[] order = Shuffle.permutation(train.size(),
+                        Seeds.mix(Seeds.mix(request.seed(), Seeds.SHUFFLE), epoch));
                 optimizer.setLearningRate(run.schedule.rate(optimizer.learningRate(), epoch));
                 for (int from = epoch == firstEpoch ? firstFrom : 0; from < train.size(); from += request.batchSize()) {
                     if (stop.getAsBoolean()) {
@@ -418,7 +419,7 @@ public final class MultiTaskTrainer {
                              String modelKind) {
         run.aggregation = Aggregation.forMethod(request.method(), request.tasks().size(),
                 Seeds.mix(request.seed(), Seeds.METHOD), request.optimizer());
-        run.dataset = TaskDatasets.load(request.datasetTasks(), request.dataset());
+        run.dataset = DatasetKinds.standard().load(request.datasetTasks(), request.dataset());
         run.taskIndex = request.tasks().stream().mapToInt(run.dataset::taskIndex).toArray();
         int[] headOutputs = new int[run.taskIndex.length];
         run.classification = new boolean[run.taskIndex.length];
@@ -562,21 +563,5 @@ public final class MultiTaskTrainer {
 
     private static long threadCpuNanos() {
         return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : 0;
-    }
-
-    /** Fisher–Yates permutation of 0..n−1 from a seeded stream. */
-    static int[] permutation(int n, long seed) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        SplittableRandom random = new SplittableRandom(seed);
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int tmp = order[i];
-            order[i] = order[j];
-            order[j] = tmp;
-        }
-        return order;
     }
 }

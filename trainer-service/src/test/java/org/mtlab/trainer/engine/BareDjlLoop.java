@@ -10,7 +10,7 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import org.mtlab.core.contract.TrainingRequest;
 import org.mtlab.core.data.TaskData;
-import org.mtlab.core.data.TaskDatasets;
+import org.mtlab.core.data.DatasetKinds;
 import org.mtlab.core.model.DataShape;
 import org.mtlab.core.model.ModelKinds;
 
@@ -25,7 +25,7 @@ final class BareDjlLoop {
 
     /** Mean wall time of a step over one epoch of the request (its model, data, batch size, optimizer). */
     static double meanStepMicros(TrainingRequest request) {
-        TaskData data = TaskDatasets.load(request.datasetTasks(), request.dataset());
+        TaskData data = DatasetKinds.standard().load(request.datasetTasks(), request.dataset());
         int tasks = request.tasks().size();
         int[] taskIndex = request.tasks().stream().mapToInt(data::taskIndex).toArray();
         int[] outputs = new int[tasks];

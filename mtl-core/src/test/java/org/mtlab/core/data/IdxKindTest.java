@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mtlab.core.contract.StudySpec;
 
 /** The {@code idx} kind: a team's IDX images with one IDX label file per task. */
-class IdxTaskDataTest {
+class IdxKindTest {
     private static final int ROWS = 4;
     private static final int COLS = 5;
     private static final List<String> TASKS = List.of("digit", "size");
@@ -64,7 +64,7 @@ class IdxTaskDataTest {
     }
 
     private static TaskData load(Map<String, Object> params) {
-        return TaskDatasets.load(TASKS, new StudySpec.DatasetSpec("idx", params));
+        return DatasetKinds.standard().load(TASKS, new StudySpec.DatasetSpec("idx", params));
     }
 
     private static ImageTaskData.Part part(TaskData.Split split) {
@@ -298,17 +298,17 @@ class IdxTaskDataTest {
         files("train", 20, false);
         Map<String, Object> params = params("train", Map.of("testImages", dir.resolve("train-images").toString()));
         String message = error(IllegalArgumentException.class, () -> load(params));
-        assertEquals("dataset.params.labels.digit.testPath is required with testImages: the task's labels of the test "
-                + "images", message);
+        assertTrue(message.startsWith("dataset.params.labels.digit.testPath is required with testImages: the task's "
+                + "labels of the test images; dataset.params.labels.size.testPath is required"), message);
         params.put("testFraction", 0.3);
         message = error(IllegalArgumentException.class, () -> load(params));
         assertTrue(message.startsWith("dataset.params.testFraction does not apply with testImages"), message);
         files("few", 3, false);
         message = error(IllegalArgumentException.class, () -> load(params("few", Map.of())));
         assertTrue(message.contains("has 3 images: too few for a training, validation and test split"), message);
-        message = error(IllegalArgumentException.class, () -> TaskDatasets.load(List.of("digit", "colour"),
+        message = error(IllegalArgumentException.class, () -> DatasetKinds.standard().load(List.of("digit", "colour"),
                 new StudySpec.DatasetSpec("idx", params("train", Map.of()))));
-        assertEquals("dataset.params.labels.colour is required: {\"path\": the task's label file, \"kind\": "
-                + "\"classification\" or \"regression\"}", message);
+        assertTrue(message.contains("dataset.params.labels.colour is required: {\"path\": an IDX label file (1 "
+                + "dimension, n entries), \"kind\": \"classification\" or \"regression\"} for task 'colour'"), message);
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,9 +20,11 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
 import org.mtlab.core.contract.StudySpec;
+import org.mtlab.core.contract.Violation;
+import org.mtlab.core.model.DataShape;
 
 /**
- * Kind {@value #KIND}: a folder of PNG or JPEG images with one label file per task.
+ * Kind {@value #NAME}: a folder of PNG or JPEG images with one label file per task.
  * <pre>
  * {"kind": "image-folder", "params": {
  *    "path": "/data/parts",                                   // the images: *.png, *.jpg, *.jpeg (not sub-folders)
@@ -48,24 +51,82 @@ import org.mtlab.core.contract.StudySpec;
  * header, a line naming no image of the folder or an image twice, an image without a label, a non-numeric label, a
  * label that is not a class index in range.
  */
-public final class ImageFolderTaskData {
-    public static final String KIND = "image-folder";
+public final class ImageFolderKind implements DatasetKind<ImageFolderKind.Params> {
+    public static final String NAME = "image-folder";
     public static final List<String> EXTENSIONS = List.of(".png", ".jpg", ".jpeg");
+    public static final int MAX_SIDE = 4096;
+    private static final String LABEL_FILE = "a CSV file with the header 'file,label' and a line per image";
 
-    private ImageFolderTaskData() {
+    /**
+     * The folder, the declared image size (both null when not declared) and what {@link ImageTaskData#common} reads.
+     */
+    public record Params(Path folder, Integer width, Integer height, ImageTaskData.Common common) {
     }
 
-    /** Reads the dataset a spec describes, for {@code tasks} (each must have a label file). */
-    public static ImageTaskData read(StudySpec.DatasetSpec spec, List<String> tasks) {
-        Map<String, Object> params = ImageTaskData.params(spec);
-        Path folder = ImageTaskData.path(params.get("path"), "dataset.params.path");
-        Integer width = size(params, "width");
-        Integer height = size(params, "height");
-        if ((width == null) != (height == null)) {
-            throw new IllegalArgumentException("dataset.params." + (width == null ? "width" : "height")
-                    + " is required with dataset.params." + (width == null ? "height" : "width"));
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "a folder of PNG or JPEG images with one label file per task";
+    }
+
+    @Override
+    public Map<String, String> parameters() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("path", "the folder of PNG or JPEG images");
+        p.put("labels", "per task, {\"path\": " + LABEL_FILE + ", \"kind\": \"classification\" or \"regression\", "
+                + "\"classes\": optional}");
+        p.put("width", "the width every image must have, 1 to " + MAX_SIDE + " (with height)");
+        p.put("height", "the height every image must have, 1 to " + MAX_SIDE + " (with width)");
+        ImageTaskData.describe(p, "");
+        return p;
+    }
+
+    @Override
+    public Params parse(StudySpec.DatasetSpec spec, List<String> tasks, List<Violation> out) {
+        Map<String, Object> params = DatasetParams.of(spec);
+        int before = out.size();
+        DatasetParams.unknown(params, parameters().keySet(), out);
+        Path folder = DatasetParams.file(params, "path", true, "the folder of PNG or JPEG images", out);
+        long width = DatasetParams.integral(out, params, "width", -1, 1, MAX_SIDE);
+        long height = DatasetParams.integral(out, params, "height", -1, 1, MAX_SIDE);
+        if (params.containsKey("width") != params.containsKey("height")) {
+            String missing = params.containsKey("width") ? "height" : "width";
+            out.add(new Violation("dataset.params." + missing, "is required with dataset.params."
+                    + (missing.equals("width") ? "height" : "width")));
         }
-        ImageTaskData.Common common = ImageTaskData.common(spec, tasks, false);
+        ImageTaskData.Common common = ImageTaskData.common(params, tasks, null, LABEL_FILE, out);
+        return out.size() > before ? null : new Params(folder, width < 0 ? null : (int) width,
+                height < 0 ? null : (int) height, common);
+    }
+
+    @Override
+    public boolean images() {
+        return true;
+    }
+
+    /** The declared size, else null (the first image's). */
+    @Override
+    public DataShape shape(Params params) {
+        return params.width() == null ? null
+                : new DataShape(params.width() * params.height(), new int[] {params.height(), params.width()});
+    }
+
+    @Override
+    public Map<String, TaskData.Kind> taskKinds(Params params, List<String> tasks) {
+        return ImageTaskData.taskKinds(params.common());
+    }
+
+    /** Reads the images and each task's label file. */
+    @Override
+    public TaskData load(Params p, List<String> tasks) {
+        Path folder = p.folder();
+        Integer width = p.width();
+        Integer height = p.height();
+        ImageTaskData.Common common = p.common();
         if (!Files.isDirectory(folder)) {
             throw new IllegalStateException("dataset.params.path: folder not found: " + folder);
         }
@@ -112,18 +173,6 @@ public final class ImageFolderTaskData {
         ImageTaskData.Pixels pool = (image, out, offset) -> System.arraycopy(all, image * d, out, offset, d);
         return ImageTaskData.build(taskList, rows, cols, pool, files.size(), labels, null, 0, null, common,
                 "dataset.params.path (" + folder + ")");
-    }
-
-    private static Integer size(Map<String, Object> params, String key) {
-        Object value = params.get(key);
-        if (value == null) {
-            return null;
-        }
-        if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.doubleValue() < 1
-                || n.doubleValue() > 4096) {
-            throw new IllegalArgumentException("dataset.params." + key + " must be an integer in [1, 4096], got " + value);
-        }
-        return n.intValue();
     }
 
     private static List<Path> images(Path folder) {

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mtlab.core.contract.StudySpec;
 
 /** The {@code image-folder} kind: PNG/JPEG files with one {@code file,label} CSV per task. */
-class ImageFolderTaskDataTest {
+class ImageFolderKindTest {
     private static final int W = 6;
     private static final int H = 5;
     private static final List<String> TASKS = List.of("shape", "weight");
@@ -68,7 +68,7 @@ class ImageFolderTaskDataTest {
     }
 
     private static TaskData load(Map<String, Object> params) {
-        return TaskDatasets.load(TASKS, new StudySpec.DatasetSpec("image-folder", params));
+        return DatasetKinds.standard().load(TASKS, new StudySpec.DatasetSpec("image-folder", params));
     }
 
     private static String error(Class<? extends Throwable> type, Executable load) {
