@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import org.mtlab.core.data.DatasetKind;
 import org.mtlab.core.data.DatasetKinds;
 import org.mtlab.core.data.SyntheticKind;
 import org.mtlab.core.methods.MethodRegistry;
@@ -101,7 +102,7 @@ public final class StudySpecValidator {
         validateTelemetry(spec, datasets, out);
         validateDecision(spec, out);
         validateLossScale(spec, out);
-        validateCorruptions(spec, out);
+        validateCorruptions(spec, datasets, out);
         if (out.isEmpty()) {
             validateRunCount(spec, out);
         }
@@ -200,15 +201,17 @@ public final class StudySpecValidator {
     }
 
     /** The corruption evaluation: an image dataset, known corruption types and severities 1..5, each listed once. */
-    private static void validateCorruptions(StudySpec spec, List<Violation> out) {
+    private static void validateCorruptions(StudySpec spec, DatasetKinds datasets, List<Violation> out) {
         StudySpec.CorruptionSpec corruptions = spec.corruptions();
         if (corruptions == null) {
             return;
         }
         if (spec.dataset() != null && spec.dataset().kind() != null
-                && !IMAGE_DATASET_KINDS.contains(spec.dataset().kind().toLowerCase(Locale.ROOT))) {
-            out.add(new Violation("corruptions", "applies to image datasets (" + new java.util.TreeSet<>(IMAGE_DATASET_KINDS)
-                    + "), not '" + spec.dataset().kind() + "'"));
+                && !datasets.find(spec.dataset().kind()).map(DatasetKind::images).orElse(false)) {
+            java.util.List<String> imageKinds = datasets.all().stream().filter(DatasetKind::images)
+                    .map(DatasetKind::name).sorted().toList();
+            out.add(new Violation("corruptions", "applies to image datasets (" + imageKinds + "), not '"
+                    + spec.dataset().kind() + "'"));
         }
         if (corruptions.types() == null || corruptions.types().isEmpty()) {
             out.add(new Violation("corruptions.types", "must list at least one of " + org.mtlab.core.data.Corruptions.TYPES));
