@@ -26,6 +26,11 @@ final class BlockNetwork implements KindNetwork {
     }
 
     @Override
+    public NDArray[] buffers() {
+        return trunk.buffers();
+    }
+
+    @Override
     public NDArray trunk(NDArray[] p, NDArray input, int rows) {
         return trunk.forward(input, rows);
     }

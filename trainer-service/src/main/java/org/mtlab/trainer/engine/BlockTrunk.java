@@ -17,6 +17,14 @@ interface BlockTrunk extends AutoCloseable {
     NDArray[] parameters();
 
     /**
+     * The trunk's state outside its trainable tensors that training changes (batch-norm running statistics), in a
+     * fixed order: what a checkpoint saves besides the parameters. None by default.
+     */
+    default NDArray[] buffers() {
+        return new NDArray[0];
+    }
+
+    /**
      * The trunk on {@code rows} samples [rows, features]: [rows, outputWidth]. In training mode while gradients are
      * recorded (batch-norm statistics of the batch, running statistics updated), in evaluation mode otherwise.
      */

@@ -64,7 +64,8 @@ import org.mtlab.core.optim.OptimizerState;
 public final class Checkpoints {
     private static final Logger LOG = Logger.getLogger(Checkpoints.class.getName());
     private static final int MAGIC = 0x4d544c43; // "MTLC"
-    private static final int VERSION = 1;
+    /** 2: the model's buffers (batch-norm running statistics) after the last metrics; 1 (read too): none. */
+    private static final int VERSION = 2;
     private static final String SUFFIX = ".ckpt";
 
     private final Path directory;
@@ -161,9 +162,17 @@ public final class Checkpoints {
      * @param optimizer          the optimizer's state
      * @param methodState        the method's learnable parameters and their optimizer, or null
      * @param lastMetrics        the last evaluation (empty before the first epoch end)
+     * @param buffers            the model's state outside its parameters (ResNet-18's batch-norm running statistics),
+     *                           flat; empty for a model without any
      */
     record Checkpoint(String fingerprint, long step, int epoch, int from, int epochsDone, float[] params,
-                      OptimizerState optimizer, MethodState methodState, List<RunEvent.Metric> lastMetrics) {
+                      OptimizerState optimizer, MethodState methodState, List<RunEvent.Metric> lastMetrics,
+                      float[] buffers) {
+        /** A checkpoint of a model without buffers. */
+        Checkpoint(String fingerprint, long step, int epoch, int from, int epochsDone, float[] params,
+                   OptimizerState optimizer, MethodState methodState, List<RunEvent.Metric> lastMetrics) {
+            this(fingerprint, step, epoch, from, epochsDone, params, optimizer, methodState, lastMetrics, new float[0]);
+        }
     }
 
     /** A method's learnable parameters as the trainer's {@link MethodAggregation} holds them, with their optimizer. */
@@ -277,6 +286,7 @@ public final class Checkpoints {
                 out.writeDouble(m.value());
                 out.writeBoolean(m.higherIsBetter());
             }
+            writeFloats(out, c.buffers());
             CRC32 crc = new CRC32();
             crc.update(bytes.toByteArray());
             out.writeLong(crc.getValue());
@@ -301,7 +311,7 @@ public final class Checkpoints {
             throw new IOException("not an mtlab checkpoint");
         }
         int version = in.readInt();
-        if (version != VERSION) {
+        if (version != VERSION && version != 1) {
             throw new IOException("unsupported checkpoint version " + version);
         }
         String fingerprint = in.readUTF();
@@ -320,8 +330,9 @@ public final class Checkpoints {
         for (int i = 0; i < metrics; i++) {
             last.add(new RunEvent.Metric(in.readUTF(), in.readUTF(), in.readUTF(), in.readDouble(), in.readBoolean()));
         }
+        float[] buffers = version == 1 ? new float[0] : readFloats(in);
         return new Checkpoint(fingerprint, step, epoch, from, epochsDone, params, optimizer, methodState,
-                List.copyOf(last));
+                List.copyOf(last), buffers);
     }
 
     private static void writeFloats(DataOutputStream out, float[] values) throws IOException {

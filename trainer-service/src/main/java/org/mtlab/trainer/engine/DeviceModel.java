@@ -75,6 +75,54 @@ final class DeviceModel {
         return flat;
     }
 
+    /** The network's buffers (batch-norm running statistics) on the host, flat: for a checkpoint. */
+    float[] buffersToHost() {
+        NDArray[] buffers = net.kindNetwork().buffers();
+        int total = 0;
+        for (NDArray b : buffers) {
+            total += Math.toIntExact(b.size());
+        }
+        float[] flat = new float[total];
+        int at = 0;
+        for (NDArray b : buffers) {
+            float[] values = traffic.download(b, HostDeviceTraffic.Purpose.CHECKPOINT);
+            System.arraycopy(values, 0, flat, at, values.length);
+            at += values.length;
+        }
+        return flat;
+    }
+
+    /** Entries {@link #buffersToHost()} gives: what a checkpoint of this model must carry. */
+    long bufferSize() {
+        long total = 0;
+        for (NDArray b : net.kindNetwork().buffers()) {
+            total += b.size();
+        }
+        return total;
+    }
+
+    /** Overwrites the network's buffers from a flat vector of {@link #bufferSize()} entries (a resumed run's). */
+    void loadBuffers(float[] flat) {
+        if (flat.length != bufferSize()) {
+            throw new IllegalArgumentException(flat.length + " buffer values for a model with " + bufferSize());
+        }
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            int at = 0;
+            for (NDArray b : net.kindNetwork().buffers()) {
+                int length = Math.toIntExact(b.size());
+                try (NDArray values = traffic.upload(b.getManager(), flat, at, length, b.getShape(),
+                        HostDeviceTraffic.Purpose.CHECKPOINT)) {
+                    b.muli(0).addi(values);
+                }
+                at += length;
+            }
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
+    }
+
     /** Overwrites every parameter from a flat vector (a resumed run's checkpoint). */
     void load(float[] flat) {
         boolean gradMode = JniUtils.isGradMode();

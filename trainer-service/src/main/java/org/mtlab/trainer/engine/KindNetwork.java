@@ -24,6 +24,11 @@ interface KindNetwork extends AutoCloseable {
         return new NDArray[0];
     }
 
+    /** State outside the parameters that training changes (batch-norm running statistics), for checkpoints. */
+    default NDArray[] buffers() {
+        return new NDArray[0];
+    }
+
     /** The shared trunk on {@code rows} samples of {@code input} [rows, features]. */
     NDArray trunk(NDArray[] p, NDArray input, int rows);
 

@@ -175,6 +175,7 @@ public final class MultiTaskTrainer {
             if (resume != null) {
                 optimizer.restore(resume.optimizer());
                 model.load(resume.params());
+                model.loadBuffers(resume.buffers());
             }
             List<RunEvent.Metric> last = resume == null ? List.of() : resume.lastMetrics();
             TrainingStep.LossCheck lossCheck = (step, losses) -> checkFinite(request, step, losses);
@@ -307,6 +308,14 @@ public final class MultiTaskTrainer {
                 throw new IllegalArgumentException("it has " + c.params().length + " parameters, the model "
                         + run.params.length);
             }
+            long buffers = 0;
+            for (ai.djl.ndarray.NDArray b : run.network.buffers()) {
+                buffers += b.size();
+            }
+            if (c.buffers().length != buffers) {
+                throw new IllegalArgumentException("it has " + c.buffers().length + " buffer values (batch-norm "
+                        + "statistics), the model " + buffers);
+            }
             boolean atEnd = c.epoch() == request.epochs() + 1 && c.from() == 0;
             if (c.step() < 0 || c.epoch() < 1 || c.epoch() > request.epochs() + 1 || c.from() < 0
                     || c.from() >= run.dataset.train().size() && !atEnd || c.epochsDone() > request.epochs()) {
@@ -338,7 +347,7 @@ public final class MultiTaskTrainer {
             listener.beforeCheckpoint();
             checkpoints.save(request.runId(), new Checkpoints.Checkpoint(Checkpoints.fingerprint(request), step, epoch,
                     from, epochsDone, model.parametersToHost(), optimizer.state(), run.aggregation.checkpointState(),
-                    last));
+                    last, model.buffersToHost()));
         } catch (java.io.UncheckedIOException | IllegalStateException e) {
             LOG.warning("run " + request.runId() + ": checkpoint after step " + step + " not written ("
                     + e.getMessage() + "); training goes on");

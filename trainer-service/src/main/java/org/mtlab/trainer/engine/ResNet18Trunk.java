@@ -38,8 +38,8 @@ import org.mtlab.core.model.ResNet18Kind;
  *
  * <p>Initialisation is seeded and independent of the engine's random generator: convolution weights He-normal
  * (N(0, 2/fan_in)), batch-norm scales 1 and shifts 0, running means 0 and variances 1. The running statistics are
- * buffers of the block, updated by forward passes in training mode and used in evaluation mode; they are not part of a
- * checkpoint, so a resumed ResNet-18 run continues with fresh statistics (see docs/CONTRACTS.md).
+ * buffers of the block, updated by forward passes in training mode and used in evaluation mode; a checkpoint saves
+ * them ({@link #buffers()}) with the parameters.
  */
 final class ResNet18Trunk implements BlockTrunk {
     private static final int[] CHANNELS = {64, 128, 256, 512};
@@ -48,10 +48,12 @@ final class ResNet18Trunk implements BlockTrunk {
     private final int rows;
     private final int cols;
     private final NDArray[] parameters;
+    private final NDArray[] buffers;
     private final Architecture architecture;
 
     private ResNet18Trunk(SequentialBlock block, ParameterStore store, int rows, int cols, NDArray[] parameters,
-                          Architecture architecture) {
+                          NDArray[] buffers, Architecture architecture) {
+        this.buffers = buffers;
         this.block = block;
         this.store = store;
         this.rows = rows;
@@ -85,6 +87,7 @@ final class ResNet18Trunk implements BlockTrunk {
         net.initialize(manager, DataType.FLOAT32, new Shape(1, 1, rows, cols));
         SplittableRandom random = new SplittableRandom(Seeds.mix(seed, Seeds.TRUNK_INIT));
         List<NDArray> trainable = new ArrayList<>();
+        List<NDArray> buffers = new ArrayList<>();
         List<long[]> shapes = new ArrayList<>();
         List<String> blockNames = new ArrayList<>();
         List<Integer> firstTensors = new ArrayList<>();
@@ -93,6 +96,7 @@ final class ResNet18Trunk implements BlockTrunk {
             Parameter p = named.getValue();
             initialise(p, random);
             if (!p.requiresGradient()) {
+                buffers.add(p.getArray()); // a batch norm's running mean or variance
                 continue;
             }
             String child = named.getKey().substring(0, named.getKey().indexOf('_'));
@@ -109,7 +113,7 @@ final class ResNet18Trunk implements BlockTrunk {
         Architecture architecture = new Architecture(shapes, firstTensors.stream().mapToInt(Integer::intValue).toArray(),
                 blockNames, 0, CHANNELS[CHANNELS.length - 1]);
         return new ResNet18Trunk(net, new ParameterStore(manager, false), rows, cols,
-                trainable.toArray(new NDArray[0]), architecture);
+                trainable.toArray(new NDArray[0]), buffers.toArray(new NDArray[0]), architecture);
     }
 
     private static Block conv(int filters, int kernel, int stride) {
@@ -158,6 +162,11 @@ final class ResNet18Trunk implements BlockTrunk {
     @Override
     public NDArray[] parameters() {
         return parameters.clone();
+    }
+
+    @Override
+    public NDArray[] buffers() {
+        return buffers.clone();
     }
 
     @Override

@@ -168,7 +168,8 @@ class CheckpointResumeTest {
                 Map.of("exp_avg", new double[] {0.1, -2}, "exp_avg_sq", new double[] {3, 4e-300})),
                 new Checkpoints.MethodState(new float[] {0.25f}, new OptimizerState("sgd", 41,
                         Map.of("momentum", new double[] {7}))),
-                List.of(new org.mtlab.core.contract.RunEvent.Metric("a", "test", "mse", 0.125, false)));
+                List.of(new org.mtlab.core.contract.RunEvent.Metric("a", "test", "mse", 0.125, false)),
+                new float[] {0.5f, -3f});
         Checkpoints.Checkpoint back = Checkpoints.decode(Checkpoints.encode(c));
         assertEquals(c.fingerprint(), back.fingerprint());
         assertEquals(c.step(), back.step());
@@ -180,5 +181,24 @@ class CheckpointResumeTest {
         assertArrayEquals(c.methodState().learnableValues(), back.methodState().learnableValues());
         assertEquals(c.methodState().optimizer(), back.methodState().optimizer());
         assertEquals(c.lastMetrics(), back.lastMetrics());
+        assertArrayEquals(c.buffers(), back.buffers());
+    }
+
+    /** A checkpoint written before buffers were saved (format 1) still reads, with none. */
+    @Test
+    void aFormatOneCheckpointReadsWithoutBuffers() throws IOException {
+        Checkpoints.Checkpoint c = new Checkpoints.Checkpoint("abc", 7, 1, 0, 0, new float[] {2f},
+                new OptimizerState("sgd", 7, Map.of("momentum", new double[] {1})), null, List.of());
+        byte[] current = Checkpoints.encode(c);
+        // format 1 = format 2 without the buffers' length (0, four bytes) before the checksum, version 1
+        byte[] body = java.util.Arrays.copyOf(current, current.length - 8 - 4);
+        java.nio.ByteBuffer.wrap(body).putInt(4, 1);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(body);
+        byte[] old = java.nio.ByteBuffer.allocate(body.length + 8).put(body).putLong(crc.getValue()).array();
+        Checkpoints.Checkpoint back = Checkpoints.decode(old);
+        assertArrayEquals(c.params(), back.params());
+        assertEquals(0, back.buffers().length);
+        assertEquals(c.optimizer(), back.optimizer());
     }
 }

@@ -144,6 +144,48 @@ class ResNet18TrunkTest {
         }
     }
 
+    @Test
+    void batchNormStatisticsMoveInTrainingAndACheckpointsCopyRestoresEvaluationExactly() {
+        try (NDManager manager = ENGINE.manager().newSubManager()) {
+            int rows = 4;
+            float[] x = new float[rows * 32 * 32];
+            SplittableRandom random = new SplittableRandom(5);
+            for (int k = 0; k < x.length; k++) {
+                x[k] = (float) (random.nextGaussian() * 2 + 1);
+            }
+            float[][] y = new float[1][rows];
+            DeviceModel trained = resNet18Model(manager);
+            float[] fresh = trained.buffersToHost();
+            assertEquals(trained.bufferSize(), fresh.length);
+            assertTrue(fresh.length > 0, "batch norm keeps running statistics");
+            trainingModeLoss(trained, manager, x, y, rows); // a training-mode forward updates them
+            float[] moved = trained.buffersToHost();
+            assertTrue(maxDifference(fresh, moved) > 1e-3, "the running statistics moved");
+            float[][] expected = new float[1][rows];
+            trained.predict(manager, x, 0, rows, expected);
+
+            DeviceModel restored = resNet18Model(manager); // the same seed: the same parameters, fresh statistics
+            float[][] withoutBuffers = new float[1][rows];
+            restored.predict(manager, x, 0, rows, withoutBuffers);
+            assertTrue(maxDifference(expected[0], withoutBuffers[0]) > 1e-4, "evaluation depends on the statistics");
+            restored.loadBuffers(moved);
+            float[][] again = new float[1][rows];
+            restored.predict(manager, x, 0, rows, again);
+            assertArrayEquals(expected[0], again[0]);
+            assertThrows(IllegalArgumentException.class, () -> restored.loadBuffers(new float[0]));
+        }
+    }
+
+    private static DeviceModel resNet18Model(NDManager manager) {
+        ResNet18Trunk trunk = ResNet18Trunk.build(manager, 32, 32, 3);
+        BlockNetwork network = new BlockNetwork(org.mtlab.core.model.ResNet18Kind.NAME, trunk,
+                new DataShape(32 * 32, new int[] {32, 32}), new int[] {1});
+        float[] initial = new float[network.layout().totalSize()];
+        network.layout().initialise(initial, 3, new int[] {0});
+        HostDeviceTraffic traffic = new HostDeviceTraffic();
+        return new DeviceModel(manager, new MultiTaskNetwork(network, new boolean[1], traffic), initial, traffic);
+    }
+
     /** The loss with batch statistics (the function the step differentiates), no backward. */
     private static double trainingModeLoss(DeviceModel model, NDManager parent, float[] x, float[][] y, int rows) {
         boolean gradMode = JniUtils.isGradMode();
