@@ -24,8 +24,12 @@ import java.util.TreeSet;
  * validation or test rows leaks into training. Regression targets are kept as they are, so errors are in the
  * target's own units.
  *
+ * <p>Partial labels: an empty target cell is a missing label — the sample trains and is evaluated for the tasks whose
+ * labels it has (the trainer averages a task's loss over the rows carrying its label); {@link #labelledCounts()} says
+ * how many rows of each split carry each task's label, and every task needs at least one in the training split.
+ *
  * <p>Problems in the file are {@link IllegalArgumentException}s that say where: a missing column (with the columns
- * the file has), a non-numeric or empty value (line and column), a row of the wrong length, an empty file, a
+ * the file has), a non-numeric or empty feature value (line and column), a row of the wrong length, an empty file, a
  * classification target with one class, too few rows for the splits. A missing file is an
  * {@link IllegalStateException}.
  */
@@ -173,7 +177,8 @@ public final class CsvTaskData implements TaskData {
             int col = column.get(name);
             if (REGRESSION.equals(target.getValue())) {
                 for (int s = 0; s < n; s++) {
-                    y[t][s] = (float) number(rows.get(s).get(col), file, lineNumbers.get(s), name);
+                    String cell = rows.get(s).get(col);
+                    y[t][s] = cell.isBlank() ? Float.NaN : (float) number(cell, file, lineNumbers.get(s), name);
                 }
                 tasks.add(Task.regression(name));
                 classNames.add(List.of());
@@ -184,7 +189,8 @@ public final class CsvTaskData implements TaskData {
                     index.put(classes.get(c), c);
                 }
                 for (int s = 0; s < n; s++) {
-                    y[t][s] = index.get(rows.get(s).get(col).trim());
+                    String cell = rows.get(s).get(col).trim();
+                    y[t][s] = cell.isEmpty() ? Float.NaN : index.get(cell);
                 }
                 tasks.add(Task.classification(name, classes.size()));
                 classNames.add(classes);
@@ -220,6 +226,12 @@ public final class CsvTaskData implements TaskData {
         Part train = part(x, y, d, trainRows, mean, scale);
         Part validation = part(x, y, d, java.util.Arrays.copyOfRange(order, nTrain, nTrain + nValidation), mean, scale);
         Part test = part(x, y, d, java.util.Arrays.copyOfRange(order, nTrain + nValidation, n), mean, scale);
+        for (int task = 0; task < tasks.size(); task++) {
+            if (train.labelled(task) == 0) {
+                throw new IllegalArgumentException(file + ": target '" + tasks.get(task).name() + "' has no label in "
+                        + "the training split (" + nTrain + " rows); give it labels or leave the task out");
+            }
+        }
         return new CsvTaskData(List.copyOf(tasks), List.copyOf(featureColumns), List.copyOf(classNames), mean, scale,
                 train, validation, test);
     }
@@ -252,6 +264,23 @@ public final class CsvTaskData implements TaskData {
     @Override
     public Split test() {
         return test;
+    }
+
+    /** Per split ({@code train}, {@code validation}, {@code test}) and task name, the rows carrying its label. */
+    public Map<String, Map<String, Integer>> labelledCounts() {
+        Map<String, Map<String, Integer>> counts = new LinkedHashMap<>();
+        Map<String, Part> splits = new LinkedHashMap<>();
+        splits.put("train", train);
+        splits.put("validation", validation);
+        splits.put("test", test);
+        splits.forEach((split, part) -> {
+            Map<String, Integer> perTask = new LinkedHashMap<>();
+            for (int task = 0; task < tasks.size(); task++) {
+                perTask.put(tasks.get(task).name(), part.labelled(task));
+            }
+            counts.put(split, perTask);
+        });
+        return counts;
     }
 
     public List<String> featureColumns() {
@@ -306,8 +335,7 @@ public final class CsvTaskData implements TaskData {
         for (int s = 0; s < rows.size(); s++) {
             String v = rows.get(s).get(col).trim();
             if (v.isEmpty()) {
-                throw new IllegalArgumentException(file + " line " + lines.get(s) + ", column '" + name
-                        + "': the class is empty");
+                continue; // a missing label
             }
             distinct.add(v);
             numeric &= parses(v);

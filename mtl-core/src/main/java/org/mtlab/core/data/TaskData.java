@@ -49,8 +49,22 @@ public interface TaskData {
         /** Writes sample {@code sample}'s {@link TaskData#dimension()} features into {@code out} from {@code offset}. */
         void features(int sample, float[] out, int offset);
 
-        /** Target of dataset task {@code task} (index in {@link TaskData#tasks()}) for a sample. */
+        /**
+         * Target of dataset task {@code task} (index in {@link TaskData#tasks()}) for a sample; NaN when the sample
+         * has no label for the task (partial labels).
+         */
         float target(int task, int sample);
+
+        /** Samples that carry task {@code task}'s label. */
+        default int labelled(int task) {
+            int count = 0;
+            for (int s = 0; s < size(); s++) {
+                if (!Float.isNaN(target(task, s))) {
+                    count++;
+                }
+            }
+            return count;
+        }
     }
 
     List<Task> tasks();

@@ -161,4 +161,57 @@ class CsvTaskDataTest {
                 () -> load(spec(dir.resolve("absent.csv"), null, Map.of())));
         assertTrue(noFile.getMessage().contains("absent.csv"), noFile.getMessage());
     }
+
+    @Test
+    void anEmptyTargetCellIsAMissingLabelCountedPerSplit() throws IOException {
+        StringBuilder text = new StringBuilder("a,churn,spend\n");
+        int rows = 40;
+        int missingChurn = 0;
+        int missingSpend = 0;
+        for (int r = 0; r < rows; r++) {
+            boolean noChurn = r % 3 == 0;
+            boolean noSpend = r % 4 == 1;
+            missingChurn += noChurn ? 1 : 0;
+            missingSpend += noSpend ? 1 : 0;
+            text.append(r).append(',').append(noChurn ? "" : r % 2 == 0 ? "yes" : "no").append(',')
+                    .append(noSpend ? " " : String.valueOf(r * 0.5)).append('\n');
+        }
+        CsvTaskData data = (CsvTaskData) load(spec(csv(text.toString()), null, Map.of()));
+        Map<String, Map<String, Integer>> counts = data.labelledCounts();
+        assertEquals(List.of("train", "validation", "test"), List.copyOf(counts.keySet()));
+        int churn = 0;
+        int spend = 0;
+        for (Map<String, Integer> split : counts.values()) {
+            churn += split.get("churn");
+            spend += split.get("spend");
+        }
+        assertEquals(rows - missingChurn, churn);
+        assertEquals(rows - missingSpend, spend);
+        // a missing label reads as NaN and only there; the labelled rows keep their values
+        TaskData.Split train = data.train();
+        int churnTask = data.taskIndex("churn");
+        int spendTask = data.taskIndex("spend");
+        CsvTaskData.Part part = (CsvTaskData.Part) train;
+        for (int s = 0; s < train.size(); s++) {
+            int row = part.rows()[s];
+            assertEquals(row % 3 == 0, Float.isNaN(train.target(churnTask, s)), "churn of data row " + row);
+            if (row % 4 == 1) {
+                assertTrue(Float.isNaN(train.target(spendTask, s)));
+            } else {
+                assertEquals(row * 0.5f, train.target(spendTask, s));
+            }
+        }
+        assertEquals(2, data.tasks().get(churnTask).outputs(), "an empty cell is not a class");
+    }
+
+    @Test
+    void aTargetWithoutAnyTrainingLabelIsRefusedNamingIt() throws IOException {
+        StringBuilder text = new StringBuilder("a,churn,spend\n");
+        for (int r = 0; r < 20; r++) {
+            text.append(r).append(',').append(r % 2 == 0 ? "yes" : "no").append(",\n");
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> load(spec(csv(text.toString()), null, Map.of())));
+        assertTrue(e.getMessage().contains("target 'spend' has no label in the training split"), e.getMessage());
+    }
 }

@@ -73,6 +73,61 @@ class CsvTrainingTest {
                 "spend mse " + metrics.get(2).value() + " from " + outcome.initialMetrics().get(2).value());
     }
 
+    /**
+     * Partial labels: the same customers with 30% of the spend labels removed. The MTL run and spend's STL run train on
+     * the rows that carry each task's label, and spend's test error is measured on its labelled test rows only: the
+     * figure equals a brute-force recomputation from the rows that kept their label.
+     */
+    @Test
+    void aStudyOnACsvWithThirtyPercentOfOneTasksLabelsMissingTrainsAndEvaluatesOnLabelledRows() throws IOException {
+        Path full = customers();
+        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(full));
+        SplittableRandom drop = new SplittableRandom(30);
+        int dropped = 0;
+        for (int i = 1; i < lines.size(); i++) {
+            if (drop.nextDouble() < 0.3) {
+                lines.set(i, lines.get(i).substring(0, lines.get(i).lastIndexOf(',') + 1)); // spend left empty
+                dropped++;
+            }
+        }
+        assertTrue(dropped > 120 && dropped < 180, dropped + " labels dropped");
+        Path partial = dir.resolve("partial.csv");
+        Files.write(partial, lines);
+        org.mtlab.core.data.CsvTaskData data = org.mtlab.core.data.CsvTaskData.read(new org.mtlab.core.data.CsvTaskData
+                .Params(partial, List.of("income", "age"), Map.of("churn", "classification", "spend", "regression"),
+                0.1, 0.2, 2));
+        int labelledTest = data.labelledCounts().get("test").get("spend");
+        assertTrue(labelledTest < data.test().size() && labelledTest > 0, labelledTest + " of " + data.test().size());
+
+        for (List<String> tasks : List.of(List.of("churn", "spend"), List.of("spend"))) {
+            TrainingOutcome outcome = new MultiTaskTrainer().train(request(partial, tasks), null, () -> false);
+            double mse = outcome.finalMetrics().stream()
+                    .filter(m -> m.task().equals("spend") && m.split().equals("test") && m.name().equals("mse"))
+                    .findFirst().orElseThrow().value();
+            double initial = outcome.initialMetrics().stream()
+                    .filter(m -> m.task().equals("spend") && m.split().equals("test") && m.name().equals("mse"))
+                    .findFirst().orElseThrow().value();
+            assertTrue(Double.isFinite(mse) && mse < 0.1 * initial, tasks + ": spend mse " + mse + " from " + initial);
+        }
+        // the labelled test rows' error, brute force from the data rows that kept their spend label
+        int spend = data.taskIndex("spend");
+        double sumSquares = 0;
+        int counted = 0;
+        for (int s = 0; s < data.test().size(); s++) {
+            float y = data.test().target(spend, s);
+            if (!Float.isNaN(y)) {
+                sumSquares += (double) y * y;
+                counted++;
+            }
+        }
+        assertEquals(labelledTest, counted);
+        TaskMetrics zeroPredictor = new TaskMetrics(1, false);
+        for (int s = 0; s < data.test().size(); s++) {
+            zeroPredictor.add(new float[1], 0, data.test().target(spend, s));
+        }
+        assertEquals(sumSquares / counted, zeroPredictor.mse(), 1e-9);
+    }
+
     @Test
     void aBadValueFailsBeforeTheRunStartsNamingLineAndColumn() throws IOException {
         Path file = customers();
