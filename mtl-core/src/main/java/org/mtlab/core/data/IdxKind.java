@@ -55,7 +55,8 @@ public final class IdxKind implements DatasetKind<IdxKind.Params> {
         p.put("images", "the IDX image file (unsigned bytes, n × rows × cols)");
         p.put("testImages", "the IDX test image file (optional; then every label needs testPath)");
         p.put("labels", "per task, {\"path\": " + LABEL_FILE + ", \"kind\": \"classification\" or \"regression\", "
-                + "\"classes\": optional, \"testPath\": with testImages}");
+                + "\"classes\": optional, \"testPath\": with testImages, \"missing\": optional, the label value that marks "
+                + "a missing label}");
         ImageTaskData.describe(p, "; not with testImages");
         return p;
     }
@@ -110,13 +111,14 @@ public final class IdxKind implements DatasetKind<IdxKind.Params> {
         for (int t = 0; t < tasks.size(); t++) {
             ImageTaskData.LabelSource source = p.common().labels().get(t);
             String field = source.field();
-            labels[t] = IdxReader.labels(source.path(), field, images.count(), p.images(), "dataset.params.images");
+            labels[t] = source.markMissing(noNaN(source, IdxReader.labels(source.path(), field, images.count(),
+                    p.images(), "dataset.params.images"), at(field, source.path())));
             List<double[]> arrays = new ArrayList<>(List.of(labels[t]));
             List<IntFunction<String>> where = new ArrayList<>(List.of(at(field, source.path())));
             if (testImages != null) {
                 String testField = "dataset.params.labels." + source.task() + ".testPath";
-                testLabels[t] = IdxReader.labels(source.testPath(), testField, testImages.count(), p.testImages(),
-                        "dataset.params.testImages");
+                testLabels[t] = source.markMissing(noNaN(source, IdxReader.labels(source.testPath(), testField,
+                        testImages.count(), p.testImages(), "dataset.params.testImages"), at(testField, source.testPath())));
                 arrays.add(testLabels[t]);
                 where.add(at(testField, source.testPath()));
             }
@@ -127,6 +129,18 @@ public final class IdxKind implements DatasetKind<IdxKind.Params> {
         return ImageTaskData.build(taskList, rows, cols, pixels(images), images.count(), labels,
                 testImages == null ? null : pixels(testImages), testImages == null ? 0 : testImages.count(), testLabels,
                 p.common(), "dataset.params.images (" + p.images() + ")");
+    }
+
+    /** A NaN stored in a label file is refused: a missing label is a declared value ({@code missing}), read as NaN. */
+    private static double[] noNaN(ImageTaskData.LabelSource source, double[] labels, IntFunction<String> where) {
+        for (int i = 0; i < labels.length; i++) {
+            if (Double.isNaN(labels[i])) {
+                throw new IllegalArgumentException(where.apply(i) + ": " + (source.kind() == TaskData.Kind.REGRESSION
+                        ? "regression label NaN is not a finite number" : "label NaN is not a class index")
+                        + " (mark missing labels with dataset.params.labels." + source.task() + ".missing)");
+            }
+        }
+        return labels;
     }
 
     private static IntFunction<String> at(String field, Path file) {

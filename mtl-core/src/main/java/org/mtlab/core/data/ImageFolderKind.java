@@ -40,7 +40,8 @@ import org.mtlab.core.model.DataShape;
  * <p><b>Label file</b> (one per task, UTF-8): a header line {@code file,label}, then one line per image: the image's file
  * name in the folder, a comma, the label (a class index 0..classes−1 for classification, a number for regression).
  * The label is what follows the <em>last</em> comma, so file names may contain commas; surrounding double quotes around
- * the name are removed; blank lines are skipped. Every image needs exactly one line in every label file.
+ * the name are removed; blank lines are skipped. An image has at most one line in a label file; an image without one
+ * has no label for that task (partial labels: NaN, left out of that task's loss and metrics).
  *
  * <p><b>Grayscale</b>: a gray image's sample is used as it is (8 or 16 bits, scaled to [0, 1]); a colour or palette image
  * becomes luma 0.299 R + 0.587 G + 0.114 B of its sRGB values (ITU-R BT.601, what Pillow's {@code convert("L")} does),
@@ -48,7 +49,7 @@ import org.mtlab.core.model.DataShape;
  *
  * <p>Errors name the spec field, the file and, for label files, the line: a missing folder or label file
  * ({@link IllegalStateException}), an empty folder, an image that cannot be decoded, an image of another size, a wrong
- * header, a line naming no image of the folder or an image twice, an image without a label, a non-numeric label, a
+ * header, a line naming no image of the folder or an image twice, a non-numeric label, a
  * label that is not a class index in range.
  */
 public final class ImageFolderKind implements DatasetKind<ImageFolderKind.Params> {
@@ -245,13 +246,16 @@ public final class ImageFolderKind implements DatasetKind<ImageFolderKind.Params
                         + "' is not a number" + (source.kind() == TaskData.Kind.CLASSIFICATION
                         ? " (classification labels are class indices 0, 1, ...)" : ""));
             }
+            if (Double.isNaN(value)) {
+                throw new IllegalArgumentException(where + " line " + lineNumber + ": label '" + label + "' of '" + name
+                        + "' is not a number (leave the image's line out for a missing label)");
+            }
             lineOf[image] = lineNumber;
             labels[image] = value;
         }
         for (int i = 0; i < files.size(); i++) {
             if (lineOf[i] == 0) {
-                throw new IllegalArgumentException(where + " has no label for image '" + files.get(i).getFileName()
-                        + "' (every image of dataset.params.path needs one)");
+                labels[i] = Double.NaN; // no line for this image: a missing label of the task (partial labels)
             }
         }
         return labels;

@@ -49,8 +49,29 @@ public final class ImageTaskData implements TaskData {
      *
      * @param testPath the test file's labels (IDX with test images only), else null
      * @param classes  declared class count, or null to infer it (classification only)
+     * @param missing  the label value that marks a missing label (IDX), or null: every label is present
      */
-    public record LabelSource(String task, Path path, Path testPath, TaskData.Kind kind, Integer classes) {
+    public record LabelSource(String task, Path path, Path testPath, TaskData.Kind kind, Integer classes,
+                              Double missing) {
+        /** A source in which every sample has its label. */
+        public LabelSource(String task, Path path, Path testPath, TaskData.Kind kind, Integer classes) {
+            this(task, path, testPath, kind, classes, null);
+        }
+
+        /** The labels with each declared missing value as NaN (a missing label); the array itself when none is declared. */
+        public double[] markMissing(double[] labels) {
+            if (missing == null) {
+                return labels;
+            }
+            double[] out = labels.clone();
+            for (int i = 0; i < out.length; i++) {
+                if (out[i] == missing) {
+                    out[i] = Double.NaN;
+                }
+            }
+            return out;
+        }
+
         /** The spec field this task's label file was given in, for error messages. */
         public String field() {
             return "dataset.params.labels." + task + ".path";
@@ -102,7 +123,7 @@ public final class ImageTaskData implements TaskData {
                     + kinds + "}"));
         } else {
             Set<String> keys = testFiles == null ? Set.of("path", "kind", "classes")
-                    : Set.of("path", "kind", "classes", "testPath");
+                    : Set.of("path", "kind", "classes", "testPath", "missing");
             for (var entry : labels.entrySet()) {
                 String name = String.valueOf(entry.getKey());
                 String field = "dataset.params.labels." + name;
@@ -177,7 +198,16 @@ public final class ImageTaskData implements TaskData {
         } else if (Boolean.FALSE.equals(testFiles) && label.get("testPath") != null) {
             out.add(new Violation(field + ".testPath", "needs dataset.params.testImages"));
         }
-        return out.size() > before ? null : new LabelSource(task, path, testPath, kind, classes);
+        Double missing = null;
+        if (label.get("missing") != null) {
+            if (label.get("missing") instanceof Number n && Double.isFinite(n.doubleValue())) {
+                missing = n.doubleValue();
+            } else {
+                out.add(new Violation(field + ".missing", "must be a number: the label value that marks a missing "
+                        + "label, got " + label.get("missing")));
+            }
+        }
+        return out.size() > before ? null : new LabelSource(task, path, testPath, kind, classes, missing);
     }
 
     /** Describes the split and scaling parameters both image kinds take. */
@@ -210,7 +240,7 @@ public final class ImageTaskData implements TaskData {
             for (int a = 0; a < labelArrays.size(); a++) {
                 double[] values = labelArrays.get(a);
                 for (int i = 0; i < values.length; i++) {
-                    if (!Double.isFinite(values[i])) {
+                    if (!Double.isNaN(values[i]) && !Double.isFinite(values[i])) {
                         throw new IllegalArgumentException(where.get(a).apply(i) + ": regression label " + values[i]
                                 + " is not a finite number");
                     }
@@ -225,6 +255,9 @@ public final class ImageTaskData implements TaskData {
             double[] values = labelArrays.get(a);
             for (int i = 0; i < values.length; i++) {
                 double v = values[i];
+                if (Double.isNaN(v)) {
+                    continue; // a missing label
+                }
                 if (v != Math.rint(v) || v < 0 || v >= limit) {
                     throw new IllegalArgumentException(where.get(a).apply(i) + ": label " + format(v)
                             + " is not a class index " + (source.classes() == null ? "(an integer ≥ 0)"
@@ -233,6 +266,10 @@ public final class ImageTaskData implements TaskData {
                 distinct |= largest >= 0 && (int) v != largest;
                 largest = Math.max(largest, (int) v);
             }
+        }
+        if (largest < 0) {
+            throw new IllegalArgumentException(source.field() + " (" + source.path() + "): task '" + source.task()
+                    + "' has no label at all");
         }
         if (!distinct) {
             throw new IllegalArgumentException(source.field() + " (" + source.path() + "): every label of task '"
@@ -293,6 +330,12 @@ public final class ImageTaskData implements TaskData {
             scale = std > 0 ? std : 1;
         }
         Part train = new Part(pool, d, trainImages, labels, mean, scale);
+        for (int t = 0; t < tasks.size(); t++) {
+            if (train.labelled(t) == 0) {
+                throw new IllegalArgumentException(source + ": task '" + tasks.get(t).name() + "' has no label in the "
+                        + "training split (" + nTrain + " images); give it labels or leave the task out");
+            }
+        }
         Part validation = new Part(pool, d, Arrays.copyOfRange(order, nTrain, nTrain + nValidation), labels, mean, scale);
         Part test;
         if (testPool != null) {

@@ -311,4 +311,46 @@ class IdxKindTest {
         assertTrue(message.contains("dataset.params.labels.colour is required: {\"path\": an IDX label file (1 "
                 + "dimension, n entries), \"kind\": \"classification\" or \"regression\"} for task 'colour'"), message);
     }
+
+    /** Partial labels: a label file may mark a missing label with a declared value, which then reads as NaN. */
+    @Test
+    void aDeclaredMissingValueIsAMissingLabel() throws IOException {
+        int n = 40;
+        IdxFiles.images(dir.resolve("p-images"), n, ROWS, COLS, false);
+        double[] digits = new double[n];
+        double[] sizes = new double[n];
+        for (int i = 0; i < n; i++) {
+            digits[i] = i % 5 == 4 ? 255 : digit(i); // 255 marks "no digit label"
+            sizes[i] = size(i);
+        }
+        IdxFiles.labels(dir.resolve("p-digit"), IdxFiles.UBYTE, digits);
+        IdxFiles.labels(dir.resolve("p-size"), IdxFiles.FLOAT, sizes);
+        Map<String, Object> params = params("p", Map.of("seed", 3));
+        params.put("labels", Map.of(
+                "digit", Map.of("path", dir.resolve("p-digit").toString(), "kind", "classification", "missing", 255),
+                "size", Map.of("path", dir.resolve("p-size").toString(), "kind", "regression")));
+        TaskData data = load(params);
+        assertEquals(TaskData.Task.classification("digit", 3), data.tasks().get(0), "255 is not a class");
+        int labelled = 0;
+        for (TaskData.Split split : List.of(data.train(), data.validation(), data.test())) {
+            labelled += split.labelled(0);
+            int[] images = part(split).images();
+            for (int s = 0; s < split.size(); s++) {
+                assertEquals(images[s] % 5 == 4, Float.isNaN(split.target(0, s)), "image " + images[s]);
+                assertEquals(size(images[s]), split.target(1, s));
+            }
+        }
+        assertEquals(32, labelled);
+
+        // without the declaration 255 is a label, and out of range once classes are declared
+        params.put("labels", Map.of(
+                "digit", Map.of("path", dir.resolve("p-digit").toString(), "kind", "classification", "classes", 3),
+                "size", Map.of("path", dir.resolve("p-size").toString(), "kind", "regression")));
+        assertThrows(IllegalArgumentException.class, () -> load(params));
+        params.put("labels", Map.of(
+                "digit", Map.of("path", dir.resolve("p-digit").toString(), "kind", "classification", "missing", "none"),
+                "size", Map.of("path", dir.resolve("p-size").toString(), "kind", "regression")));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> load(params));
+        assertTrue(e.getMessage().contains("dataset.params.labels.digit.missing"), e.getMessage());
+    }
 }

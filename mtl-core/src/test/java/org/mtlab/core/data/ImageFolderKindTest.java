@@ -243,8 +243,6 @@ class ImageFolderKindTest {
                 + "twice (first on line 2)"});
         cases.add(new String[] {"file,label\nimg00.png,0\nimg01.png,round\n", where + " line 3: label 'round' of "
                 + "'img01.png' is not a number (classification labels are class indices 0, 1, ...)"});
-        cases.add(new String[] {"file,label\nimg00.png,0\nimg01.png,1\nimg02.png,0\nimg03.png,1\nimg04.png,0\n",
-            where + " has no label for image 'img05.png' (every image of dataset.params.path needs one)"});
         cases.add(new String[] {"file,label\nimg00.png,0\nimg01.png,1\nimg02.png,0\nimg03.png,1.5\nimg04.png,0\n"
                 + "img05.png,1\n", where + " line 5: label 1.5 is not a class index (an integer ≥ 0) of task 'shape'"});
         for (String[] c : cases) {
@@ -268,5 +266,39 @@ class ImageFolderKindTest {
         Files.writeString(weight, Files.readString(weight).replace("\", 0.5", "\", heavy"));
         assertEquals("dataset.params.labels.weight.path (" + weight + ") line 8: label 'heavy' of 'img02.png' is not "
                 + "a number", error(IllegalArgumentException.class, () -> load(params(Map.of()))));
+    }
+
+    /** Partial labels: an image without a line in a task's label file has no label for that task (NaN). */
+    @Test
+    void anImageWithoutALineHasAMissingLabelOfThatTaskOnly() throws IOException {
+        grayDataset(20);
+        StringBuilder shape = new StringBuilder("file,label\n");
+        for (int i = 0; i < 20; i++) {
+            if (i % 4 != 3) {
+                shape.append(String.format("img%02d.png", i)).append(',').append(i % 2).append('\n');
+            }
+        }
+        labels("shape", shape.toString());
+        TaskData data = load(params(Map.of("seed", 5)));
+        int shapeLabels = 0;
+        int weightLabels = 0;
+        for (TaskData.Split split : List.of(data.train(), data.validation(), data.test())) {
+            shapeLabels += split.labelled(0);
+            weightLabels += split.labelled(1);
+            for (int s = 0; s < split.size(); s++) {
+                float weight = split.target(1, s);
+                int image = Math.round(weight / 0.25f); // weight label 0.25·i names the image
+                assertEquals(image % 4 == 3, Float.isNaN(split.target(0, s)), "shape of image " + image);
+                if (image % 4 != 3) {
+                    assertEquals(image % 2, split.target(0, s));
+                }
+            }
+        }
+        assertEquals(15, shapeLabels);
+        assertEquals(20, weightLabels);
+
+        labels("shape", "file,label\n");
+        assertTrue(error(IllegalArgumentException.class, () -> load(params(Map.of("seed", 5))))
+                .contains("task 'shape' has no label at all"));
     }
 }
