@@ -237,10 +237,15 @@
       if (current !== mine) { return; }
       mine.report = report;
       renderReport(report);
-      // the analysis may lag the gateway by a flush: read again until it has every finished run
+      // the analysis may lag the gateway by a flush: read again until it has every finished run and, once the study
+      // has finished, until two reads in a row agree (the last runs' results and serving costs arrive after them)
+      const text = JSON.stringify(report);
+      const settled = mine.lastReport === text;
+      mine.lastReport = text;
       const incomplete = (report.stlBaselines || []).length < (report.tasks || []).length
         || !(report.configurations || []).length;
-      if (report.finishedRuns < mine.completedRuns || (mine.finished && (!report.verdict || incomplete))) { retry(mine); }
+      if (report.finishedRuns < mine.completedRuns
+          || (mine.finished && (!report.verdict || incomplete || !settled))) { retry(mine); }
     } catch (e) {
       if (current === mine) {
         if (e.status === 503) { $('#verdict').replaceChildren(el('p', {class: 'muted'}, 'analysis service unavailable, retrying…')); }

@@ -160,7 +160,15 @@ class DashboardBrowserTest {
                 given().baseUri(gateway).get("/api/studies/" + study).then().body("status", equalTo("COMPLETED")));
         awaitPage().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() ->
                 !browser.findElements(By.cssSelector("#verdict .answer")).isEmpty());
-        // the verdict leads with the report's lead: its one sentence (the decision), then at most three bullets
+        // the verdict leads with the report's lead: its one sentence (the decision), then at most three bullets; the
+        // page reads the report again until it settles, so wait until what it shows is the report's latest lead
+        awaitPage().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            Map<String, Object> latest = given().baseUri(gateway).get("/api/studies/" + study + "/report").then()
+                    .statusCode(200).extract().path("verdict.lead");
+            return latest.get("sentence").equals(textOf(By.cssSelector("#verdict .answer")))
+                    && latest.get("bullets").equals(browser.findElements(By.cssSelector("#verdict ul.lead li")).stream()
+                    .map(WebElement::getText).toList());
+        });
         String answer = textOf(By.cssSelector("#verdict .answer"));
         Map<String, Object> lead = given().baseUri(gateway).get("/api/studies/" + study + "/report").then()
                 .statusCode(200).extract().path("verdict.lead");
