@@ -77,14 +77,9 @@ final class DeviceModel {
 
     /** The network's buffers (batch-norm running statistics) on the host, flat: for a checkpoint. */
     float[] buffersToHost() {
-        NDArray[] buffers = net.kindNetwork().buffers();
-        int total = 0;
-        for (NDArray b : buffers) {
-            total += Math.toIntExact(b.size());
-        }
-        float[] flat = new float[total];
+        float[] flat = new float[Math.toIntExact(bufferSize())];
         int at = 0;
-        for (NDArray b : buffers) {
+        for (NDArray b : net.kindNetwork().buffers()) {
             float[] values = traffic.download(b, HostDeviceTraffic.Purpose.CHECKPOINT);
             System.arraycopy(values, 0, flat, at, values.length);
             at += values.length;
@@ -94,11 +89,7 @@ final class DeviceModel {
 
     /** Entries {@link #buffersToHost()} gives: what a checkpoint of this model must carry. */
     long bufferSize() {
-        long total = 0;
-        for (NDArray b : net.kindNetwork().buffers()) {
-            total += b.size();
-        }
-        return total;
+        return net.kindNetwork().bufferSize();
     }
 
     /** Overwrites the network's buffers from a flat vector of {@link #bufferSize()} entries (a resumed run's). */

@@ -29,6 +29,15 @@ interface KindNetwork extends AutoCloseable {
         return new NDArray[0];
     }
 
+    /** Entries of {@link #buffers()} together: what a checkpoint of this network carries besides its parameters. */
+    default long bufferSize() {
+        long total = 0;
+        for (NDArray b : buffers()) {
+            total += b.size();
+        }
+        return total;
+    }
+
     /** The shared trunk on {@code rows} samples of {@code input} [rows, features]. */
     NDArray trunk(NDArray[] p, NDArray input, int rows);
 

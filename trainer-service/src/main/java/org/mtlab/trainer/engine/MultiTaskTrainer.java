@@ -308,10 +308,7 @@ public final class MultiTaskTrainer {
                 throw new IllegalArgumentException("it has " + c.params().length + " parameters, the model "
                         + run.params.length);
             }
-            long buffers = 0;
-            for (ai.djl.ndarray.NDArray b : run.network.buffers()) {
-                buffers += b.size();
-            }
+            long buffers = run.network.bufferSize();
             if (c.buffers().length != buffers) {
                 throw new IllegalArgumentException("it has " + c.buffers().length + " buffer values (batch-norm "
                         + "statistics), the model " + buffers);
