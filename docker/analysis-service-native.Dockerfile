@@ -11,8 +11,13 @@ USER quarkus
 # -Dnative activates the parent pom's native profile (quarkus.native.enabled=true)
 RUN mvn -B -q -pl analysis-service -am package -DskipTests -Dnative
 
-FROM quay.io/quarkus/ubi9-quarkus-micro-image:2.0
+# The report figures are drawn with headless Java2D (quarkus-awt): the executable loads the JDK's AWT libraries, which
+# the build leaves beside it (target/*.so), and those need freetype and fontconfig with at least one font; the micro
+# image has none of them, so the runtime base is ubi9-minimal with the three packages.
+FROM registry.access.redhat.com/ubi9/ubi-minimal:9.5
+RUN microdnf install -y freetype fontconfig dejavu-sans-fonts && microdnf clean all
 WORKDIR /work
+COPY --from=build --chown=1001:root /src/analysis-service/target/*.so /work/
 COPY --from=build --chown=1001:root /src/analysis-service/target/*-runner /work/application
 USER 1001
 EXPOSE 8080 9000

@@ -100,6 +100,13 @@ class ReportResourceTest {
         String html = given().get(base + "/report.html").then().statusCode(200).contentType(containsString("text/html"))
                 .body(containsString("<svg"), not(containsString("<script"))).extract().asString();
         assertTrue(html.contains("Task a loses 10.0% or more"), html);
+        // the figures: the JVM build draws them (the Pareto scatter of two tasks), inlined in the HTML report
+        assertTrue(html.contains("src=\"data:image/png;base64,"), "the HTML report inlines its figures");
+        byte[] pareto = given().get(base + "/figures/pareto.png").then().statusCode(200).contentType("image/png")
+                .extract().asByteArray();
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(pareto));
+        assertEquals(List.of(640, 420), List.of(image.getWidth(), image.getHeight()));
+        given().get(base + "/figures/no-such.png").then().statusCode(404);
 
         // the study analysis keeps its endpoint and behaviour
         given().get(base + "/analysis").then().statusCode(200).body("analysis.finishedRuns", equalTo(12));

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -68,6 +69,32 @@ class NativeServicesEndToEndTest {
         }
     }
 
+    /**
+     * The report figures: JFreeChart on headless Java2D (quarkus-awt). With a GraalVM or Mandrel home they are PNGs a
+     * reader can open. With this workplace's native-image stand-in ({@code -Dmtlab.native.toolchain=standin}, set by
+     * {@code ./mtlab native-test}) AWT's native part does not load (libawt.so is opened, its headless half never is, so
+     * {@code java.awt.Font.initIDs} has no symbol): the service must then say so (503 problem+json naming Java2D, the
+     * HTML report without figures but with the reason) instead of failing the request.
+     */
+    private static void figuresAreDrawnOrTheToolchainsLimitIsSaid(String analysis, String studyId) throws Exception {
+        String figure = "/api/studies/" + studyId + "/figures/pareto.png";
+        String html = "/api/studies/" + studyId + "/report.html";
+        if ("standin".equals(System.getProperty("mtlab.native.toolchain"))) {
+            given().baseUri(analysis).get(figure).then().statusCode(503).contentType("application/problem+json")
+                    .body("detail", containsString("Java2D's native libraries are unavailable"))
+                    .body("detail", containsString("java.awt.Font"));
+            given().baseUri(analysis).get(html).then().statusCode(200)
+                    .body(containsString("cannot draw figures")).body(not(containsString("data:image/png")));
+            return;
+        }
+        byte[] pareto = given().baseUri(analysis).get(figure).then().statusCode(200).contentType("image/png")
+                .extract().asByteArray();
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(pareto));
+        assertEquals(List.of(640, 420), List.of(image.getWidth(), image.getHeight()), "the Pareto figure's size");
+        given().baseUri(analysis).get(html).then().statusCode(200)
+                .body(containsString("src=\"data:image/png;base64,"));
+    }
+
     @Test
     void aStudyRunsOnTheNativeServicesAndTheirStatisticsEqualTheJvmAnalysisServices() throws Exception {
         for (ServiceProcess service : List.of(stack.gateway(), stack.analysis())) {
@@ -109,7 +136,8 @@ class NativeServicesEndToEndTest {
         given().baseUri(analysis).get("/api/studies/" + studyId + "/report").then().statusCode(200)
                 .body("finishedRuns", equalTo(3));
         given().baseUri(analysis).get("/api/studies/" + studyId + "/report.md").then().statusCode(200)
-                .body(containsString(studyId));
+                .body(containsString(studyId)).body(containsString("figures/pareto.png"));
+        figuresAreDrawnOrTheToolchainsLimitIsSaid(analysis, studyId);
         // the dashboard and its chart library (a webjar resource, included in the image by application.properties)
         given().baseUri(gateway).get("/").then().statusCode(200).body(containsString("echarts"));
         given().baseUri(gateway).get("/webjars/echarts/5.3.1/dist/echarts.min.js").then().statusCode(200);

@@ -319,7 +319,7 @@ public final class HtmlReport {
     }
 
     /** HTML text escaping for element content and attribute values. */
-    static String esc(String s) {
+    public static String esc(String s) {
         if (s == null) {
             return "";
         }

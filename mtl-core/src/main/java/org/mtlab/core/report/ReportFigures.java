@@ -40,18 +40,19 @@ public final class ReportFigures {
     /** Every figure the report's data allow, name → PNG bytes, in reading order. */
     public static Map<String, byte[]> render(StudyReport report) {
         Map<String, byte[]> out = new LinkedHashMap<>();
-        captionsAndCharts(report).forEach((name, entry) -> out.put(name, png(entry.chart())));
+        captionsAndCharts(report).forEach((name, entry) -> out.put(name, png(entry.chart().get())));
         return out;
     }
 
-    /** Name → caption of every figure {@link #render} draws. */
+    /** Name → caption of every figure {@link #render} draws; draws nothing (no Java2D, no fonts). */
     public static Map<String, String> captions(StudyReport report) {
         Map<String, String> out = new LinkedHashMap<>();
         captionsAndCharts(report).forEach((name, entry) -> out.put(name, entry.caption()));
         return out;
     }
 
-    private record Entry(String caption, JFreeChart chart) {
+    /** A figure's caption and, built only when the figure is drawn, its chart. */
+    private record Entry(String caption, java.util.function.Supplier<JFreeChart> chart) {
     }
 
     private static Map<String, Entry> captionsAndCharts(StudyReport report) {
@@ -59,7 +60,7 @@ public final class ReportFigures {
         if (report.tasks().size() >= 2 && !report.configurations().isEmpty()) {
             out.put("pareto.png", new Entry("Pareto scatter: test " + report.tasks().get(0) + " against "
                     + report.tasks().get(1) + ", one point per MTL configuration (mean over seeds), by optimizer; "
-                    + "the STL baseline point for comparison", pareto(report)));
+                    + "the STL baseline point for comparison", () -> pareto(report)));
         }
         int i = 0;
         for (ReproductionEvidence.SimilarityCurve curve : report.similarity() == null ? List.<ReproductionEvidence.SimilarityCurve>of()
@@ -71,9 +72,9 @@ public final class ReportFigures {
             String what = curve.configuration() + ", " + curve.taskA() + " vs " + curve.taskB();
             out.put("cosine-" + i + ".png", new Entry("Cosine similarity per epoch, " + what + ": median between the "
                     + "tasks on the same sample (line) and the single-task band (2.5–97.5th percentile between two "
-                    + "samples of one task, shaded)", similarity(curve, true)));
+                    + "samples of one task, shaded)", () -> similarity(curve, true)));
             out.put("magnitude-" + i + ".png", new Entry("Magnitude similarity per epoch, " + what + ": same layout",
-                    similarity(curve, false)));
+                    () -> similarity(curve, false)));
         }
         if (report.corruption() != null) {
             Map<String, List<ReproductionEvidence.CorruptionComparison>> groups = new LinkedHashMap<>();
@@ -87,7 +88,7 @@ public final class ReportFigures {
                 j++;
                 out.put("corruption-" + j + ".png", new Entry("Test accuracy of task " + k[0] + " under each "
                         + "corruption by severity (0 = clean), MTL " + k[1] + "/" + k[2] + " (solid) against STL "
-                        + k[1] + " (dashed), learning rate " + k[3] + ", mean over seeds", corruption(k[0], g.getValue())));
+                        + k[1] + " (dashed), learning rate " + k[3] + ", mean over seeds", () -> corruption(k[0], g.getValue())));
             }
         }
         return out;
