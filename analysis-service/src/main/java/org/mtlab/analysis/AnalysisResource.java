@@ -18,6 +18,7 @@ import org.mtlab.core.analysis.RunGradientStatistics;
 import org.mtlab.core.analysis.RunHistory;
 import org.mtlab.core.analysis.StudyAnalysis;
 import org.mtlab.core.contract.Json;
+import org.mtlab.core.contract.RunEvent;
 
 @Path("/api")
 @Produces(MediaType.APPLICATION_JSON)
@@ -28,14 +29,18 @@ public class AnalysisResource {
     /**
      * @param baselineBands per task pair and epoch, the single-task baseline band the dashboard draws behind the pair's
      *                      cosine and magnitude similarity ({@link BaselineBands}); empty when the run has no baseline
+     * @param data          the run's samples per split and, per split and task, those carrying the task's label
+     *                      (partial labels), as its trainer counted them; null for runs of older trainers
      */
     public record RunGradients(UUID runId, UUID studyId, String status, String kind, List<String> tasks, String optimizer,
                                String method, long totalSteps, long analysedSteps, RunGradientStatistics.Snapshot statistics,
-                               String baselineBandRule, List<BaselineBands.PairBands> baselineBands) {
+                               String baselineBandRule, List<BaselineBands.PairBands> baselineBands,
+                               RunEvent.DataCounts data) {
         RunGradients(UUID runId, UUID studyId, String status, String kind, List<String> tasks, String optimizer,
-                     String method, long totalSteps, long analysedSteps, RunGradientStatistics.Snapshot statistics) {
+                     String method, long totalSteps, long analysedSteps, RunGradientStatistics.Snapshot statistics,
+                     RunEvent.DataCounts data) {
             this(runId, studyId, status, kind, tasks, optimizer, method, totalSteps, analysedSteps, statistics,
-                    BaselineBands.DESCRIPTION, BaselineBands.of(statistics));
+                    BaselineBands.DESCRIPTION, BaselineBands.of(statistics), data);
         }
     }
 
@@ -58,7 +63,7 @@ public class AnalysisResource {
             RunGradientStatistics.Snapshot snap = live.snapshot();
             var d = live.descriptor();
             return Uni.createFrom().item(new RunGradients(runId, live.studyId(), live.status(), d.kind().name(), d.tasks(),
-                    d.optimizer(), d.method(), live.totalSteps(), snap == null ? 0 : snap.analysedSteps(), snap));
+                    d.optimizer(), d.method(), live.totalSteps(), snap == null ? 0 : snap.analysedSteps(), snap, d.data()));
         }
         return Panache.withSession(() -> RunAnalysisEntity.<RunAnalysisEntity>findById(runId)).map(row -> {
             if (row == null) {
@@ -66,7 +71,8 @@ public class AnalysisResource {
             }
             return new RunGradients(row.runId, row.studyId, row.status, row.kind, Arrays.asList(row.tasks.split(",")),
                     row.optimizer, row.method, row.totalSteps, row.analysedSteps,
-                    row.gradientStats == null ? null : Json.read(row.gradientStats, RunGradientStatistics.Snapshot.class));
+                    row.gradientStats == null ? null : Json.read(row.gradientStats, RunGradientStatistics.Snapshot.class),
+                    row.dataCounts == null ? null : Json.read(row.dataCounts, RunEvent.DataCounts.class));
         });
     }
 

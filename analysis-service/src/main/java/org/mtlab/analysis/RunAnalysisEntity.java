@@ -51,6 +51,9 @@ public class RunAnalysisEntity extends PanacheEntityBase {
     /** The COMPLETED event's {@link org.mtlab.core.contract.RunCost}, as JSON. */
     @Column(columnDefinition = "text")
     public String cost;
+    /** The STARTED event's {@link org.mtlab.core.contract.RunEvent.DataCounts} (samples, labelled), as JSON. */
+    @Column(name = "data_counts", columnDefinition = "text")
+    public String dataCounts;
     @Column(name = "updated_at")
     public Instant updatedAt;
 }

@@ -103,6 +103,7 @@ public class SummaryWriter {
         row.device = d.device() == null ? null : d.device().substring(0, Math.min(64, d.device().length()));
         row.decision = state.decision() == null ? null : Json.writeString(state.decision());
         row.cost = state.cost() == null ? null : Json.writeString(state.cost());
+        row.dataCounts = d.data() == null ? null : Json.writeString(d.data());
         row.updatedAt = Instant.now();
         return row;
     }

@@ -36,11 +36,12 @@ import org.mtlab.kafka.KafkaSettings;
  */
 class StudyEndToEndTest {
     private static LocalStack stack;
+    private static Path work;
 
     @BeforeAll
     static void startStack() throws Exception {
         Path repo = Path.of(System.getProperty("mtlab.repo", "..")).toAbsolutePath().normalize();
-        Path work = Files.createDirectories(repo.resolve("e2e-tests/target/e2e-" + System.currentTimeMillis()));
+        work = Files.createDirectories(repo.resolve("e2e-tests/target/e2e-" + System.currentTimeMillis()));
         stack = LocalStack.start(repo, work, LocalStack.External.none(), 1, 1, 4, Map.of());
         E2eAuth.use(stack);
     }
@@ -121,6 +122,90 @@ class StudyEndToEndTest {
         System.out.printf("mean cosine by rho %s, standard errors %s%n", meanCosine, standardError);
         assertTrue(difference > 3 * se, "correlated tasks must show more aligned gradients: mean cosine " + meanCosine
                 + ", standard errors " + standardError);
+    }
+
+    /**
+     * Partial labels through the services: a CSV of 400 customers whose spend cell is empty in exactly 30% of the rows.
+     * Every run completes; the labelled counts each run reports for spend (per split, from its trainer) add up to the
+     * file's non-empty spend cells, 70% of the rows, while churn's cover every row; spend's metrics are finite.
+     */
+    @Test
+    void aStudyOnACsvWithThirtyPercentOfOneTasksLabelsMissingCompletesOnTheLabelledRows() throws Exception {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(4);
+        StringBuilder text = new StringBuilder("income,age,churn,spend\n");
+        for (int i = 0; i < 400; i++) {
+            double a = random.nextDouble() * 2 - 1;
+            double b = random.nextDouble() * 2 - 1;
+            text.append(50_000 + 20_000 * a).append(',').append(40 + 15 * b).append(',').append(a + b > 0 ? "yes" : "no")
+                    .append(',').append(i % 10 < 3 ? "" : String.valueOf(3 * a - 2 * b)).append('\n');
+        }
+        Path csv = work.resolve("partial-labels.csv");
+        Files.writeString(csv, text);
+        long spendCells = Files.readAllLines(csv).stream().skip(1).filter(line -> !line.endsWith(",")).count();
+        assertEquals(280, spendCells, "70% of the 400 rows keep their spend label");
+
+        String spec = """
+                {"name":"partial-labels","dataset":{"kind":"csv","params":{"path":%s,
+                 "targets":{"churn":"classification","spend":"regression"},"seed":1}},
+                 "tasks":[{"name":"churn"},{"name":"spend"}],"model":{"kind":"mlp","hidden":[8]},
+                 "optimizers":[{"name":"adam","learningRate":0.01}],
+                 "methods":["ew","famo"],"seeds":[1],"epochs":2,"batchSize":16,"telemetry":{"everySteps":5}}"""
+                .formatted(org.mtlab.core.contract.Json.writeString(csv.toString()));
+        String gateway = stack.gateway().url();
+        String analysis = stack.analysis().url();
+        String study = given().baseUri(gateway).contentType("application/json").body(spec).post("/api/studies")
+                .then().statusCode(201).extract().path("id");
+        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
+                given().baseUri(gateway).get("/api/studies/" + study).then().body("status", equalTo("COMPLETED")));
+        JsonPath view = exact(given().baseUri(gateway).get("/api/studies/" + study).asString());
+        List<Map<String, Object>> runs = view.getList("runs");
+        assertEquals(4, runs.size(), "2 STL + MTL with ew and famo");
+        int withSpend = 0;
+        for (Map<String, Object> run : runs) {
+            assertEquals("COMPLETED", run.get("status"), run.get("label") + ": " + run.get("message"));
+            @SuppressWarnings("unchecked")
+            List<String> tasks = (List<String>) run.get("tasks");
+            String id = String.valueOf(run.get("id"));
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().baseUri(analysis)
+                    .get("/api/runs/" + id + "/gradients").then().statusCode(200).body("data.samples.train",
+                            org.hamcrest.Matchers.notNullValue()));
+            JsonPath data = exact(given().baseUri(analysis).get("/api/runs/" + id + "/gradients").asString());
+            double samples = 0;
+            double labelled = 0;
+            for (String split : List.of("train", "validation", "test")) {
+                samples += data.getDouble("data.samples." + split);
+                if (tasks.contains("spend")) {
+                    labelled += data.getDouble("data.labelled." + split + ".spend");
+                }
+                if (tasks.contains("churn")) {
+                    assertEquals(data.getDouble("data.samples." + split), data.getDouble("data.labelled." + split
+                            + ".churn"), run.get("label") + ": every row carries churn's label");
+                }
+            }
+            assertEquals(400, samples, run.get("label") + ": samples over the splits");
+            if (tasks.contains("spend")) {
+                withSpend++;
+                assertEquals(spendCells, labelled, run.get("label") + ": spend's labelled rows over the splits");
+                assertEquals(0.7, labelled / samples, 1e-12);
+                @SuppressWarnings("unchecked")
+                List<Map<String, Object>> metrics = (List<Map<String, Object>>) run.get("finalMetrics");
+                List<Map<String, Object>> spendMetrics = metrics.stream().filter(m -> "spend".equals(m.get("task")))
+                        .toList();
+                assertEquals(6, spendMetrics.size(), run.get("label") + ": mse, mae, loss on test and validation");
+                for (Map<String, Object> m : spendMetrics) {
+                    assertTrue(Double.isFinite(((Number) m.get("value")).doubleValue()), run.get("label") + " " + m);
+                }
+            }
+        }
+        assertEquals(3, withSpend, "spend's STL run and the two MTL runs");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().baseUri(analysis)
+                .get("/api/studies/" + study + "/analysis").then().statusCode(200)
+                .body("analysis.finishedRuns", equalTo(4)));
+        JsonPath result = exact(given().baseUri(analysis).get("/api/studies/" + study + "/analysis").asString());
+        assertEquals(2, result.getList("analysis.runs").size());
+        for (int r = 0; r < 2; r++) {
+            assertTrue(Double.isFinite(result.getDouble("analysis.runs[" + r + "].deltaMPercent")));
+        }
     }
 
     /** Mean over steps of cos(g1, g2), computed here from the full per-task gradients the trainer published. */

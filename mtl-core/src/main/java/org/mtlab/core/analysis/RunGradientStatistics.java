@@ -17,6 +17,13 @@ import org.mtlab.core.methods.ParetoStationarity;
  * attempt or redelivery: a resumed run re-emits the steps after its last checkpoint, and Kafka redelivers after a
  * crash.
  *
+ * <p>Partial labels: a task without a label in a step's batch ({@link GradientEvent#unlabelled}) has a zero gradient,
+ * whose direction is undefined, so that step is left out of every figure of the task — its norm, the cosine, magnitude
+ * similarity and norm ratio of each pair it is in (per block and per epoch too) — and, as the min-norm point of a hull
+ * holding a zero vector is zero, out of Pareto stationarity; each pair counts the steps it left out
+ * ({@link PairSummary#unlabelledSteps()}), the run the analysed steps with some task unlabelled
+ * ({@link Snapshot#unlabelledSteps()}).
+ *
  * <p>Events that carry a {@link org.mtlab.core.contract.ConflictBaseline} also feed the run's
  * {@link ConflictBaselineStatistics}: the inter-sample and inter-batch spread every inter-task figure is to be read
  * against.
@@ -28,6 +35,9 @@ public final class RunGradientStatistics {
     private final RunningStat[] norms;
     private final RunningStat[] normRatio;
     private final RunningStat stationarity = new RunningStat();
+    /** Per pair, the analysed steps left out of its figures because one of its tasks had no label in the batch. */
+    private final long[] unlabelledPairSteps;
+    private long unlabelledSteps;
     private RunningStat[][] blockCosine;
     private final TreeMap<Integer, EpochValues> epochs = new TreeMap<>();
     private final BitSet analysedSteps = new BitSet();
@@ -43,6 +53,7 @@ public final class RunGradientStatistics {
         cosine = stats(pairs);
         magnitude = stats(pairs);
         normRatio = stats(pairs);
+        unlabelledPairSteps = new long[pairs];
         norms = new RunningStat[tasks];
         for (int t = 0; t < tasks; t++) {
             norms[t] = new RunningStat();
@@ -89,8 +100,14 @@ public final class RunGradientStatistics {
         double[][] g = event.totalGram();
         int p = 0;
         for (int i = 0; i < tasks; i++) {
-            norms[i].add(Math.sqrt(g[i][i]));
+            if (!event.unlabelled(i)) {
+                norms[i].add(Math.sqrt(g[i][i]));
+            }
             for (int j = i + 1; j < tasks; j++) {
+                if (event.unlabelled(i) || event.unlabelled(j)) {
+                    unlabelledPairSteps[p++]++;
+                    continue;
+                }
                 double cos = GradientGeometry.cosine(g[i][i], g[j][j], g[i][j]);
                 double mag = GradientGeometry.magnitudeSimilarity(g[i][i], g[j][j]);
                 cosine[p].add(cos);
@@ -107,9 +124,13 @@ public final class RunGradientStatistics {
                 p++;
             }
         }
-        double s = ParetoStationarity.fromGram(g);
-        stationarity.add(s);
-        epoch.stationarity.add(s);
+        if (event.hasUnlabelledTasks()) {
+            unlabelledSteps++;
+        } else {
+            double s = ParetoStationarity.fromGram(g);
+            stationarity.add(s);
+            epoch.stationarity.add(s);
+        }
         if (event.hasBaseline()) {
             if (baseline == null) {
                 baseline = new ConflictBaselineStatistics(tasks);
@@ -198,7 +219,7 @@ public final class RunGradientStatistics {
         for (int i = 0; i < tasks; i++) {
             for (int j = i + 1; j < tasks; j++) {
                 pairs.add(new PairSummary(names.get(i), names.get(j), cosine[p].summary(), magnitude[p].summary(),
-                        normRatio[p].summary()));
+                        normRatio[p].summary(), unlabelledPairSteps[p]));
                 pairNames.add(new String[] {names.get(i), names.get(j)});
                 p++;
             }
@@ -224,7 +245,7 @@ public final class RunGradientStatistics {
                     values.stationarity.percentiles()));
         });
         return new Snapshot(analysedSteps.cardinality(), lastStep, pairs, perTask, stationarity.summary(), perEpoch, blocks,
-                baseline == null ? null : baseline.snapshot(names));
+                baseline == null ? null : baseline.snapshot(names), unlabelledSteps);
     }
 
     private List<String> defaultNames() {
@@ -237,10 +258,12 @@ public final class RunGradientStatistics {
 
     /**
      * Cosine (its negative fraction is the conflict fraction), magnitude similarity, and the ratio of the larger to
-     * the smaller gradient norm of one task pair.
+     * the smaller gradient norm of one task pair; {@code unlabelledSteps}: the analysed steps left out of these figures
+     * because one of the two tasks had no label in the batch (null in statistics persisted before it was recorded).
      */
     public record PairSummary(String taskA, String taskB, RunningStat.Summary cosine,
-                              RunningStat.Summary magnitudeSimilarity, RunningStat.Summary normRatio) {
+                              RunningStat.Summary magnitudeSimilarity, RunningStat.Summary normRatio,
+                              Long unlabelledSteps) {
     }
 
     /** Cosine of one task pair on one block (layer) of the shared trunk. */
@@ -262,11 +285,13 @@ public final class RunGradientStatistics {
     }
 
     /**
-     * @param baseline the single-task conflict baseline (inter-task on the same sample, inter-sample, inter-batch),
-     *                 null when no event of the run carried one
+     * @param baseline        the single-task conflict baseline (inter-task on the same sample, inter-sample,
+     *                        inter-batch), null when no event of the run carried one
+     * @param unlabelledSteps analysed steps where some task had no label in the batch (left out of Pareto
+     *                        stationarity); null in statistics persisted before it was recorded
      */
     public record Snapshot(long analysedSteps, long lastStep, List<PairSummary> pairs, List<TaskSummary> tasks,
                            RunningStat.Summary paretoStationarity, List<EpochSummary> epochs, List<BlockPair> blocks,
-                           ConflictBaselineStatistics.Snapshot baseline) {
+                           ConflictBaselineStatistics.Snapshot baseline, Long unlabelledSteps) {
     }
 }

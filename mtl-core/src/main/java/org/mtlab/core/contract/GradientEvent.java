@@ -21,10 +21,14 @@ import java.util.UUID;
  * @param baseline      the single-task conflict baseline of the step (inter-sample and inter-batch), or null on steps
  *                      without one; always measured on the shared parameters
  * @param space         where the gradients of {@code blockGrams} and {@code fullGradients} live
+ * @param unlabelledTasks bit t set: task t had no label in the step's batch (partial labels), so its loss is exactly
+ *                      0, its gradient exactly zero (its Gram row and column, its full gradient) and its direction
+ *                      undefined: the analysis leaves the step out of every figure of that task; 0 when every task
+ *                      had a label in the batch
  */
 public record GradientEvent(UUID runId, int attempt, long step, int epoch, float[] losses, float[] weights,
                             double[][] blockGrams, int[] blockSizes, float[][] fullGradients, ConflictBaseline baseline,
-                            Space space) {
+                            Space space, long unlabelledTasks) {
 
     /** Where an event's per-task gradients live (the study spec's {@code telemetry.gradientSpace}). */
     public enum Space {
@@ -51,6 +55,17 @@ public record GradientEvent(UUID runId, int attempt, long step, int epoch, float
 
     public GradientEvent {
         java.util.Objects.requireNonNull(space, "space");
+        if (losses != null && (unlabelledTasks & ~allTasks(losses.length)) != 0) {
+            throw new IllegalArgumentException("unlabelledTasks " + Long.toBinaryString(unlabelledTasks)
+                    + " names a task beyond the event's " + losses.length);
+        }
+    }
+
+    /** An event whose tasks all had labels in the batch. */
+    public GradientEvent(UUID runId, int attempt, long step, int epoch, float[] losses, float[] weights,
+                         double[][] blockGrams, int[] blockSizes, float[][] fullGradients, ConflictBaseline baseline,
+                         Space space) {
+        this(runId, attempt, step, epoch, losses, weights, blockGrams, blockSizes, fullGradients, baseline, space, 0L);
     }
 
     /** An event on the shared parameters. */
@@ -85,16 +100,60 @@ public record GradientEvent(UUID runId, int attempt, long step, int epoch, float
         return baseline != null;
     }
 
+    /** True when task {@code task} had no label in the step's batch ({@link #unlabelledTasks()}). */
+    public boolean unlabelled(int task) {
+        return (unlabelledTasks >>> task & 1L) != 0;
+    }
+
+    /** True when some task had no label in the step's batch. */
+    public boolean hasUnlabelledTasks() {
+        return unlabelledTasks != 0;
+    }
+
+    /** The mask with a bit for each of {@code tasks} tasks (1..{@value GradientEventCodec#MAX_TASKS}). */
+    public static long allTasks(int tasks) {
+        return tasks >= Long.SIZE ? -1L : (1L << tasks) - 1;
+    }
+
+    /**
+     * The {@link #unlabelledTasks()} mask of a batch: bit t set when none of the first {@code rows} targets of task t
+     * is a label (a missing label is NaN).
+     *
+     * @throws IllegalArgumentException for more than {@value GradientEventCodec#MAX_TASKS} tasks
+     */
+    public static long unlabelledMask(float[][] targets, int rows) {
+        if (targets.length > GradientEventCodec.MAX_TASKS) {
+            throw new IllegalArgumentException("at most " + GradientEventCodec.MAX_TASKS + " tasks, got " + targets.length);
+        }
+        long mask = 0;
+        for (int t = 0; t < targets.length; t++) {
+            boolean any = false;
+            for (int r = 0; r < rows && !any; r++) {
+                any = !Float.isNaN(targets[t][r]);
+            }
+            if (!any) {
+                mask |= 1L << t;
+            }
+        }
+        return mask;
+    }
+
     /** This event with the given conflict baseline. */
     public GradientEvent withBaseline(ConflictBaseline conflictBaseline) {
         return new GradientEvent(runId, attempt, step, epoch, losses, weights, blockGrams, blockSizes, fullGradients,
-                conflictBaseline, space);
+                conflictBaseline, space, unlabelledTasks);
     }
 
     /** This event with its gradients in the given space. */
     public GradientEvent inSpace(Space gradientSpace) {
         return new GradientEvent(runId, attempt, step, epoch, losses, weights, blockGrams, blockSizes, fullGradients,
-                baseline, gradientSpace);
+                baseline, gradientSpace, unlabelledTasks);
+    }
+
+    /** This event with the given {@link #unlabelledTasks()} mask. */
+    public GradientEvent withUnlabelledTasks(long mask) {
+        return new GradientEvent(runId, attempt, step, epoch, losses, weights, blockGrams, blockSizes, fullGradients,
+                baseline, space, mask);
     }
 
     /** Index of Gram entry (i, j) in a packed upper triangle of a T×T matrix. */
@@ -141,7 +200,7 @@ public record GradientEvent(UUID runId, int attempt, long step, int epoch, float
                 && epoch == e.epoch && Arrays.equals(losses, e.losses) && Arrays.equals(weights, e.weights)
                 && Arrays.deepEquals(blockGrams, e.blockGrams) && Arrays.equals(blockSizes, e.blockSizes)
                 && Arrays.deepEquals(fullGradients, e.fullGradients) && java.util.Objects.equals(baseline, e.baseline)
-                && space == e.space;
+                && space == e.space && unlabelledTasks == e.unlabelledTasks;
     }
 
     @Override
@@ -152,6 +211,7 @@ public record GradientEvent(UUID runId, int attempt, long step, int epoch, float
     @Override
     public String toString() {
         return "GradientEvent[run=" + runId + ", attempt=" + attempt + ", step=" + step + ", epoch=" + epoch
-                + ", tasks=" + taskCount() + ", blocks=" + blockCount() + ", full=" + hasFullGradients() + ", baseline=" + hasBaseline() + ", space=" + space.specName() + "]";
+                + ", tasks=" + taskCount() + ", blocks=" + blockCount() + ", full=" + hasFullGradients() + ", baseline=" + hasBaseline() + ", space=" + space.specName()
+                + (unlabelledTasks == 0 ? "" : ", unlabelled=" + Long.toBinaryString(unlabelledTasks)) + "]";
     }
 }

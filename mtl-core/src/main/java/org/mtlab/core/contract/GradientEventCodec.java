@@ -7,8 +7,10 @@ import java.util.UUID;
 /**
  * Compact binary form of a {@link GradientEvent} (big-endian), version {@value #VERSION}:
  * <pre>
- * u8 version | u8 flags (bit 0: full gradients, bit 1: conflict baseline, bit 2: representation space) | 16 B run id | i32 attempt | i64 step
- * | i32 epoch | u16 T | u16 B | T × f32 loss | T × f32 weight | B × T(T+1)/2 × f64 packed Gram upper triangle
+ * u8 version | u8 flags (bit 0: full gradients, bit 1: conflict baseline, bit 2: representation space,
+ *                        bit 3: unlabelled tasks) | 16 B run id | i32 attempt | i64 step
+ * | i32 epoch | u16 T | u16 B | T × f32 loss | T × f32 weight | if unlabelled tasks: u64 mask (bit t: task t had no
+ * label in the batch) | B × T(T+1)/2 × f64 packed Gram upper triangle
  * | if baseline: u16 m | i32 P | m × T(T+1)/2 × f64 per-sample task Grams | m × T(T−1)/2 × i32 sign disagreements
  *               | T × m(m+1)/2 × f64 per-task sample Grams | T × m(m−1)/2 × i32 sign disagreements
  *               | T × 3 × f64 half-batch (‖a‖², ‖b‖², ⟨a,b⟩) | T × i32 half-batch sign disagreements
@@ -18,14 +20,20 @@ import java.util.UUID;
  * Gram entries are doubles because cosine similarity is read from them and must be exact; losses and weights are
  * floats as they are in training; sign disagreements are exact counts out of P. Decoding checks every length and value
  * and refuses anything else. Flag bit 2 says the gradients live on the shared representation
- * ({@link GradientEvent.Space#REPRESENTATION}); without it they live on the shared parameters. Versions 1 (no
- * baseline section, flag bit 1 unused) and 2 (no gradient space, flag bit 2 unused: parameters) are still decoded, so
- * that a topic replayed from its start after an upgrade is read whole; readers of an older version refuse a newer one
- * by its version byte (a version-2 reader answers "unsupported gradient event version 3"), never misreading a
- * representation-space event as a parameter-space one. Every event is written in version {@value #VERSION}.
+ * ({@link GradientEvent.Space#REPRESENTATION}); without it they live on the shared parameters. Flag bit 3 says some
+ * task had no label in the step's batch ({@link GradientEvent#unlabelledTasks()}, partial labels): the mask follows the
+ * weights, is non-zero, names only the event's tasks, and each task it names has a loss of exactly 0 and a zero Gram
+ * row and column (and a zero full gradient); an event whose tasks all had labels has the same bytes as in version 3
+ * but for the version byte. Versions 1 (no baseline section, flag bit 1 unused), 2 (no gradient space, flag bit 2
+ * unused: parameters) and 3 (no unlabelled tasks, flag bit 3 unused) are still decoded, so that a topic replayed from
+ * its start after an upgrade is read whole; readers of an older version refuse a newer one by its version byte (a
+ * version-3 reader answers "unsupported gradient event version 4"), never reading a zero gradient of an unlabelled task
+ * as a measured one. Every event is written in version {@value #VERSION}.
  */
 public final class GradientEventCodec {
-    public static final byte VERSION = 3;
+    public static final byte VERSION = 4;
+    /** The version before unlabelled tasks (every task had labels in every batch); decoded, never written. */
+    public static final byte VERSION_3 = 3;
     /** The version before the gradient space (every event on the shared parameters); decoded, never written. */
     public static final byte VERSION_2 = 2;
     /** The version before the conflict baseline; decoded, never written. */
@@ -35,6 +43,7 @@ public final class GradientEventCodec {
     private static final int FLAG_FULL = 1;
     private static final int FLAG_BASELINE = 2;
     private static final int FLAG_REPRESENTATION = 4;
+    private static final int FLAG_UNLABELLED = 8;
     private static final int HEADER_BYTES = 1 + 1 + 16 + 4 + 8 + 4 + 2 + 2;
 
     private GradientEventCodec() {
@@ -54,12 +63,17 @@ public final class GradientEventCodec {
                 parameters += size;
             }
         }
-        long length = HEADER_BYTES + 8L * t + 8L * b * packed
+        if ((e.unlabelledTasks() & ~GradientEvent.allTasks(t)) != 0) {
+            throw new IllegalArgumentException("unlabelledTasks names a task beyond the event's " + t);
+        }
+        boolean unlabelled = e.hasUnlabelledTasks();
+        long length = HEADER_BYTES + 8L * t + (unlabelled ? 8 : 0) + 8L * b * packed
                 + (e.hasBaseline() ? baselineBytes(t, e.baseline().samples()) : 0)
                 + (e.hasFullGradients() ? 4L * b + 4L * t * parameters : 0);
         ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(length));
         out.put(VERSION).put((byte) ((e.hasFullGradients() ? FLAG_FULL : 0) | (e.hasBaseline() ? FLAG_BASELINE : 0)
-                | (e.space() == GradientEvent.Space.REPRESENTATION ? FLAG_REPRESENTATION : 0)));
+                | (e.space() == GradientEvent.Space.REPRESENTATION ? FLAG_REPRESENTATION : 0)
+                | (unlabelled ? FLAG_UNLABELLED : 0)));
         out.putLong(e.runId().getMostSignificantBits()).putLong(e.runId().getLeastSignificantBits());
         out.putInt(e.attempt()).putLong(e.step()).putInt(e.epoch());
         out.putShort((short) t).putShort((short) b);
@@ -68,6 +82,9 @@ public final class GradientEventCodec {
         }
         for (float weight : e.weights()) {
             out.putFloat(weight);
+        }
+        if (unlabelled) {
+            out.putLong(e.unlabelledTasks());
         }
         for (double[] block : e.blockGrams()) {
             if (block.length != packed) {
@@ -107,12 +124,13 @@ public final class GradientEventCodec {
         }
         ByteBuffer in = ByteBuffer.wrap(bytes);
         byte version = in.get();
-        if (version != VERSION && version != VERSION_2 && version != VERSION_1) {
+        if (version != VERSION && version != VERSION_3 && version != VERSION_2 && version != VERSION_1) {
             throw new ContractException("version", "unsupported gradient event version " + version
                     + ", this reader knows " + VERSION_1 + " to " + VERSION);
         }
         int flags = in.get();
-        int knownFlags = version == VERSION ? FLAG_FULL | FLAG_BASELINE | FLAG_REPRESENTATION
+        int knownFlags = version == VERSION ? FLAG_FULL | FLAG_BASELINE | FLAG_REPRESENTATION | FLAG_UNLABELLED
+                : version == VERSION_3 ? FLAG_FULL | FLAG_BASELINE | FLAG_REPRESENTATION
                 : version == VERSION_2 ? FLAG_FULL | FLAG_BASELINE : FLAG_FULL;
         if ((flags & ~knownFlags) != 0) {
             throw new ContractException("flags", "unknown flags " + flags);
@@ -134,7 +152,8 @@ public final class GradientEventCodec {
                 throw new ContractException("blocks", "block count " + b + " outside 1.." + MAX_BLOCKS);
             }
             int packed = GradientEvent.packedLength(t);
-            long fixed = HEADER_BYTES + 8L * t + 8L * b * packed;
+            boolean unlabelled = (flags & FLAG_UNLABELLED) != 0;
+            long fixed = HEADER_BYTES + 8L * t + (unlabelled ? 8 : 0) + 8L * b * packed;
             boolean full = (flags & FLAG_FULL) != 0;
             boolean withBaseline = (flags & FLAG_BASELINE) != 0;
             if (!full && !withBaseline && bytes.length != fixed) {
@@ -143,6 +162,17 @@ public final class GradientEventCodec {
             }
             float[] losses = finiteFloats(in, t, "losses");
             float[] weights = finiteFloats(in, t, "weights");
+            long unlabelledTasks = unlabelled ? in.getLong() : 0L;
+            if (unlabelled && (unlabelledTasks == 0 || (unlabelledTasks & ~GradientEvent.allTasks(t)) != 0)) {
+                throw new ContractException("unlabelledTasks", "mask " + Long.toBinaryString(unlabelledTasks)
+                        + " must be non-zero and name only the event's " + t + " tasks");
+            }
+            for (int k = 0; k < t; k++) {
+                if ((unlabelledTasks >>> k & 1L) != 0 && losses[k] != 0f) {
+                    throw new ContractException("losses[" + k + "]", "task " + k + " had no label in the batch, its "
+                            + "loss must be 0, got " + losses[k]);
+                }
+            }
             double[][] grams = new double[b][packed];
             for (int k = 0; k < b; k++) {
                 for (int p = 0; p < packed; p++) {
@@ -152,6 +182,7 @@ public final class GradientEventCodec {
                     }
                 }
                 checkGram(grams[k], t, "blockGrams[" + k + "]");
+                checkUnlabelledRows(grams[k], t, unlabelledTasks, "blockGrams[" + k + "]");
             }
             ConflictBaseline baseline = withBaseline ? decodeBaseline(in, t, bytes.length) : null;
             long beforeFull = in.position();
@@ -178,6 +209,14 @@ public final class GradientEventCodec {
                 gradients = new float[t][];
                 for (int i = 0; i < t; i++) {
                     gradients[i] = finiteFloats(in, (int) parameters, "fullGradients[" + i + "]");
+                    if ((unlabelledTasks >>> i & 1L) != 0) {
+                        for (float v : gradients[i]) {
+                            if (v != 0f) {
+                                throw new ContractException("fullGradients[" + i + "]", "task " + i + " had no label "
+                                        + "in the batch, its gradient must be zero");
+                            }
+                        }
+                    }
                 }
             }
             if (in.hasRemaining()) {
@@ -186,7 +225,7 @@ public final class GradientEventCodec {
             GradientEvent.Space space = (flags & FLAG_REPRESENTATION) != 0 ? GradientEvent.Space.REPRESENTATION
                     : GradientEvent.Space.PARAMETERS;
             return new GradientEvent(runId, attempt, step, epoch, losses, weights, grams, sizes, gradients, baseline,
-                    space);
+                    space, unlabelledTasks);
         } catch (BufferUnderflowException e) {
             throw new ContractException(null, "gradient event truncated");
         }
@@ -328,6 +367,21 @@ public final class GradientEventCodec {
             }
         }
         return out;
+    }
+
+    /** The Gram row and column of a task without labels in the batch are exactly zero: its gradient is zero. */
+    private static void checkUnlabelledRows(double[] packed, int t, long unlabelledTasks, String field) {
+        for (int i = 0; i < t; i++) {
+            if ((unlabelledTasks >>> i & 1L) == 0) {
+                continue;
+            }
+            for (int j = 0; j < t; j++) {
+                if (packed[GradientEvent.packedIndex(i, j, t)] != 0) {
+                    throw new ContractException(field, "task " + i + " had no label in the batch, its Gram row must "
+                            + "be zero; entry (" + i + "," + j + ") is " + packed[GradientEvent.packedIndex(i, j, t)]);
+                }
+            }
+        }
     }
 
     /** A Gram matrix has a non-negative diagonal and obeys Cauchy–Schwarz; anything else is corrupt. */

@@ -35,10 +35,26 @@ public record RunEvent(
 
     public enum Type { STARTED, PROGRESS, EVAL, COMPLETED, FAILED, CANCELLED }
 
-    /** What a run is, sent once when it starts so that consumers need no other source. */
+    /**
+     * What a run is, sent once when it starts so that consumers need no other source; {@code data} (absent from
+     * older producers) counts its data's samples and labels.
+     */
     public record RunDescriptor(RunKind kind, List<String> tasks, String optimizer, double learningRate,
                                 String method, long seed, List<String> blockNames, long sharedParameters,
-                                String device) {
+                                String device, DataCounts data) {
+        public RunDescriptor(RunKind kind, List<String> tasks, String optimizer, double learningRate, String method,
+                             long seed, List<String> blockNames, long sharedParameters, String device) {
+            this(kind, tasks, optimizer, learningRate, method, seed, blockNames, sharedParameters, device, null);
+        }
+    }
+
+    /**
+     * The run's data as the trainer loaded it: per split ({@code train}, {@code validation}, {@code test}) its samples,
+     * and per split and run task the samples that carry the task's label (partial labels: fewer than the samples when
+     * some labels are missing; a task trains and is evaluated on its labelled samples only).
+     */
+    public record DataCounts(java.util.Map<String, Integer> samples,
+                             java.util.Map<String, java.util.Map<String, Integer>> labelled) {
     }
 
     /**

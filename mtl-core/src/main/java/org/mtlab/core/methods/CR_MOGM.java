@@ -75,17 +75,35 @@ public final class CR_MOGM extends AbstractMethod {
 
     @Override
     MethodResult decide(StepInput input) {
+        return decidePartial(input);
+    }
+
+    /**
+     * Also the step with every task labelled. Partial labels: the inner method sees the step's unlabelled tasks (its
+     * own rule gives them weight 0), the labelled tasks' smoothed weights move, an unlabelled task's smoothed weight
+     * stays as it was (reported as 0 for the step); a task first labelled after the first step starts from its inner
+     * weight then.
+     */
+    @Override
+    MethodResult decidePartial(StepInput input) {
+        int n = input.taskCount();
+        boolean[] unlabelled = new boolean[n];
+        for (int t = 0; t < n; t++) {
+            unlabelled[t] = input.unlabelled(t);
+        }
         StepInput gramOnly = StepInput.ofGram(input.epoch(), input.step(), input.hasLosses() ? input.losses() : null,
-                input.gram());
+                input.gram()).withUnlabelled(unlabelled);
         double[] current = inner.apply(gramOnly).weights();
         if (smoothed == null) {
-            smoothed = current.clone();
-        } else {
-            for (int t = 0; t < current.length; t++) {
-                smoothed[t] = smoothing * smoothed[t] + (1 - smoothing) * current[t];
-            }
+            smoothed = Linalg.filled(n, Double.NaN);
         }
-        return MethodResult.weighting(smoothed.clone(), input);
+        double[] weights = new double[n];
+        for (int t : input.labelledTasks()) {
+            smoothed[t] = Double.isNaN(smoothed[t]) ? current[t]
+                    : smoothing * smoothed[t] + (1 - smoothing) * current[t];
+            weights[t] = smoothed[t];
+        }
+        return MethodResult.weighting(weights, input);
     }
 
     @Override

@@ -37,6 +37,16 @@ public final class DB_MTL extends AbstractMethod {
 
     @Override
     MethodResult decide(StepInput input) {
+        return decidePartial(input);
+    }
+
+    /**
+     * Also the step with every task labelled. Partial labels: only the labelled tasks' buffers take the step (an
+     * unlabelled task's buffer keeps its value, undecayed), the largest norm and the combination run over them, and an
+     * unlabelled task gets α = 0 — its gradient is zero, and 1/(0 + 1e-8) would only scale nothing.
+     */
+    @Override
+    MethodResult decidePartial(StepInput input) {
         double[][] gradients = input.gradients();
         double[] losses = input.losses();
         int n = gradients.length;
@@ -48,9 +58,10 @@ public final class DB_MTL extends AbstractMethod {
         }
         steps++;
         double decay = beta / Math.pow(steps, betaSigma);
+        int[] labelled = input.labelledTasks();
         double[] norms = new double[n];
         double largestNorm = 0.0;
-        for (int t = 0; t < n; t++) {
+        for (int t : labelled) {
             if (!(losses[t] + 1e-8 > 0)) {
                 throw new IllegalArgumentException("DB-MTL needs non-negative losses; task " + t + " has " + losses[t]);
             }
@@ -65,7 +76,7 @@ public final class DB_MTL extends AbstractMethod {
             largestNorm = Math.max(largestNorm, norms[t]);
         }
         double[] alpha = new double[n];
-        for (int t = 0; t < n; t++) {
+        for (int t : labelled) {
             alpha[t] = largestNorm / (norms[t] + 1e-8);
         }
         return new MethodResult(alpha, Linalg.combine(buffers, alpha));

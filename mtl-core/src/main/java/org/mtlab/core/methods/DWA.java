@@ -27,26 +27,40 @@ public final class DWA extends AbstractMethod {
 
     @Override
     MethodResult decide(StepInput input) {
+        return decidePartial(input);
+    }
+
+    /**
+     * Also the step with every task labelled. Partial labels: an unlabelled task's loss does not enter its epoch mean;
+     * the softmax runs over the labelled tasks (times their count); a labelled task whose mean is undefined in one of
+     * the two epochs (no step of it labelled the task, e.g. in a resumed run's partial epoch) gets the neutral ratio 1.
+     */
+    @Override
+    MethodResult decidePartial(StepInput input) {
         double[] losses = input.losses();
-        averages.add(input.epoch(), losses);
+        int n = losses.length;
+        int[] labelled = input.labelledTasks();
+        averages.add(input.epoch(), losses, input);
         Integer previous = averages.completedBefore(input.epoch());
         Integer beforePrevious = previous == null ? null : averages.completedBefore(previous);
         if (beforePrevious == null) {
-            return MethodResult.weighting(Linalg.filled(losses.length, 1.0), input);
+            return MethodResult.weighting(expand(Linalg.filled(labelled.length, 1.0), labelled, n), input);
         }
         double[] last = averages.mean(previous);
         double[] earlier = averages.mean(beforePrevious);
-        double[] ratios = new double[losses.length];
-        for (int t = 0; t < losses.length; t++) {
+        double[] ratios = new double[labelled.length];
+        for (int k = 0; k < labelled.length; k++) {
+            int t = labelled[k];
             if (earlier[t] <= 0) {
                 throw new IllegalArgumentException("DWA needs positive mean losses; task " + t + " had " + earlier[t]);
             }
-            ratios[t] = last[t] / earlier[t] / temperature;
+            double ratio = Double.isNaN(last[t]) || Double.isNaN(earlier[t]) ? 1.0 : last[t] / earlier[t];
+            ratios[k] = ratio / temperature;
         }
-        double[] weights = Softmax.of(ratios);
-        for (int t = 0; t < weights.length; t++) {
-            weights[t] *= losses.length;
+        double[] weights = labelled.length == 0 ? ratios : Softmax.of(ratios);
+        for (int k = 0; k < weights.length; k++) {
+            weights[k] *= labelled.length;
         }
-        return MethodResult.weighting(weights, input);
+        return MethodResult.weighting(expand(weights, labelled, n), input);
     }
 }

@@ -18,6 +18,8 @@ public final class FAMO extends AbstractMethod {
     private final Adam optimizer;
     private double[] logits;
     private double[] lossesBeforeStep;
+    /** The tasks labelled in the batch of the step awaiting {@link #afterStep}. */
+    private int[] labelledBeforeStep;
 
     public FAMO() {
         this(0.025, 1e-3);
@@ -37,22 +39,36 @@ public final class FAMO extends AbstractMethod {
 
     @Override
     MethodResult decide(StepInput input) {
+        return decidePartial(input);
+    }
+
+    /**
+     * Also the step with every task labelled. Partial labels: the weights come from the labelled tasks' logits and
+     * losses alone (they sum to 1 over those tasks), an unlabelled task gets 0, and {@link #afterStep} moves only the
+     * labelled tasks' logits (softmax over them, Adam on their coordinates): an unlabelled task's logit and Adam state
+     * stay as they were — its loss, 0 before and after, would otherwise pass for a loss of 1e-8 and take all the weight.
+     */
+    @Override
+    MethodResult decidePartial(StepInput input) {
         double[] losses = input.losses();
+        int n = losses.length;
         if (logits == null) {
-            logits = new double[losses.length];
+            logits = new double[n];
         }
-        double[] z = Softmax.of(logits);
-        double[] shifted = shiftedLosses(losses);
+        int[] labelled = input.labelledTasks();
+        double[] z = Softmax.of(select(logits, labelled));
+        double[] shifted = shiftedLosses(select(losses, labelled));
         double c = 0.0;
-        for (int t = 0; t < losses.length; t++) {
-            c += z[t] / shifted[t];
+        for (int k = 0; k < labelled.length; k++) {
+            c += z[k] / shifted[k];
         }
-        double[] weights = new double[losses.length];
-        for (int t = 0; t < losses.length; t++) {
-            weights[t] = z[t] / (c * shifted[t]);
+        double[] weights = new double[labelled.length];
+        for (int k = 0; k < labelled.length; k++) {
+            weights[k] = z[k] / (c * shifted[k]);
         }
         lossesBeforeStep = losses.clone();
-        return MethodResult.weighting(weights, input);
+        labelledBeforeStep = labelled;
+        return MethodResult.weighting(expand(weights, labelled, n), input);
     }
 
     @Override
@@ -68,14 +84,18 @@ public final class FAMO extends AbstractMethod {
         if (lossesAfterStep == null || lossesAfterStep.length != lossesBeforeStep.length) {
             throw new IllegalArgumentException("expected " + lossesBeforeStep.length + " losses after the step");
         }
-        double[] before = shiftedLosses(lossesBeforeStep);
-        double[] after = shiftedLosses(lossesAfterStep);
-        double[] logDecrease = new double[before.length];
-        for (int t = 0; t < before.length; t++) {
-            logDecrease[t] = Math.log(before[t]) - Math.log(after[t]);
+        int[] labelled = labelledBeforeStep;
+        double[] before = shiftedLosses(select(lossesBeforeStep, labelled));
+        double[] after = shiftedLosses(select(lossesAfterStep, labelled));
+        double[] logDecrease = new double[labelled.length];
+        for (int k = 0; k < labelled.length; k++) {
+            logDecrease[k] = Math.log(before[k]) - Math.log(after[k]);
         }
-        optimizer.step(logits, Softmax.backward(Softmax.of(logits), logDecrease));
+        double[] gradient = expand(Softmax.backward(Softmax.of(select(logits, labelled)), logDecrease), labelled,
+                logits.length);
+        optimizer.step(logits, gradient, labelled);
         lossesBeforeStep = null;
+        labelledBeforeStep = null;
     }
 
     /** Current weight logits ξ (a copy; empty before the first step). */

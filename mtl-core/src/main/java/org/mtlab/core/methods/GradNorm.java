@@ -20,6 +20,8 @@ public final class GradNorm extends AbstractMethod {
     private final EpochLossAverages averages = new EpochLossAverages();
     /** The first epoch seen (0 in a fresh run): EW there, and its mean losses are L(0). */
     private int referenceEpoch = -1;
+    /** L(0) per task once known (partial labels: a task the reference epoch never labelled takes its next loss). */
+    private double[] initialLosses;
 
     public GradNorm() {
         this(1.5);
@@ -38,48 +40,71 @@ public final class GradNorm extends AbstractMethod {
 
     @Override
     MethodResult decide(StepInput input) {
+        return decidePartial(input);
+    }
+
+    /**
+     * Also the step with every task labelled. Partial labels: the objective runs over the labelled tasks alone —
+     * weights {@code T_l · softmax(ξ_l)} over the T_l labelled tasks' logits, their mean weighted norm and relative
+     * rates — so an unlabelled task gets weight 0 and a zero gradient for its logit; its loss does not enter L(0); a
+     * task the reference epoch never labelled takes its first labelled loss after it as L(0).
+     */
+    @Override
+    MethodResult decidePartial(StepInput input) {
         double[] losses = input.losses();
         int n = losses.length;
-        double[] xi = logits.current(n);
+        int[] labelled = input.labelledTasks();
+        int m = labelled.length;
+        logits.current(n);
         if (referenceEpoch < 0) {
             referenceEpoch = input.epoch();
         }
         if (input.epoch() == referenceEpoch) {
-            averages.add(input.epoch(), losses);
+            averages.add(input.epoch(), losses, input);
             logits.setGradient(new double[n]);
-            return MethodResult.weighting(Linalg.filled(n, 1.0), input);
+            return MethodResult.weighting(expand(Linalg.filled(m, 1.0), labelled, n), input);
         }
-        double[] initialLosses = averages.mean(referenceEpoch);
-        double[] probabilities = Softmax.of(xi);
-        double[] weights = new double[n];
-        double[] weightedNorms = new double[n];
-        double[] inverseRates = new double[n];
+        if (initialLosses == null) {
+            initialLosses = averages.mean(referenceEpoch);
+        }
+        for (int t : labelled) {
+            if (Double.isNaN(initialLosses[t])) {
+                initialLosses[t] = losses[t];
+            }
+        }
+        double[] probabilities = Softmax.of(select(logits.current(n), labelled));
+        double[] weights = new double[m];
+        double[] norms = new double[m];
+        double[] weightedNorms = new double[m];
+        double[] inverseRates = new double[m];
         double meanInverseRate = 0.0;
         double meanWeightedNorm = 0.0;
-        for (int t = 0; t < n; t++) {
+        for (int k = 0; k < m; k++) {
+            int t = labelled[k];
             if (!(initialLosses[t] > 0)) {
                 throw new IllegalArgumentException("GradNorm needs a positive epoch-0 mean loss; task " + t + " had "
                         + initialLosses[t]);
             }
-            weights[t] = n * probabilities[t];
-            weightedNorms[t] = weights[t] * Math.sqrt(input.gram()[t][t]);
-            inverseRates[t] = losses[t] / initialLosses[t];
-            meanInverseRate += inverseRates[t] / n;
-            meanWeightedNorm += weightedNorms[t] / n;
+            weights[k] = m * probabilities[k];
+            norms[k] = Math.sqrt(input.gram()[t][t]);
+            weightedNorms[k] = weights[k] * norms[k];
+            inverseRates[k] = losses[t] / initialLosses[t];
+            meanInverseRate += inverseRates[k] / m;
+            meanWeightedNorm += weightedNorms[k] / m;
         }
-        double[] dObjectiveDWeight = new double[n];
-        for (int t = 0; t < n; t++) {
-            double relativeRate = meanInverseRate > 0 ? inverseRates[t] / meanInverseRate : 1.0;
+        double[] dObjectiveDWeight = new double[m];
+        for (int k = 0; k < m; k++) {
+            double relativeRate = meanInverseRate > 0 ? inverseRates[k] / meanInverseRate : 1.0;
             double target = meanWeightedNorm * Math.pow(relativeRate, alpha);
-            dObjectiveDWeight[t] = Math.signum(weightedNorms[t] - target) * Math.sqrt(input.gram()[t][t]);
+            dObjectiveDWeight[k] = Math.signum(weightedNorms[k] - target) * norms[k];
         }
-        // w = n·softmax(ξ): chain through softmax, scaled by n
+        // w = m·softmax(ξ_l): chain through softmax, scaled by m
         double[] gradient = Softmax.backward(probabilities, dObjectiveDWeight);
-        for (int t = 0; t < n; t++) {
-            gradient[t] *= n;
+        for (int k = 0; k < m; k++) {
+            gradient[k] *= m;
         }
-        logits.setGradient(gradient);
-        return MethodResult.weighting(weights, input);
+        logits.setGradient(expand(gradient, labelled, n));
+        return MethodResult.weighting(expand(weights, labelled, n), input);
     }
 
     @Override

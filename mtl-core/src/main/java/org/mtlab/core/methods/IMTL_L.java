@@ -22,11 +22,21 @@ public final class IMTL_L extends AbstractMethod {
 
     @Override
     MethodResult decide(StepInput input) {
+        return decidePartial(input);
+    }
+
+    /**
+     * Also the step with every task labelled. Partial labels: a task without labels in the batch gets weight 0 and a
+     * zero gradient for its parameter — its term of the objective is left out of the step, not read at a loss of 0,
+     * which would move the parameter for nothing.
+     */
+    @Override
+    MethodResult decidePartial(StepInput input) {
         double[] losses = input.losses();
         double[] s = scales.current(losses.length);
         double[] weights = new double[losses.length];
         double[] gradient = new double[losses.length];
-        for (int t = 0; t < losses.length; t++) {
+        for (int t : input.labelledTasks()) {
             weights[t] = Math.exp(s[t]);
             gradient[t] = weights[t] * losses[t] - 1.0; // d/ds (e^s L − s)
         }

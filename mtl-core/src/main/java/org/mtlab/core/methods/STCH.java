@@ -37,9 +37,20 @@ public final class STCH extends AbstractMethod {
 
     @Override
     MethodResult decide(StepInput input) {
+        return decidePartial(input);
+    }
+
+    /**
+     * Also the step with every task labelled. Partial labels: only labelled tasks need positive losses and get
+     * weights; an unlabelled task's loss does not enter the nadir's epoch mean; a task no warm-up step labelled takes
+     * its first labelled loss after warm-up as its nadir; the softmax runs over the labelled tasks (times their count).
+     */
+    @Override
+    MethodResult decidePartial(StepInput input) {
         double[] losses = input.losses();
         int n = losses.length;
-        for (int t = 0; t < n; t++) {
+        int[] labelled = input.labelledTasks();
+        for (int t : labelled) {
             if (!(losses[t] > 0)) {
                 throw new IllegalArgumentException("STCH needs positive losses; task " + t + " has " + losses[t]);
             }
@@ -47,24 +58,31 @@ public final class STCH extends AbstractMethod {
         double[] weights = new double[n];
         if (input.epoch() <= warmupEpochs) {
             if (input.epoch() == warmupEpochs) {
-                averages.add(input.epoch(), losses);
+                averages.add(input.epoch(), losses, input);
             }
-            for (int t = 0; t < n; t++) {
+            for (int t : labelled) {
                 weights[t] = 1.0 / losses[t];
             }
             return MethodResult.weighting(weights, input);
         }
         if (nadir == null) {
-            // No step seen in the last warm-up epoch (e.g. resumed later): the first losses after it serve instead.
-            nadir = averages.has(warmupEpochs) ? averages.mean(warmupEpochs) : losses.clone();
+            // No step seen in the last warm-up epoch (e.g. resumed later): the first labelled losses after it serve.
+            nadir = averages.has(warmupEpochs) ? averages.mean(warmupEpochs) : Linalg.filled(n, Double.NaN);
         }
-        double[] scaledLogs = new double[n];
-        for (int t = 0; t < n; t++) {
-            scaledLogs[t] = Math.log(losses[t] / nadir[t]) / mu;
+        for (int t : labelled) {
+            if (Double.isNaN(nadir[t])) {
+                nadir[t] = losses[t];
+            }
+        }
+        double[] scaledLogs = new double[labelled.length];
+        for (int k = 0; k < labelled.length; k++) {
+            int t = labelled[k];
+            scaledLogs[k] = Math.log(losses[t] / nadir[t]) / mu;
         }
         double[] softmax = Softmax.of(scaledLogs);
-        for (int t = 0; t < n; t++) {
-            weights[t] = n * softmax[t] / losses[t];
+        for (int k = 0; k < labelled.length; k++) {
+            int t = labelled[k];
+            weights[t] = labelled.length * softmax[k] / losses[t];
         }
         return MethodResult.weighting(weights, input);
     }

@@ -4,6 +4,10 @@ package org.mtlab.core.methods;
  * One training step as a method sees it: the epoch and step counters, and any of the task losses, the Gram
  * matrix of the task gradients on the shared parameters, and the gradients themselves (T×P). Given gradients,
  * the Gram matrix is computed here. Arrays are validated but not copied; do not modify them afterwards.
+ *
+ * <p>Partial labels: {@link #withUnlabelled} marks the tasks that had no label in the step's batch — each with a loss
+ * of exactly 0 and a zero gradient (Gram row and column). How a method treats them is decided once, in
+ * {@link AbstractMethod}: the method decides the step for the labelled tasks alone.
  */
 public final class StepInput {
     private final int epoch;
@@ -11,8 +15,15 @@ public final class StepInput {
     private final double[] losses;
     private final double[][] gram;
     private final double[][] gradients;
+    /** Per task, true when it had no label in the batch; null when every task had labels. */
+    private final boolean[] unlabelled;
 
     private StepInput(int epoch, long step, double[] losses, double[][] gram, double[][] gradients) {
+        this(epoch, step, losses, gram, gradients, null);
+    }
+
+    private StepInput(int epoch, long step, double[] losses, double[][] gram, double[][] gradients,
+                      boolean[] unlabelled) {
         if (epoch < 0 || step < 0) {
             throw new IllegalArgumentException("epoch and step must not be negative: " + epoch + ", " + step);
         }
@@ -21,6 +32,91 @@ public final class StepInput {
         this.losses = losses;
         this.gram = gram;
         this.gradients = gradients;
+        this.unlabelled = unlabelled;
+    }
+
+    /**
+     * This step with the tasks that had no label in the batch marked (partial labels); a mask without any such task
+     * gives this step unchanged.
+     *
+     * @param unlabelledTasks per task, true when the batch held none of its labels
+     * @throws IllegalArgumentException naming {@code unlabelled[t]} when the mask's length is not the task count or a
+     *                                  marked task has a loss other than 0 or a non-zero gradient
+     */
+    public StepInput withUnlabelled(boolean[] unlabelledTasks) {
+        if (unlabelledTasks == null || unlabelledTasks.length != taskCount()) {
+            throw new IllegalArgumentException("unlabelled must have one entry per task (" + taskCount() + "), got "
+                    + (unlabelledTasks == null ? "none" : unlabelledTasks.length));
+        }
+        boolean any = false;
+        for (int t = 0; t < unlabelledTasks.length; t++) {
+            if (!unlabelledTasks[t]) {
+                continue;
+            }
+            any = true;
+            String field = "unlabelled[" + t + "]";
+            if (losses != null && losses[t] != 0) {
+                throw new IllegalArgumentException(field + ": a task without a label in the batch has loss 0, task "
+                        + t + " has " + losses[t]);
+            }
+            if (gram != null) {
+                for (int j = 0; j < gram.length; j++) {
+                    if (gram[t][j] != 0 || gram[j][t] != 0) {
+                        throw new IllegalArgumentException(field + ": a task without a label in the batch has a zero "
+                                + "gradient, but gram[" + t + "][" + j + "] is " + gram[t][j]);
+                    }
+                }
+            }
+        }
+        return any ? new StepInput(epoch, step, losses, gram, gradients, unlabelledTasks.clone()) : this;
+    }
+
+    /** True when some task had no label in the step's batch. */
+    public boolean hasUnlabelled() {
+        return unlabelled != null;
+    }
+
+    /** True when task {@code t} had no label in the step's batch. */
+    public boolean unlabelled(int t) {
+        return unlabelled != null && unlabelled[t];
+    }
+
+    /** The tasks that had labels in the step's batch, in order (every task when none was marked). */
+    public int[] labelledTasks() {
+        int n = taskCount();
+        int count = 0;
+        for (int t = 0; t < n; t++) {
+            count += unlabelled(t) ? 0 : 1;
+        }
+        int[] out = new int[count];
+        int k = 0;
+        for (int t = 0; t < n; t++) {
+            if (!unlabelled(t)) {
+                out[k++] = t;
+            }
+        }
+        return out;
+    }
+
+    /** The step restricted to the given tasks (losses, Gram sub-matrix, gradient rows), in their order. */
+    StepInput restrictedTo(int[] tasks) {
+        double[] l = losses == null ? null : new double[tasks.length];
+        double[][] g = gram == null ? null : new double[tasks.length][tasks.length];
+        double[][] rows = gradients == null ? null : new double[tasks.length][];
+        for (int a = 0; a < tasks.length; a++) {
+            if (l != null) {
+                l[a] = losses[tasks[a]];
+            }
+            if (g != null) {
+                for (int b = 0; b < tasks.length; b++) {
+                    g[a][b] = gram[tasks[a]][tasks[b]];
+                }
+            }
+            if (rows != null) {
+                rows[a] = gradients[tasks[a]];
+            }
+        }
+        return new StepInput(epoch, step, l, g, rows);
     }
 
     /** A step with losses only (enough for loss-weighting methods). */

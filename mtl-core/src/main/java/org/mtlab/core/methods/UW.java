@@ -28,11 +28,21 @@ public final class UW extends AbstractMethod {
 
     @Override
     MethodResult decide(StepInput input) {
+        return decidePartial(input);
+    }
+
+    /**
+     * Also the step with every task labelled. Partial labels: a task without labels in the batch gets weight 0 and a
+     * zero gradient for its parameter — its term of the objective is left out of the step, not read at a loss of 0,
+     * which would move the parameter for nothing.
+     */
+    @Override
+    MethodResult decidePartial(StepInput input) {
         double[] losses = input.losses();
         double[] s = logVariances.current(losses.length);
         double[] weights = new double[losses.length];
         double[] gradient = new double[losses.length];
-        for (int t = 0; t < losses.length; t++) {
+        for (int t : input.labelledTasks()) {
             weights[t] = 0.5 * Math.exp(-s[t]);
             gradient[t] = 0.5 - weights[t] * losses[t]; // d/ds (L e^{-s}/2 + s/2)
         }

@@ -179,7 +179,7 @@ class GradientEventCodecTest {
     void versionTwoBytesDecodeAsParameterSpaceAndCannotSayRepresentation() {
         GradientEvent event = withRandomBaseline(new Random(8), 3, 2, 4, true);
         byte[] bytes = GradientEventCodec.encode(event);
-        assertEquals(3, bytes[0], "every event is written in version 3");
+        assertEquals(4, bytes[0], "every event is written in version 4");
         bytes[0] = GradientEventCodec.VERSION_2;
         GradientEvent back = GradientEventCodec.decode(bytes);
         assertEquals(event, back, "a v2 event (same layout) decodes to the same parameter-space event");
@@ -195,7 +195,7 @@ class GradientEventCodecTest {
         bytes[0] = (byte) (GradientEventCodec.VERSION + 1);
         ContractException e = assertThrows(ContractException.class, () -> GradientEventCodec.decode(bytes));
         assertEquals("version", e.field());
-        assertTrue(e.getMessage().contains("version 4"), e.getMessage());
+        assertTrue(e.getMessage().contains("version 5"), e.getMessage());
     }
 
     @Test
@@ -240,6 +240,100 @@ class GradientEventCodecTest {
                 new ConflictBaseline(4, b.sharedParameters(), Arrays.copyOf(b.sampleGrams(), 3),
                         b.sampleSignDisagreements(), b.taskSampleGrams(), b.taskSampleSignDisagreements(),
                         b.halfBatches(), b.halfBatchSignDisagreements(), b.batchSignDisagreements()))));
+    }
+
+    /**
+     * An event of a batch where some tasks had no label: each such task's gradient (and Gram row and column) is zero
+     * and its loss 0, as the trainer makes them.
+     */
+    static GradientEvent withUnlabelled(Random rnd, int tasks, int blocks, boolean full, long unlabelled) {
+        GradientEvent e = randomEvent(rnd, tasks, blocks, true);
+        float[][] g = e.fullGradients();
+        float[] losses = e.losses().clone();
+        for (int t = 0; t < tasks; t++) {
+            if ((unlabelled >>> t & 1) != 0) {
+                Arrays.fill(g[t], 0f);
+                losses[t] = 0f;
+            }
+        }
+        double[][] grams = new double[blocks][];
+        int offset = 0;
+        for (int b = 0; b < blocks; b++) {
+            grams[b] = GradientGeometry.packedGram(g, offset, offset + e.blockSizes()[b]);
+            offset += e.blockSizes()[b];
+        }
+        return new GradientEvent(e.runId(), e.attempt(), e.step(), e.epoch(), losses, e.weights(), grams,
+                full ? e.blockSizes() : null, full ? g : null, null, GradientEvent.Space.PARAMETERS, unlabelled);
+    }
+
+    @Property(tries = 100)
+    void unlabelledTasksRoundTripInEightBytesOnlyWhenThereAreAny(@ForAll @IntRange(min = 1, max = 6) int tasks,
+                                                                 @ForAll boolean full, @ForAll long seed) {
+        Random rnd = new Random(seed);
+        long mask = rnd.nextLong() & GradientEvent.allTasks(tasks);
+        GradientEvent event = withUnlabelled(rnd, tasks, 2, full, mask);
+        byte[] bytes = GradientEventCodec.encode(event);
+        GradientEvent back = GradientEventCodec.decode(bytes);
+        assertEquals(event, back);
+        assertEquals(mask, back.unlabelledTasks());
+        for (int t = 0; t < tasks; t++) {
+            assertEquals((mask >>> t & 1) != 0, back.unlabelled(t));
+        }
+        int plain = GradientEventCodec.encode(event.withUnlabelledTasks(0)).length;
+        assertEquals(plain + (mask == 0 ? 0 : 8), bytes.length, "the mask costs 8 bytes, only when non-zero");
+    }
+
+    @Test
+    void theMaskOfABatchNamesTheTasksWithoutAnyLabelInItsRows() {
+        float nan = Float.NaN;
+        float[][] targets = {{1, nan, 2, 7}, {nan, nan, nan, 5}, {nan, nan, nan, nan}, {0, 1, 2, 3}};
+        assertEquals(0b0100, GradientEvent.unlabelledMask(targets, 4));
+        assertEquals(0b0110, GradientEvent.unlabelledMask(targets, 3), "row 3 is beyond the batch's rows");
+        assertThrows(IllegalArgumentException.class, () -> new GradientEvent(UUID.randomUUID(), 1, 0, 0, new float[2],
+                new float[2], new double[][] {{0, 0, 0}}, null, null, null, GradientEvent.Space.PARAMETERS, 0b100),
+                "a mask naming a third task of a two-task event");
+    }
+
+    @Test
+    void anUnlabelledTaskWithALossOrAGradientIsRefusedNamingTheField() {
+        GradientEvent good = withUnlabelled(new Random(12), 3, 2, true, 0b010);
+        assertEquals(good, GradientEventCodec.decode(GradientEventCodec.encode(good)));
+        float[] losses = good.losses().clone();
+        losses[1] = 0.5f;
+        assertRefused(new GradientEvent(good.runId(), 1, 1, 0, losses, good.weights(), good.blockGrams(),
+                good.blockSizes(), good.fullGradients(), null, GradientEvent.Space.PARAMETERS, 0b010), "losses[1]");
+        // a measured gradient flagged as unlabelled: its Gram row is not zero
+        GradientEvent labelled = randomEvent(new Random(12), 3, 2, false);
+        float[] zeroLoss = labelled.losses().clone();
+        zeroLoss[1] = 0f;
+        assertRefused(new GradientEvent(labelled.runId(), 1, 1, 0, zeroLoss, labelled.weights(),
+                labelled.blockGrams(), null, null, null, GradientEvent.Space.PARAMETERS, 0b010), "blockGrams[0]");
+        // a non-zero full gradient of an unlabelled task (its Gram row zero by hand)
+        float[][] g = new float[3][];
+        for (int t = 0; t < 3; t++) {
+            g[t] = good.fullGradients()[t].clone();
+        }
+        g[1][0] = 1f;
+        assertRefused(new GradientEvent(good.runId(), 1, 1, 0, good.losses(), good.weights(), good.blockGrams(),
+                good.blockSizes(), g, null, GradientEvent.Space.PARAMETERS, 0b010), "fullGradients[1]");
+        // written by hand: the flag with a zero mask, and a mask beyond the tasks
+        byte[] bytes = GradientEventCodec.encode(good);
+        int maskAt = 38 + 4 * 3 * 2;
+        java.nio.ByteBuffer.wrap(bytes).putLong(maskAt, 0L);
+        assertEquals("unlabelledTasks", assertThrows(ContractException.class, () -> GradientEventCodec.decode(bytes)).field());
+        java.nio.ByteBuffer.wrap(bytes).putLong(maskAt, 0b1010L);
+        assertEquals("unlabelledTasks", assertThrows(ContractException.class, () -> GradientEventCodec.decode(bytes)).field());
+    }
+
+    @Test
+    void versionThreeBytesDecodeWithEveryTaskLabelledAndCannotFlagAnUnlabelledTask() {
+        GradientEvent event = withRandomBaseline(new Random(13), 3, 2, 4, true).inSpace(GradientEvent.Space.REPRESENTATION);
+        byte[] bytes = GradientEventCodec.encode(event);
+        bytes[0] = GradientEventCodec.VERSION_3;
+        assertEquals(event, GradientEventCodec.decode(bytes), "a v3 event (same layout) decodes to the same event");
+        byte[] unlabelled = GradientEventCodec.encode(withUnlabelled(new Random(13), 3, 2, false, 0b001));
+        unlabelled[0] = GradientEventCodec.VERSION_3;
+        assertEquals("flags", assertThrows(ContractException.class, () -> GradientEventCodec.decode(unlabelled)).field());
     }
 
     private static void assertRefused(GradientEvent event, String field) {

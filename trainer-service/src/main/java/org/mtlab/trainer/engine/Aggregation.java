@@ -56,7 +56,16 @@ interface Aggregation {
      * @param blockGrams per trunk block, the packed upper triangle of the task gradients' Gram matrix (as in a
      *                   {@code GradientEvent}); required when {@link #needsGram()}, else may be null
      */
-    float[] decide(int epoch, long step, float[] losses, double[][] blockGrams);
+    default float[] decide(int epoch, long step, float[] losses, double[][] blockGrams) {
+        return decide(epoch, step, losses, 0L, blockGrams);
+    }
+
+    /**
+     * {@link #decide(int, long, float[], double[][])} on a batch where the tasks of {@code unlabelled} (bit t: task
+     * t) had no label — their losses 0, their gradients zero: the method decides for the labelled tasks alone and gives
+     * the others weight 0 (partial labels; the rule is the methods', {@code AbstractMethod}).
+     */
+    float[] decide(int epoch, long step, float[] losses, long unlabelled, double[][] blockGrams);
 
     /**
      * Decides one step from the whole gradient vectors: writes the combined shared gradient into {@code combined}
@@ -65,8 +74,14 @@ interface Aggregation {
      * @param taskGradients per task, its gradient on the shared parameters (not modified)
      * @param blockGrams    as for {@link #decide}
      */
-    float[] combine(int epoch, long step, float[] losses, float[][] taskGradients, double[][] blockGrams,
-                    float[] combined);
+    default float[] combine(int epoch, long step, float[] losses, float[][] taskGradients, double[][] blockGrams,
+                            float[] combined) {
+        return combine(epoch, step, losses, 0L, taskGradients, blockGrams, combined);
+    }
+
+    /** {@link #combine(int, long, float[], float[][], double[][], float[])} with unlabelled tasks, as {@link #decide}. */
+    float[] combine(int epoch, long step, float[] losses, long unlabelled, float[][] taskGradients,
+                    double[][] blockGrams, float[] combined);
 
     /**
      * True when the method's weights depend on the losses alone and it weights the heads as the shared gradient
@@ -79,7 +94,12 @@ interface Aggregation {
      * Decides one step of a {@link #weighsLossesOnly()} method from the losses alone (instead of {@link #combine}):
      * returns the weight of each task.
      */
-    float[] lossWeights(int epoch, long step, float[] losses);
+    default float[] lossWeights(int epoch, long step, float[] losses) {
+        return lossWeights(epoch, step, losses, 0L);
+    }
+
+    /** {@link #lossWeights(int, long, float[])} with unlabelled tasks, as {@link #decide}. */
+    float[] lossWeights(int epoch, long step, float[] losses, long unlabelled);
 
     /**
      * True when each task's own parameters (its head, an MMoE gate) take the task's weight with its raw gradient

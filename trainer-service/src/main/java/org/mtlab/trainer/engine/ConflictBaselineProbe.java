@@ -19,6 +19,10 @@ import org.mtlab.core.contract.GradientEvent;
  * small forward/backward passes on a baseline step, which is why only every {@code telemetry.baselineEvery}-th
  * gradient event carries one (BENCHMARKS.md has the measured cost).
  *
+ * <p>Partial labels: the samples are drawn among the batch rows that carry every task's label (an unlabelled sample's
+ * gradient for the task is zero, its direction undefined), and a batch with fewer than two such rows, or a half
+ * without some task's label, has no baseline that step.
+ *
  * <p>Deterministic: which rows are drawn depends only on the run's seed and the step, so a resumed run draws the same
  * rows. Not thread-safe: one instance per run (reuses its buffers).
  */
@@ -75,6 +79,12 @@ final class ConflictBaselineProbe {
         for (int r = 0; r < rows; r++) {
             order[r] = r;
         }
+        return draw(step, order);
+    }
+
+    /** min(m, candidates) distinct entries of {@code candidates} (shuffled in place), as {@link #drawRows} draws. */
+    private int[] draw(long step, int[] order) {
+        int rows = order.length;
         int m = Math.min(samples, rows);
         SplittableRandom random = new SplittableRandom(Seeds.mix(seed, step));
         for (int i = 0; i < m; i++) {
@@ -86,8 +96,39 @@ final class ConflictBaselineProbe {
         return Arrays.copyOf(order, m);
     }
 
+    /** The rows among the first {@code rows} that carry every task's label, in order. */
+    private int[] fullyLabelled(float[][] targets, int rows) {
+        int[] out = new int[rows];
+        int n = 0;
+        for (int r = 0; r < rows; r++) {
+            boolean all = true;
+            for (int t = 0; t < tasks && all; t++) {
+                all = !Float.isNaN(targets[t][r]);
+            }
+            if (all) {
+                out[n++] = r;
+            }
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    /** True when each task has a label among rows [from, to). */
+    private boolean everyTaskLabelled(float[][] targets, int from, int to) {
+        for (int t = 0; t < tasks; t++) {
+            boolean any = false;
+            for (int r = from; r < to && !any; r++) {
+                any = !Float.isNaN(targets[t][r]);
+            }
+            if (!any) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
-     * The baseline of one step, or null when the batch has fewer than 2 rows (no pair of samples, no two halves).
+     * The baseline of one step, or null when the batch has fewer than 2 rows (no pair of samples, no two halves) or,
+     * with partial labels, fewer than 2 rows carrying every task's label or a half without some task's label.
      * Call it before the optimizer changes the parameters the batch gradients were taken at.
      *
      * @param batchGradients per task, its gradient on the shared parameters for the whole batch (read first, so it
@@ -95,7 +136,10 @@ final class ConflictBaselineProbe {
      */
     ConflictBaseline measure(long step, float[] x, float[][] targets, int rows, float[][] batchGradients,
                              TaskGradients model) {
-        if (rows < 2) {
+        int[] candidates = fullyLabelled(targets, rows);
+        int first = rows / 2;
+        if (rows < 2 || candidates.length < 2 || !everyTaskLabelled(targets, 0, first)
+                || !everyTaskLabelled(targets, first, rows)) {
             return null;
         }
         int[] batchSigns = new int[ConflictBaseline.pairCount(tasks)];
@@ -104,7 +148,7 @@ final class ConflictBaselineProbe {
                 batchSigns[ConflictBaseline.pairIndex(i, j, tasks)] = opposite(batchGradients[i], batchGradients[j]);
             }
         }
-        int[] drawn = drawRows(step, rows);
+        int[] drawn = draw(step, candidates);
         int m = drawn.length;
         for (int s = 0; s < m; s++) {
             int row = drawn[s];
@@ -114,7 +158,6 @@ final class ConflictBaselineProbe {
             }
             copy(model.of(oneX, oneY, 1), perSample[s]);
         }
-        int first = rows / 2;
         copy(model.of(x, targets, first), halves[0]);
         int second = rows - first;
         if (halfX.length < second * input) {

@@ -91,11 +91,11 @@ final class MethodAggregation implements Aggregation {
     }
 
     @Override
-    public float[] lossWeights(int epoch, long step, float[] losses) {
+    public float[] lossWeights(int epoch, long step, float[] losses, long unlabelled) {
         if (!weighsLossesOnly()) {
             throw new IllegalStateException(name() + " needs the task gradients to decide a step");
         }
-        return decide(epoch, step, losses, null);
+        return decide(epoch, step, losses, unlabelled, null);
     }
 
     /** The adapted method (its state, e.g. FAMO's logits, for tests). */
@@ -114,7 +114,7 @@ final class MethodAggregation implements Aggregation {
     }
 
     @Override
-    public float[] decide(int epoch, long step, float[] losses, double[][] blockGrams) {
+    public float[] decide(int epoch, long step, float[] losses, long unlabelled, double[][] blockGrams) {
         if (needsGradients) {
             throw new IllegalStateException(name() + " needs the task gradient vectors to decide a step");
         }
@@ -128,18 +128,18 @@ final class MethodAggregation implements Aggregation {
         } else {
             input = StepInput.ofLosses(Math.max(0, epoch - 1), step, doubles(losses));
         }
-        return applied(method.apply(input).weights());
+        return applied(method.apply(withUnlabelled(input, unlabelled)).weights());
     }
 
     @Override
-    public float[] combine(int epoch, long step, float[] losses, float[][] taskGradients, double[][] blockGrams,
-                           float[] combined) {
+    public float[] combine(int epoch, long step, float[] losses, long unlabelled, float[][] taskGradients,
+                           double[][] blockGrams, float[] combined) {
         int tasks = taskGradients.length;
         if (losses.length != tasks) {
             throw new IllegalArgumentException(losses.length + " losses but " + tasks + " task gradients");
         }
         if (!needsGradients) {
-            float[] weights = decide(epoch, step, losses, blockGrams);
+            float[] weights = decide(epoch, step, losses, unlabelled, blockGrams);
             for (int k = 0; k < combined.length; k++) {
                 double sum = 0;
                 for (int t = 0; t < tasks; t++) {
@@ -156,13 +156,25 @@ final class MethodAggregation implements Aggregation {
                 gradients[t][k] = g[k];
             }
         }
-        MethodResult result = method.apply(StepInput.ofGradients(Math.max(0, epoch - 1), step, doubles(losses),
-                gradients));
+        MethodResult result = method.apply(withUnlabelled(StepInput.ofGradients(Math.max(0, epoch - 1), step,
+                doubles(losses), gradients), unlabelled));
         double[] c = result.combinedGradient();
         for (int k = 0; k < combined.length; k++) {
             combined[k] = (float) c[k];
         }
         return applied(result.weights());
+    }
+
+    /** The step with the batch's unlabelled tasks (bit t: task t) marked, for the methods' partial-labels rule. */
+    private static StepInput withUnlabelled(StepInput input, long unlabelled) {
+        if (unlabelled == 0) {
+            return input;
+        }
+        boolean[] mask = new boolean[input.taskCount()];
+        for (int t = 0; t < mask.length; t++) {
+            mask[t] = (unlabelled >>> t & 1L) != 0;
+        }
+        return input.withUnlabelled(mask);
     }
 
     private float[] applied(double[] weights) {

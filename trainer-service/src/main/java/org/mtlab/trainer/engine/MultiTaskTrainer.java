@@ -492,13 +492,32 @@ public final class MultiTaskTrainer {
                 run.optimizerSpec.learningRate(), r.lossScale() == null ? r.method().toLowerCase(Locale.ROOT)
                 : r.lossScale().tag(r.method().toLowerCase(Locale.ROOT)), r.seed(),
                 run.space == GradientEvent.Space.REPRESENTATION ? List.of(REPRESENTATION_BLOCK) : run.layout.blockNames(),
-                run.layout.sharedSize(), deviceName());
+                run.layout.sharedSize(), deviceName(), dataCounts(r, run));
+    }
+
+    /** Per split its samples, and per split and run task the samples carrying the task's label (counted once). */
+    private static RunEvent.DataCounts dataCounts(TrainingRequest r, Run run) {
+        java.util.Map<String, Integer> samples = new java.util.LinkedHashMap<>();
+        java.util.Map<String, java.util.Map<String, Integer>> labelled = new java.util.LinkedHashMap<>();
+        java.util.Map<String, TaskData.Split> splits = new java.util.LinkedHashMap<>();
+        splits.put("train", run.dataset.train());
+        splits.put("validation", run.dataset.validation());
+        splits.put("test", run.dataset.test());
+        splits.forEach((name, split) -> {
+            samples.put(name, split.size());
+            java.util.Map<String, Integer> perTask = new java.util.LinkedHashMap<>();
+            for (int t = 0; t < run.taskIndex.length; t++) {
+                perTask.put(r.tasks().get(t), split.labelled(run.taskIndex[t]));
+            }
+            labelled.put(name, perTask);
+        });
+        return new RunEvent.DataCounts(samples, labelled);
     }
 
     private static GradientEvent event(TrainingRequest r, long step, int epoch, TrainingStep.Outcome o) {
         float[][] full = o.fullGradients();
         return new GradientEvent(r.runId(), r.attempt(), step, epoch, o.losses().clone(), o.weights().clone(),
-                o.grams(), full == null ? null : o.blockSizes(), full, null, o.space());
+                o.grams(), full == null ? null : o.blockSizes(), full, null, o.space(), o.unlabelledTasks());
     }
 
     /**

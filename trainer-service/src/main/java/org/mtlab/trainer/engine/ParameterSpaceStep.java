@@ -34,10 +34,11 @@ final class ParameterSpaceStep implements TrainingStep {
         lossCheck.check(step, pass.values());
         NDArray j = model.taskSharedGradients(manager, pass.losses());
         double[][] grams = telemetry || aggregation.needsGram() ? model.blockGrams(j) : null;
-        StepDecision d = StepDecision.of(model, aggregation, manager, epoch, step, pass.values(), j, grams,
+        long unlabelled = batch.unlabelledTasks();
+        StepDecision d = StepDecision.of(model, aggregation, manager, epoch, step, pass.values(), unlabelled, j, grams,
                 telemetry && fullGradients);
         return new Outcome(pass.values(), d.weights(), NDArrays.concat(new NDList(d.combined(), d.heads()), 0), j,
                 grams, telemetry && fullGradients ? d.fullGradients() : null, model.layout().blockSizes(),
-                GradientEvent.Space.PARAMETERS);
+                GradientEvent.Space.PARAMETERS, unlabelled);
     }
 }

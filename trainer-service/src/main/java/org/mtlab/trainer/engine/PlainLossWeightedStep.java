@@ -34,7 +34,8 @@ final class PlainLossWeightedStep implements TrainingStep {
         float[] values = pass.values();
         NDArray[] losses = pass.losses();
         lossCheck.check(step, values);
-        float[] weights = aggregation.lossWeights(epoch, step, values);
+        long unlabelled = batch.unlabelledTasks();
+        float[] weights = aggregation.lossWeights(epoch, step, values, unlabelled);
         NDArray w = model.weightsToDevice(manager, weights);
         NDArray total = losses[0].mul(w.get(0));
         for (int t = 1; t < losses.length; t++) {
@@ -43,6 +44,7 @@ final class PlainLossWeightedStep implements TrainingStep {
         JniUtils.backward((PtNDArray) total, (PtNDArray) manager.ones(total.getShape()), false, false);
         NDArray gradient = NDArrays.concat(new NDList(model.sharedGradient(manager),
                 model.taskSpecificGradient(manager)), 0);
-        return new Outcome(values, weights, gradient, null, null, null, null, GradientEvent.Space.PARAMETERS);
+        return new Outcome(values, weights, gradient, null, null, null, null, GradientEvent.Space.PARAMETERS,
+                unlabelled);
     }
 }

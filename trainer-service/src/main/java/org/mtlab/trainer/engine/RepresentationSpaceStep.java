@@ -56,12 +56,13 @@ final class RepresentationSpaceStep implements TrainingStep {
         NDArray r = NDArrays.stack(taskRows);
         long width = r.getShape().get(1);
         double[][] grams = telemetry || aggregation.needsGram() ? model.blockGrams(r, new long[] {0, width}) : null;
-        StepDecision d = StepDecision.of(model, aggregation, manager, epoch, step, values, r, grams,
+        long unlabelled = batch.unlabelledTasks();
+        StepDecision d = StepDecision.of(model, aggregation, manager, epoch, step, values, unlabelled, r, grams,
                 telemetry && fullGradients);
         JniUtils.backward((PtNDArray) h, (PtNDArray) d.combined().reshape(h.getShape()), false, false);
         NDArray gradient = NDArrays.concat(new NDList(model.sharedGradient(manager), d.heads()), 0);
         return new Outcome(values, d.weights(), gradient, null, grams,
                 telemetry && fullGradients ? d.fullGradients() : null,
-                new int[] {(int) width}, GradientEvent.Space.REPRESENTATION);
+                new int[] {(int) width}, GradientEvent.Space.REPRESENTATION, unlabelled);
     }
 }

@@ -19,7 +19,7 @@ import ai.djl.ndarray.types.Shape;
 record StepDecision(float[] weights, NDArray combined, NDArray heads, float[][] fullGradients) {
 
     static StepDecision of(DeviceModel model, Aggregation aggregation, NDManager manager, int epoch, long step,
-                           float[] losses, NDArray g, double[][] grams, boolean rowsToHost) {
+                           float[] losses, long unlabelled, NDArray g, double[][] grams, boolean rowsToHost) {
         boolean vectors = aggregation.needsGradientVectors();
         float[][] full = rowsToHost || vectors ? model.rowsToHost(g) : null;
         float[] weights;
@@ -27,10 +27,10 @@ record StepDecision(float[] weights, NDArray combined, NDArray heads, float[][] 
         if (vectors) {
             int width = (int) g.getShape().get(1);
             float[] c = new float[width];
-            weights = aggregation.combine(epoch, step, losses, full, grams, c);
+            weights = aggregation.combine(epoch, step, losses, unlabelled, full, grams, c);
             combined = model.vectorToDevice(manager, c, new Shape(width));
         } else {
-            weights = aggregation.decide(epoch, step, losses, grams);
+            weights = aggregation.decide(epoch, step, losses, unlabelled, grams);
         }
         NDArray w = vectors && !aggregation.weightsHeads() ? null : model.weightsToDevice(manager, weights);
         if (!vectors) {

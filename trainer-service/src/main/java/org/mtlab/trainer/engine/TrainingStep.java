@@ -13,6 +13,10 @@ interface TrainingStep {
 
     /** The batch: {@code rows} rows of features {@code x} and per task its targets, and the step's manager. */
     record Batch(NDManager manager, float[] x, float[][] targets, int rows) {
+        /** Bit t set: the batch holds none of task t's labels (partial labels: a missing label is NaN). */
+        long unlabelledTasks() {
+            return GradientEvent.unlabelledMask(targets, rows);
+        }
     }
 
     /**
@@ -27,9 +31,10 @@ interface TrainingStep {
      * @param fullGradients       per task its whole gradient vector on the host, when telemetry asked for it, else null
      * @param blockSizes          the telemetry blocks' sizes (the event's), or null
      * @param space               the space the gradients and Grams are taken in
+     * @param unlabelledTasks     bit t set: task t had no label in the batch (its loss 0, its gradient zero)
      */
     record Outcome(float[] losses, float[] weights, NDArray gradient, NDArray taskSharedGradients, double[][] grams,
-                   float[][] fullGradients, int[] blockSizes, GradientEvent.Space space) {
+                   float[][] fullGradients, int[] blockSizes, GradientEvent.Space space, long unlabelledTasks) {
     }
 
     /** Checks a step's losses (a non-finite loss ends the run). */
