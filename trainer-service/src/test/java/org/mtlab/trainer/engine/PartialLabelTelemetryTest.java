@@ -73,26 +73,6 @@ class PartialLabelTelemetryTest {
                 new StudySpec.TelemetrySpec(1, true, 2, 1, space));
     }
 
-    private record Recorded(List<GradientEvent> events, RunEvent.RunDescriptor descriptor, TrainingOutcome outcome) {
-    }
-
-    private static Recorded train(TrainingRequest request) {
-        List<GradientEvent> events = new ArrayList<>();
-        RunEvent.RunDescriptor[] descriptor = new RunEvent.RunDescriptor[1];
-        TrainingOutcome outcome = new MultiTaskTrainer().train(request, new TrainingListener() {
-            @Override
-            public void started(long totalSteps, RunEvent.RunDescriptor run) {
-                descriptor[0] = run;
-            }
-
-            @Override
-            public void gradients(GradientEvent event) {
-                events.add(event);
-            }
-        }, () -> false);
-        return new Recorded(events, descriptor[0], outcome);
-    }
-
     /** Per step (from 1), the batch's targets [task][row], rebuilt from the data and the run's per-epoch shuffle. */
     private static List<float[][]> batches(TaskData data, int epochs) {
         TaskData.Split train = data.train();
@@ -117,7 +97,7 @@ class PartialLabelTelemetryTest {
     void eventsFlagTheBatchesWithoutATasksLabelsWhoseLossGradientAndWeightAreZero() throws IOException {
         Path file = csv();
         TrainingRequest request = request(file, "ew", null, 1);
-        Recorded run = train(request);
+        RecordedRun run = RecordedRun.train(request);
         TaskData data = DatasetKinds.standard().load(List.of("a", "b"), request.dataset());
         List<float[][]> batches = batches(data, 1);
         assertEquals(batches.size(), run.events().size(), "an event per step");
@@ -169,7 +149,7 @@ class PartialLabelTelemetryTest {
     void theRunsDescriptorCountsEachSplitsSamplesAndLabels() throws IOException {
         Path file = csv();
         TrainingRequest request = request(file, "ew", null, 1);
-        RunEvent.DataCounts counts = train(request).descriptor().data();
+        RunEvent.DataCounts counts = RecordedRun.train(request).descriptor().data();
         assertNotNull(counts);
         TaskData data = DatasetKinds.standard().load(List.of("a", "b"), request.dataset());
         Map<String, TaskData.Split> splits = new LinkedHashMap<>();
@@ -204,7 +184,7 @@ class PartialLabelTelemetryTest {
                 {"uw", null}, {"imtl_l", null}, {"gradnorm", null}, {"db_mtl", null}, {"nash_mtl", null},
                 {"pcgrad", null}, {"mgda", "representation"}}) {
             String method = configuration[0];
-            Recorded run = train(request(file, method, configuration[1], 3));
+            RecordedRun run = RecordedRun.train(request(file, method, configuration[1], 3));
             int flagged = 0;
             for (GradientEvent e : run.events()) {
                 assertTrue(Float.isFinite(e.weights()[0]), method + " step " + e.step());

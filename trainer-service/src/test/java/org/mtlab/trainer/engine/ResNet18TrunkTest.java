@@ -209,22 +209,13 @@ class ResNet18TrunkTest {
                 base.datasetTasks(), base.tasks(), new StudySpec.DatasetSpec("multi-fashion", params),
                 new StudySpec.ModelSpec("resnet18", null), base.optimizer(), "mgda", 7, 1, 16,
                 new StudySpec.TelemetrySpec(2, false, 0, null));
-        List<GradientEvent> events = new ArrayList<>();
-        RunEvent.RunDescriptor[] descriptor = new RunEvent.RunDescriptor[1];
-        TrainingOutcome outcome = new MultiTaskTrainer().train(request, new TrainingListener() {
-            @Override
-            public void started(long totalSteps, RunEvent.RunDescriptor run) {
-                descriptor[0] = run;
-            }
-
-            @Override
-            public void gradients(GradientEvent event) {
-                events.add(event);
-            }
-        }, () -> false);
+        RecordedRun run = RecordedRun.train(request);
+        List<GradientEvent> events = run.events();
+        RunEvent.RunDescriptor descriptor = run.descriptor();
+        TrainingOutcome outcome = run.outcome();
         assertEquals(4, outcome.steps());
-        assertEquals(List.of("stem", "stage1", "stage2", "stage3", "stage4"), descriptor[0].blockNames());
-        assertEquals(handCount(), descriptor[0].sharedParameters());
+        assertEquals(List.of("stem", "stage1", "stage2", "stage3", "stage4"), descriptor.blockNames());
+        assertEquals(handCount(), descriptor.sharedParameters());
         assertEquals(2, events.size());
         assertEquals(5, events.get(0).blockCount());
         assertEquals(8, outcome.finalMetrics().size(), "accuracy and loss of both tasks on test and validation");

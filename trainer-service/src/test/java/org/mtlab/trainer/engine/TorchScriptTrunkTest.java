@@ -153,24 +153,14 @@ class TorchScriptTrunkTest {
     void itTrainsInBothGradientSpacesWithEveryKindOfMethodAndItsBlocksAreTheEventsBlocks() {
         for (String space : List.of("parameters", "representation")) {
             for (String method : List.of("ew", "mgda", "graddrop")) {
-                List<GradientEvent> events = new ArrayList<>();
-                RunEvent.RunDescriptor[] descriptor = new RunEvent.RunDescriptor[1];
-                TrainingOutcome outcome = new MultiTaskTrainer().train(request(convTrunk(null), method, space, 2),
-                        new TrainingListener() {
-                            @Override
-                            public void started(long totalSteps, RunEvent.RunDescriptor run) {
-                                descriptor[0] = run;
-                            }
-
-                            @Override
-                            public void gradients(GradientEvent event) {
-                                events.add(event);
-                            }
-                        }, () -> false);
+                RecordedRun run = RecordedRun.train(request(convTrunk(null), method, space, 2));
+                List<GradientEvent> events = run.events();
+                RunEvent.RunDescriptor descriptor = run.descriptor();
+                TrainingOutcome outcome = run.outcome();
                 String what = space + "/" + method;
                 assertEquals(space.equals("parameters") ? List.of("conv", "fc") : List.of("representation"),
-                        descriptor[0].blockNames(), what);
-                assertEquals(4 * 9 + 4 + 16 * 100 + 16, descriptor[0].sharedParameters(), what);
+                        descriptor.blockNames(), what);
+                assertEquals(4 * 9 + 4 + 16 * 100 + 16, descriptor.sharedParameters(), what);
                 assertEquals(4, events.size(), what + ": 20 steps, an event every 5th");
                 assertEquals(space.equals("parameters") ? 2 : 1, events.get(0).blockCount(), what);
                 double first = events.get(0).losses()[0] + events.get(0).losses()[1];
