@@ -56,18 +56,24 @@ public class AnalysisEngine implements ConsumerLoop.PartitionListener {
     @ConfigProperty(name = "mtlab.kafka.session-timeout")
     java.time.Duration sessionTimeout;
 
+    /** How often the runs' Pareto stationarity is computed off the consumer thread (see {@link #settle()}). */
+    @ConfigProperty(name = "mtlab.analysis.settle-interval")
+    java.time.Duration settleInterval;
+
     @Inject
     GradientMetrics metrics;
     @Inject
     io.micrometer.core.instrument.MeterRegistry registry;
     /** From a gradient event's production (its record timestamp) to its statistics being updated, i.e. visible. */
     private io.micrometer.core.instrument.Timer eventDelay;
-    private io.micrometer.core.instrument.Counter eventsAnalysed;
+    /** Steps counted into the statistics (loop thread writes; exported as a counter without a per-event meter call). */
+    private final java.util.concurrent.atomic.LongAdder eventsAnalysed = new java.util.concurrent.atomic.LongAdder();
     private volatile long assignedAtMs;
 
     private final Map<UUID, RunState> runs = new ConcurrentHashMap<>();
     private KafkaProducer<String, byte[]> producer;
     private ConsumerLoop loop;
+    private java.util.concurrent.ScheduledExecutorService settler;
 
     void start(@Observes StartupEvent event) throws Exception {
         if (createTopics) {
@@ -76,7 +82,8 @@ public class AnalysisEngine implements ConsumerLoop.PartitionListener {
         eventDelay = io.micrometer.core.instrument.Timer.builder("mtlab.analysis.event.delay")
                 .description("time from a gradient event's production to its statistics being visible")
                 .publishPercentiles(0.5, 0.99).register(registry);
-        eventsAnalysed = io.micrometer.core.instrument.Counter.builder("mtlab.analysis.events.analysed")
+        io.micrometer.core.instrument.FunctionCounter.builder("mtlab.analysis.events.analysed", eventsAnalysed,
+                        java.util.concurrent.atomic.LongAdder::doubleValue)
                 .description("gradient events counted into the statistics (duplicates excluded)").register(registry);
         producer = new KafkaProducer<>(KafkaSettings.producer(bootstrapServers, "analysis"));
         loop = new ConsumerLoop("analysis", KafkaSettings.withSessionTimeout(
@@ -86,12 +93,27 @@ public class AnalysisEngine implements ConsumerLoop.PartitionListener {
                         .getOptionalValue(key, String.class)),
                 FailureClassifier.standard())
                 .withPartitionListener(this).start();
+        settler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "analysis-stationarity");
+            t.setDaemon(true);
+            return t;
+        });
+        settler.scheduleWithFixedDelay(this::settle, settleInterval.toMillis(), settleInterval.toMillis(),
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+        io.micrometer.core.instrument.Gauge.builder("mtlab.analysis.stationarity.unsettled", runs,
+                        r -> r.values().stream().mapToLong(RunState::unsettledSteps).sum())
+                .baseUnit("steps").description("steps analysed whose Pareto stationarity is still to be computed "
+                        + "(settled off the consumer thread every flush interval, or when read)")
+                .register(registry);
         io.micrometer.core.instrument.Gauge.builder("mtlab.analysis.consumer.lag", loop, ConsumerLoop::lag)
                 .baseUnit("records").description("gradient and run events on this instance's partitions not yet read")
                 .register(registry);
     }
 
     void stop(@Observes ShutdownEvent event) {
+        if (settler != null) {
+            settler.shutdownNow();
+        }
         if (loop != null) {
             loop.close();
             producer.close();
@@ -121,6 +143,20 @@ public class AnalysisEngine implements ConsumerLoop.PartitionListener {
             if (runEvent.type() == RunEvent.Type.STARTED) {
                 metrics.track(state);
             }
+        }
+    }
+
+    /**
+     * Computes the Pareto stationarity (a small QP per step, the costliest figure of a step) of the steps added since
+     * the last pass, here rather than on the consumer thread; a read of the statistics settles whatever is left.
+     */
+    void settle() {
+        try {
+            for (RunState state : runs.values()) {
+                state.settle();
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "computing Pareto stationarity failed; the next read computes it");
         }
     }
 

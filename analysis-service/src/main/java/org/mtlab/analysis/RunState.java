@@ -145,6 +145,29 @@ final class RunState {
         return out;
     }
 
+    /**
+     * Computes the Pareto stationarity of the steps added since the last read, on the calling thread and outside this
+     * run's lock (the statistics hold theirs only to record the results), so that the consumer thread does not.
+     */
+    void settle() {
+        RunGradientStatistics s;
+        synchronized (this) {
+            s = statistics;
+        }
+        if (s != null) {
+            s.settle();
+        }
+    }
+
+    /** Steps added whose Pareto stationarity is not computed yet. */
+    long unsettledSteps() {
+        RunGradientStatistics s;
+        synchronized (this) {
+            s = statistics;
+        }
+        return s == null ? 0 : s.unsettledSteps();
+    }
+
     synchronized RunGradientStatistics.Snapshot snapshot() {
         if (snapshotVersion != version) {
             snapshot = statistics == null ? null : statistics.snapshot(descriptor == null ? null : descriptor.tasks());

@@ -10,6 +10,7 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -71,6 +72,25 @@ public class TelemetryBenchmark {
         return statistics.add(new GradientEvent(e.runId(), e.attempt(), step++, e.epoch(), e.losses(), e.weights(),
                 e.blockGrams(), null, null));
     }
+
+    /**
+     * Everything a step costs, on one thread: a run of {@value #RUN_STEPS} steps added and then read once (its
+     * snapshot, which settles the Pareto stationarity that {@link RunGradientStatistics#add} defers, and computes
+     * the epoch's percentiles); per step.
+     */
+    @Benchmark
+    @OperationsPerInvocation(RUN_STEPS)
+    public RunGradientStatistics.Snapshot statisticsAddThenRead() {
+        RunGradientStatistics run = new RunGradientStatistics(TASKS);
+        GradientEvent e = event;
+        for (int s = 0; s < RUN_STEPS; s++) {
+            run.add(new GradientEvent(e.runId(), e.attempt(), s, e.epoch(), e.losses(), e.weights(), e.blockGrams(), null,
+                    null));
+        }
+        return run.snapshot(null);
+    }
+
+    static final int RUN_STEPS = 1000;
 
     @Benchmark
     public byte[] encode() {

@@ -30,9 +30,11 @@ import org.mtlab.core.contract.GradientEventCodec;
 import org.mtlab.core.contract.Topics;
 
 /**
- * {@code ./mtlab bench analysis}: gradient events (4 tasks, 8 blocks) per second through Kafka into the analysis,
- * against a raw consumer reading the same bytes; then the p99 delay from an event's production to its statistics
- * being visible, at a steady 1,000 events/s.
+ * {@code ./mtlab bench analysis [events [quarkus-app-dir ...]]}: gradient events (4 tasks, 8 blocks) per second through
+ * Kafka into the analysis, against a raw consumer reading the same bytes; then the p99 delay from an event's production
+ * to its statistics being visible, at a steady 1,000 events/s. Further {@code quarkus-app} directories (earlier builds
+ * of the analysis service) replay the same topic too, alternately with this build (A B … B A), for a before/after in
+ * one run.
  */
 public final class AnalysisThroughputBench {
     static final int TASKS = 4;
@@ -59,18 +61,41 @@ public final class AnalysisThroughputBench {
             double raw = rawConsumerRate(bootstrap, events);
             // the analysis consumed while we produced; restart it so that it replays everything from the start
             analysis.close();
-            long before = System.nanoTime();
-            ServiceProcess fresh = ServiceProcess.start(repo, "analysis-service", ServiceProcess.freePort(),
-                    withKafka(stack.databaseProperties(), bootstrap),
-                    work.resolve("logs"), "512m").awaitReady(Duration.ofSeconds(120));
-            long ready = System.nanoTime();
-            while (metric(fresh, "mtlab_analysis_events_analysed_total") < events) {
-                Thread.sleep(50);
+            Path built = repo.resolve("analysis-service/target/quarkus-app/quarkus-run.jar");
+            List<Path> jars = new ArrayList<>(List.of(built));
+            for (int a = 1; a < args.length; a++) {
+                // further builds to compare on the same topic bytes, replayed in turn with this one (quarkus-app dirs)
+                jars.add(Path.of(args[a]).resolve("quarkus-run.jar").toAbsolutePath());
             }
-            double analysed = events / ((System.nanoTime() - ready) / 1e9);
+            int rounds = jars.size() > 1 ? 2 : 1;
             System.out.printf(Locale.ROOT, "| raw consumer (poll, no decoding) | %,d | %.0f events/s |%n", events, raw);
-            System.out.printf(Locale.ROOT, "| analysis service (decode, dedupe, statistics) | %,d | %.0f events/s |%n", events, analysed);
-            System.out.printf(Locale.ROOT, "(analysis start-up before the replay: %.1f s)%n", (ready - before) / 1e9);
+            ServiceProcess fresh = null;
+            for (int round = 0; round < rounds; round++) {
+                List<Path> order = new ArrayList<>(jars);
+                if (round % 2 == 1) {
+                    java.util.Collections.reverse(order);
+                }
+                for (Path jar : order) {
+                    if (fresh != null) {
+                        fresh.close();
+                    }
+                    long before = System.nanoTime();
+                    fresh = ServiceProcess.startJar(jar, "analysis-service", ServiceProcess.freePort(),
+                            withKafka(stack.databaseProperties(), bootstrap),
+                            work.resolve("logs"), "512m").awaitReady(Duration.ofSeconds(120));
+                    long ready = System.nanoTime();
+                    // every step counted, and (builds that defer it) its Pareto stationarity computed
+                    while (metric(fresh, "mtlab_analysis_events_analysed_total") < events
+                            || metric(fresh, "mtlab_analysis_stationarity_unsettled_steps") > 0) {
+                        Thread.sleep(50);
+                    }
+                    double analysed = events / ((System.nanoTime() - ready) / 1e9);
+                    System.out.printf(Locale.ROOT, "| analysis service (decode, dedupe, statistics)%s | %,d | %.0f events/s "
+                                    + "(%.2f× the raw consumer) |%n", jar.equals(built) ? "" : " of " + jar, events, analysed,
+                            analysed / raw);
+                    System.out.printf(Locale.ROOT, "(analysis start-up before the replay: %.1f s)%n", (ready - before) / 1e9);
+                }
+            }
             double p99 = steadyRateDelay(bootstrap, fresh, runs, 1000, 20);
             System.out.printf(Locale.ROOT, "| p99 delay, production → visible statistics, at 1,000 events/s for 20 s | %.1f ms |%n", p99 * 1000);
             fresh.close();

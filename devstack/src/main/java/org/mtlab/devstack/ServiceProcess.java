@@ -47,7 +47,13 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public static ServiceProcess start(Path repo, String module, int port, Map<String, String> properties, Path logDir,
                                        String maxHeap) throws IOException {
-        Path jar = repo.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        return startJar(repo.resolve(module).resolve("target/quarkus-app/quarkus-run.jar"), module, port, properties,
+                logDir, maxHeap);
+    }
+
+    /** As {@link #start}, from the given {@code quarkus-run.jar} (e.g. an earlier build kept for a comparison). */
+    public static ServiceProcess startJar(Path jar, String module, int port, Map<String, String> properties, Path logDir,
+                                          String maxHeap) throws IOException {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: build first (mvn -DskipTests package)");
         }

@@ -8,6 +8,7 @@ import java.util.TreeMap;
 import org.mtlab.core.contract.GradientEvent;
 import org.mtlab.core.gradient.GradientGeometry;
 import org.mtlab.core.methods.ParetoStationarity;
+import org.mtlab.core.methods.StepInput;
 
 /**
  * Running gradient statistics of one run: per task pair, cosine and magnitude similarity and the norm ratio on the
@@ -43,6 +44,32 @@ public final class RunGradientStatistics {
     private final BitSet analysedSteps = new BitSet();
     private ConflictBaselineStatistics baseline;
     private long lastStep = -1;
+    /** Packed upper triangle of the T×T Gram: per pair index p, the entries (i, i), (j, j) and (i, j). */
+    private final int packed;
+    private final int[] pairI;
+    private final int[] pairJ;
+    private final int[] pairIJ;
+    private final int[] diagonal;
+    /** The epoch of the previous event and its values (the epoch map is looked up only when the epoch changes). */
+    private int currentEpoch;
+    private EpochValues currentValues;
+    /** Every epoch below this one is closed. */
+    private int closedBelow = Integer.MIN_VALUE;
+    /** Scratch for the total Gram of the event being added (only under the lock). */
+    private final double[] total;
+    private final double[][] totalMatrix;
+    /**
+     * Pareto stationarity is a small QP per step, the one costly part of a step's statistics; it is settled in
+     * arrival order when the statistics are read ({@link #snapshot}), before an epoch is closed, or by
+     * {@link #settle()} from another thread. Until then each added step waits here: its total Gram (packed) and its
+     * epoch, entries [pendingStart, pendingEnd) of the buffers; {@code appliedSteps} counts the entries settled so far
+     * over the run's life. Settling computes exactly what an immediate computation would have, in the same order.
+     */
+    private double[] pendingGrams;
+    private EpochValues[] pendingEpochs;
+    private int pendingStart;
+    private int pendingEnd;
+    private long appliedSteps;
 
     public RunGradientStatistics(int tasks) {
         if (tasks < 1) {
@@ -58,6 +85,25 @@ public final class RunGradientStatistics {
         for (int t = 0; t < tasks; t++) {
             norms[t] = new RunningStat();
         }
+        packed = GradientEvent.packedLength(tasks);
+        pairI = new int[pairs];
+        pairJ = new int[pairs];
+        pairIJ = new int[pairs];
+        diagonal = new int[tasks];
+        int p = 0;
+        for (int i = 0; i < tasks; i++) {
+            diagonal[i] = GradientEvent.packedIndex(i, i, tasks);
+            for (int j = i + 1; j < tasks; j++) {
+                pairI[p] = GradientEvent.packedIndex(i, i, tasks);
+                pairJ[p] = GradientEvent.packedIndex(j, j, tasks);
+                pairIJ[p] = GradientEvent.packedIndex(i, j, tasks);
+                p++;
+            }
+        }
+        total = new double[packed];
+        totalMatrix = new double[tasks][tasks];
+        pendingGrams = new double[16 * packed];
+        pendingEpochs = new EpochValues[16];
     }
 
     public int taskCount() {
@@ -78,58 +124,78 @@ public final class RunGradientStatistics {
             throw new IllegalArgumentException("step " + event.step() + " beyond the supported range");
         }
         int step = (int) event.step();
-        if (blockCosine != null && blockCosine.length != event.blockCount()) {
-            throw new IllegalArgumentException("run has " + blockCosine.length + " blocks, the event " + event.blockCount());
+        double[][] grams = event.blockGrams();
+        if (blockCosine != null && blockCosine.length != grams.length) {
+            throw new IllegalArgumentException("run has " + blockCosine.length + " blocks, the event " + grams.length);
         }
         if (analysedSteps.get(step)) {
             return false;
         }
         if (blockCosine == null) {
-            blockCosine = new RunningStat[event.blockCount()][];
+            blockCosine = new RunningStat[grams.length][];
             for (int b = 0; b < blockCosine.length; b++) {
                 blockCosine[b] = stats(cosine.length);
             }
         }
         analysedSteps.set(step);
         lastStep = Math.max(lastStep, event.step());
-        EpochValues epoch = epochs.computeIfAbsent(event.epoch(), e -> new EpochValues(cosine.length));
+        EpochValues epoch = epochValues(event.epoch());
         epoch.firstStep = Math.min(epoch.firstStep, event.step());
         epoch.lastStep = Math.max(epoch.lastStep, event.step());
         // a run's events arrive in step order: earlier epochs are complete, keep only their percentiles
-        epochs.headMap(event.epoch()).values().forEach(EpochValues::close);
-        double[][] g = event.totalGram();
-        int p = 0;
+        if (event.epoch() > closedBelow) {
+            settleHere();
+            epochs.headMap(event.epoch()).values().forEach(EpochValues::close);
+            closedBelow = event.epoch();
+        }
+        // the Gram matrix of the whole trunk: the blocks' sum, in block order
+        double[] g = total;
+        Arrays.fill(g, 0.0);
+        for (double[] block : grams) {
+            for (int k = 0; k < packed; k++) {
+                g[k] += block[k];
+            }
+        }
         for (int i = 0; i < tasks; i++) {
             if (!event.unlabelled(i)) {
-                norms[i].add(Math.sqrt(g[i][i]));
+                norms[i].add(Math.sqrt(g[diagonal[i]]));
             }
-            for (int j = i + 1; j < tasks; j++) {
+        }
+        int p = 0;
+        for (int i = 0; i < tasks; i++) {
+            for (int j = i + 1; j < tasks; j++, p++) {
                 if (event.unlabelled(i) || event.unlabelled(j)) {
-                    unlabelledPairSteps[p++]++;
+                    unlabelledPairSteps[p]++;
                     continue;
                 }
-                double cos = GradientGeometry.cosine(g[i][i], g[j][j], g[i][j]);
-                double mag = GradientGeometry.magnitudeSimilarity(g[i][i], g[j][j]);
+                double gii = g[pairI[p]];
+                double gjj = g[pairJ[p]];
+                double cos = GradientGeometry.cosine(gii, gjj, g[pairIJ[p]]);
+                double mag = GradientGeometry.magnitudeSimilarity(gii, gjj);
                 cosine[p].add(cos);
                 magnitude[p].add(mag);
-                double small = Math.sqrt(Math.min(g[i][i], g[j][j]));
+                double small = Math.sqrt(Math.min(gii, gjj));
                 if (small > 0) {
-                    normRatio[p].add(Math.sqrt(Math.max(g[i][i], g[j][j])) / small);
+                    normRatio[p].add(Math.sqrt(Math.max(gii, gjj)) / small);
                 }
                 epoch.cosine[p].add(cos);
                 epoch.magnitude[p].add(mag);
-                for (int b = 0; b < blockCosine.length; b++) {
-                    blockCosine[b][p].add(GradientGeometry.cosine(event.gram(b, i, i), event.gram(b, j, j), event.gram(b, i, j)));
+                int ii = pairI[p];
+                int jj = pairJ[p];
+                int ij = pairIJ[p];
+                for (int b = 0; b < grams.length; b++) {
+                    double[] block = grams[b];
+                    blockCosine[b][p].add(GradientGeometry.cosine(block[ii], block[jj], block[ij]));
                 }
-                p++;
             }
         }
         if (event.hasUnlabelledTasks()) {
+            // a zero gradient makes the step's stationarity zero: such steps stay out of it
             unlabelledSteps++;
         } else {
-            double s = ParetoStationarity.fromGram(g);
-            stationarity.add(s);
-            epoch.stationarity.add(s);
+            // what ParetoStationarity.fromGram checks, now, so that a bad step fails here as it always did
+            StepInput.ofGram(0, 0, null, unpack(g, 0, totalMatrix));
+            appendPending(g, epoch);
         }
         if (event.hasBaseline()) {
             if (baseline == null) {
@@ -138,6 +204,116 @@ public final class RunGradientStatistics {
             baseline.add(event.epoch(), event.baseline());
         }
         return true;
+    }
+
+    private EpochValues epochValues(int epoch) {
+        if (currentValues == null || currentEpoch != epoch) {
+            EpochValues values = epochs.get(epoch);
+            if (values == null) {
+                values = new EpochValues(cosine.length);
+                epochs.put(epoch, values);
+                // a step of an epoch not seen before, below epochs already closed (a run trained twice at once):
+                // it is closed by the next step of a later epoch, as every epoch is
+                closedBelow = Math.min(closedBelow, epoch);
+            }
+            currentEpoch = epoch;
+            currentValues = values;
+        }
+        return currentValues;
+    }
+
+    private static double[][] unpack(double[] packedGram, int offset, double[][] into) {
+        int t = into.length;
+        int k = offset;
+        for (int i = 0; i < t; i++) {
+            for (int j = i; j < t; j++) {
+                into[i][j] = packedGram[k];
+                into[j][i] = packedGram[k];
+                k++;
+            }
+        }
+        return into;
+    }
+
+    private void appendPending(double[] g, EpochValues epoch) {
+        if (pendingEnd == pendingEpochs.length) {
+            int live = pendingEnd - pendingStart;
+            if (pendingStart > 0 && live <= pendingEpochs.length / 2) {
+                System.arraycopy(pendingGrams, pendingStart * packed, pendingGrams, 0, live * packed);
+                System.arraycopy(pendingEpochs, pendingStart, pendingEpochs, 0, live);
+                Arrays.fill(pendingEpochs, live, pendingEnd, null);
+                pendingStart = 0;
+                pendingEnd = live;
+            } else {
+                pendingGrams = Arrays.copyOf(pendingGrams, pendingGrams.length * 2);
+                pendingEpochs = Arrays.copyOf(pendingEpochs, pendingEpochs.length * 2);
+            }
+        }
+        System.arraycopy(g, 0, pendingGrams, pendingEnd * packed, packed);
+        pendingEpochs[pendingEnd++] = epoch;
+    }
+
+    /**
+     * Computes the Pareto stationarity of the steps added but not yet settled, outside the lock, so that a thread
+     * other than the one adding events can take this work; {@link #add} waits only while the results are recorded.
+     * Optional: a read settles what is left itself.
+     */
+    public void settle() {
+        long from;
+        int count;
+        double[] gramsToSettle;
+        synchronized (this) {
+            count = pendingEnd - pendingStart;
+            if (count == 0) {
+                return;
+            }
+            from = appliedSteps;
+            gramsToSettle = Arrays.copyOfRange(pendingGrams, pendingStart * packed, pendingEnd * packed);
+        }
+        double[] values = stationarities(gramsToSettle, count);
+        synchronized (this) {
+            apply(from, values);
+        }
+    }
+
+    /** Number of added steps whose Pareto stationarity is not settled yet. */
+    public synchronized int unsettledSteps() {
+        return pendingEnd - pendingStart;
+    }
+
+    /** Settles every pending step on the calling thread; under the lock. */
+    private void settleHere() {
+        int count = pendingEnd - pendingStart;
+        if (count == 0) {
+            return;
+        }
+        double[] values = stationarities(Arrays.copyOfRange(pendingGrams, pendingStart * packed,
+                pendingEnd * packed), count);
+        apply(appliedSteps, values);
+    }
+
+    private double[] stationarities(double[] grams, int count) {
+        double[][] g = new double[tasks][tasks];
+        double[] out = new double[count];
+        for (int k = 0; k < count; k++) {
+            out[k] = ParetoStationarity.fromGram(unpack(grams, k * packed, g));
+        }
+        return out;
+    }
+
+    /** Records the stationarity of the steps {@code from, from + 1, ...}, in order, skipping those recorded already. */
+    private void apply(long from, double[] values) {
+        for (int k = (int) Math.max(0, appliedSteps - from); k < values.length; k++) {
+            EpochValues epoch = pendingEpochs[pendingStart];
+            pendingEpochs[pendingStart++] = null;
+            appliedSteps++;
+            stationarity.add(values[k]);
+            epoch.stationarity.add(values[k]);
+        }
+        if (pendingStart == pendingEnd) {
+            pendingStart = 0;
+            pendingEnd = 0;
+        }
     }
 
     private static RunningStat[] stats(int n) {
@@ -212,6 +388,7 @@ public final class RunGradientStatistics {
     }
 
     public synchronized Snapshot snapshot(List<String> taskNames) {
+        settleHere();
         List<String> names = taskNames != null && taskNames.size() == tasks ? taskNames : defaultNames();
         List<PairSummary> pairs = new ArrayList<>();
         List<String[]> pairNames = new ArrayList<>();

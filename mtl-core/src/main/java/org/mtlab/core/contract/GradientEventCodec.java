@@ -181,7 +181,7 @@ public final class GradientEventCodec {
                         throw new ContractException("blockGrams[" + k + "]", "non-finite Gram entry");
                     }
                 }
-                checkGram(grams[k], t, "blockGrams[" + k + "]");
+                checkGram(grams[k], t, "blockGrams[", k);
                 checkUnlabelledRows(grams[k], t, unlabelledTasks, "blockGrams[" + k + "]");
             }
             ConflictBaseline baseline = withBaseline ? decodeBaseline(in, t, bytes.length) : null;
@@ -386,18 +386,27 @@ public final class GradientEventCodec {
 
     /** A Gram matrix has a non-negative diagonal and obeys Cauchy–Schwarz; anything else is corrupt. */
     private static void checkGram(double[] packed, int t, String field) {
+        checkGram(packed, t, field, -1);
+    }
+
+    /** @param index when ≥ 0, the field is {@code field + index + "]"}, a name built only for the error */
+    private static void checkGram(double[] packed, int t, String field, int index) {
         for (int i = 0; i < t; i++) {
             double gii = packed[GradientEvent.packedIndex(i, i, t)];
             if (gii < 0) {
-                throw new ContractException(field, "negative squared norm of vector " + i);
+                throw new ContractException(fieldName(field, index), "negative squared norm of vector " + i);
             }
             for (int j = i + 1; j < t; j++) {
                 double bound = Math.sqrt(gii * packed[GradientEvent.packedIndex(j, j, t)]);
                 if (Math.abs(packed[GradientEvent.packedIndex(i, j, t)]) > bound * (1 + 1e-6) + 1e-30) {
-                    throw new ContractException(field,
+                    throw new ContractException(fieldName(field, index),
                             "entry (" + i + "," + j + ") violates Cauchy-Schwarz: not a Gram matrix");
                 }
             }
         }
+    }
+
+    private static String fieldName(String field, int index) {
+        return index < 0 ? field : field + index + "]";
     }
 }

@@ -216,7 +216,12 @@ public final class StepInput {
             if (gram[i] == null || gram[i].length != t) {
                 throw new IllegalArgumentException("the Gram matrix must be square, " + t + "×" + t);
             }
-            requireFinite("gram[" + i + "]", gram[i]);
+            for (int k = 0; k < t; k++) {
+                if (!Double.isFinite(gram[i][k])) {
+                    // the message as requireFinite writes it, built only when needed
+                    requireFinite("gram[" + i + "]", gram[i]);
+                }
+            }
             if (gram[i][i] < 0) {
                 throw new IllegalArgumentException("gram[" + i + "][" + i + "] is negative: not a Gram matrix");
             }
