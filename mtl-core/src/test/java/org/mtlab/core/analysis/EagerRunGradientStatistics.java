@@ -17,7 +17,8 @@ import org.mtlab.core.analysis.RunGradientStatistics.TaskSummary;
 
 /**
  * Test reference: {@link RunGradientStatistics} as it was before its Pareto stationarity was settled lazily (commit
- * 2a76fcc), every figure computed when the step is added. Running gradient statistics of one run: per task pair, cosine and magnitude similarity and the norm ratio on the
+ * 2a76fcc), every figure computed when the step is added; it predates partial labels, so its snapshots count no
+ * unlabelled steps (0). Running gradient statistics of one run: per task pair, cosine and magnitude similarity and the norm ratio on the
  * whole shared trunk, and cosine per block (layer); per task, the gradient norm; Pareto stationarity (the norm of the
  * min-norm point of the task gradients' convex hull). Per epoch, the distribution (mean, 2.5/50/97.5 percentiles) of
  * cosine, magnitude similarity and stationarity, as Elich et al. report them. Each step counts once whatever the
@@ -205,7 +206,7 @@ final class EagerRunGradientStatistics {
         for (int i = 0; i < tasks; i++) {
             for (int j = i + 1; j < tasks; j++) {
                 pairs.add(new PairSummary(names.get(i), names.get(j), cosine[p].summary(), magnitude[p].summary(),
-                        normRatio[p].summary()));
+                        normRatio[p].summary(), 0L));
                 pairNames.add(new String[] {names.get(i), names.get(j)});
                 p++;
             }
@@ -231,7 +232,7 @@ final class EagerRunGradientStatistics {
                     values.stationarity.percentiles()));
         });
         return new Snapshot(analysedSteps.cardinality(), lastStep, pairs, perTask, stationarity.summary(), perEpoch, blocks,
-                baseline == null ? null : baseline.snapshot(names));
+                baseline == null ? null : baseline.snapshot(names), 0L);
     }
 
     private List<String> defaultNames() {
