@@ -103,7 +103,7 @@ public class AnalysisEngine implements ConsumerLoop.PartitionListener {
         io.micrometer.core.instrument.Gauge.builder("mtlab.analysis.stationarity.unsettled", runs,
                         r -> r.values().stream().mapToLong(RunState::unsettledSteps).sum())
                 .baseUnit("steps").description("steps analysed whose Pareto stationarity is still to be computed "
-                        + "(settled off the consumer thread every flush interval, or when read)")
+                        + "(settled off the consumer thread every settle interval, or when read)")
                 .register(registry);
         io.micrometer.core.instrument.Gauge.builder("mtlab.analysis.consumer.lag", loop, ConsumerLoop::lag)
                 .baseUnit("records").description("gradient and run events on this instance's partitions not yet read")
