@@ -2,47 +2,55 @@ package org.mtlab.analysis;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import java.util.Collection;
-import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 import org.mtlab.core.contract.GradientEventCodec;
 import org.mtlab.core.contract.RunEvent;
 import org.mtlab.core.contract.Topics;
-import org.mtlab.kafka.ConsumerLoop;
-import org.mtlab.kafka.DeadLetterPublisher;
+import org.mtlab.kafka.ChannelConsumer;
 import org.mtlab.kafka.FailureClassifier;
-import org.mtlab.kafka.KafkaSettings;
 import org.mtlab.kafka.RecordRejectedException;
-import org.mtlab.kafka.RetryPolicy;
 import org.mtlab.kafka.TopicAdmin;
 
 /**
- * Consumes gradient events and run events (both keyed by run id, so one run's records share a partition number and
- * the range assignor gives them to the same instance) and keeps per-run state in memory.
+ * Consumes gradient events and run events — one SmallRye Reactive Messaging channel, {@code analysis-events}, over
+ * both topics, because both are keyed by run id and one consumer subscribed to both gets the same partition numbers
+ * of each from the range assignor, so a run's gradients and run events meet in one instance — and keeps per-run
+ * state in memory.
  *
- * <p>State follows partitions: when partitions are assigned, they are read again from the beginning and the state of
- * their runs is rebuilt; when they leave, that state is dropped. A restarted instance, or one that takes over a
- * partition, therefore ends with exactly the statistics of an uninterrupted one, and each (run, step) counts once
- * because {@link org.mtlab.core.analysis.RunGradientStatistics} ignores steps it has seen. The price is a replay at
- * every rebalance, bounded by the topics' retention.
+ * <p>State follows partitions ({@link AnalysisPartitions}, the channel's rebalance listener): when partitions are
+ * assigned, they are read again from the beginning and the state of their runs is rebuilt; when they leave, that
+ * state is dropped, and a record of a partition this instance no longer holds is ignored. A restarted instance, or
+ * one that takes over a partition, therefore ends with exactly the statistics of an uninterrupted one, and each
+ * (run, step) counts once because {@link org.mtlab.core.analysis.RunGradientStatistics} ignores steps it has seen.
+ * The price is a replay at every rebalance, bounded by the topics' retention.
+ *
+ * <p>A record that cannot be analysed (undecodable, inconsistent with its run) is dead-lettered by the channel at
+ * once: the analysis computes in memory only, so a failure would repeat on every retry.
  */
 @ApplicationScoped
-public class AnalysisEngine implements ConsumerLoop.PartitionListener {
+public class AnalysisEngine {
     private static final Logger LOG = Logger.getLogger(AnalysisEngine.class);
-    private static final Set<String> TOPICS = Set.of(Topics.GRADIENTS, Topics.RUN_EVENTS);
+    static final String CHANNEL = "analysis-events";
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
@@ -64,15 +72,18 @@ public class AnalysisEngine implements ConsumerLoop.PartitionListener {
     GradientMetrics metrics;
     @Inject
     io.micrometer.core.instrument.MeterRegistry registry;
+    @Inject
+    KafkaClientService kafkaClients;
     /** From a gradient event's production (its record timestamp) to its statistics being updated, i.e. visible. */
     private io.micrometer.core.instrument.Timer eventDelay;
-    /** Steps counted into the statistics (loop thread writes; exported as a counter without a per-event meter call). */
+    /** Steps counted into the statistics (one thread writes; exported as a counter without a per-event meter call). */
     private final java.util.concurrent.atomic.LongAdder eventsAnalysed = new java.util.concurrent.atomic.LongAdder();
     private volatile long assignedAtMs;
 
     private final Map<UUID, RunState> runs = new ConcurrentHashMap<>();
-    private KafkaProducer<String, byte[]> producer;
-    private ConsumerLoop loop;
+    private final ChannelConsumer consumer = ChannelConsumer.withoutRetries("analysis", FailureClassifier.standard());
+    /** The partitions (of both topics) this instance holds; guarded by {@code this} with the state that follows them. */
+    private volatile Set<TopicPartition> assignment = Set.of();
     private java.util.concurrent.ScheduledExecutorService settler;
 
     void start(@Observes StartupEvent event) throws Exception {
@@ -85,14 +96,6 @@ public class AnalysisEngine implements ConsumerLoop.PartitionListener {
         io.micrometer.core.instrument.FunctionCounter.builder("mtlab.analysis.events.analysed", eventsAnalysed,
                         java.util.concurrent.atomic.LongAdder::doubleValue)
                 .description("gradient events counted into the statistics (duplicates excluded)").register(registry);
-        producer = new KafkaProducer<>(KafkaSettings.producer(bootstrapServers, "analysis"));
-        loop = new ConsumerLoop("analysis", KafkaSettings.withSessionTimeout(
-                        KafkaSettings.consumer(bootstrapServers, "mtlab-analysis", "analysis"), sessionTimeout),
-                List.copyOf(TOPICS), this::handle, new DeadLetterPublisher(producer, "analysis"),
-                RetryPolicy.from(key -> org.eclipse.microprofile.config.ConfigProvider.getConfig()
-                        .getOptionalValue(key, String.class)),
-                FailureClassifier.standard())
-                .withPartitionListener(this).start();
         settler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "analysis-stationarity");
             t.setDaemon(true);
@@ -105,7 +108,7 @@ public class AnalysisEngine implements ConsumerLoop.PartitionListener {
                 .baseUnit("steps").description("steps analysed whose Pareto stationarity is still to be computed "
                         + "(settled off the consumer thread every settle interval, or when read)")
                 .register(registry);
-        io.micrometer.core.instrument.Gauge.builder("mtlab.analysis.consumer.lag", loop, ConsumerLoop::lag)
+        io.micrometer.core.instrument.Gauge.builder("mtlab.analysis.consumer.lag", this, AnalysisEngine::lag)
                 .baseUnit("records").description("gradient and run events on this instance's partitions not yet read")
                 .register(registry);
     }
@@ -114,13 +117,30 @@ public class AnalysisEngine implements ConsumerLoop.PartitionListener {
         if (settler != null) {
             settler.shutdownNow();
         }
-        if (loop != null) {
-            loop.close();
-            producer.close();
-        }
     }
 
-    void handle(ConsumerRecord<String, byte[]> record) {
+    /**
+     * The channel's consumer settings that come from durations in the configuration: a member that dies without
+     * leaving keeps its partitions for the session timeout; heartbeats go at a third of it, as Kafka requires.
+     */
+    @Produces
+    @Identifier("analysis-consumer")
+    Map<String, Object> consumerSettings() {
+        return Map.of("session.timeout.ms", (int) sessionTimeout.toMillis(),
+                "heartbeat.interval.ms", (int) Math.max(500, sessionTimeout.toMillis() / 3));
+    }
+
+    /** A gradient event or a run event, on the channel's event loop (the handler only computes in memory). */
+    @Incoming(CHANNEL)
+    public CompletionStage<Void> event(Message<byte[]> message) {
+        return consumer.consume(message, this::handle);
+    }
+
+    synchronized void handle(ConsumerRecord<String, byte[]> record) {
+        if (!assignment.contains(new TopicPartition(record.topic(), record.partition()))) {
+            // read before its partition left this instance: the new owner replays it
+            return;
+        }
         if (record.topic().equals(Topics.GRADIENTS)) {
             var gradients = GradientEventCodec.decode(record.value());
             checkKey(record, gradients.runId());
@@ -171,15 +191,21 @@ public class AnalysisEngine implements ConsumerLoop.PartitionListener {
         return runs.computeIfAbsent(runId, id -> new RunState(id, partition));
     }
 
-    @Override
-    public void assigned(Consumer<String, byte[]> consumer, Collection<TopicPartition> assigned) {
+    /** Partitions arrived (on the connector's polling thread): their runs' state is rebuilt from the beginning. */
+    synchronized void assigned(Consumer<?, ?> kafkaConsumer, Collection<TopicPartition> assigned) {
         LOG.infof("assigned %s: replaying them from the beginning", assigned);
         assignedAtMs = System.currentTimeMillis();
-        consumer.seekToBeginning(assigned);
+        Set<TopicPartition> now = new HashSet<>(assignment);
+        now.addAll(assigned);
+        assignment = Set.copyOf(now);
+        kafkaConsumer.seekToBeginning(assigned);
     }
 
-    @Override
-    public void revoked(Collection<TopicPartition> revoked) {
+    /** Partitions left (revoked or lost): the state of their runs goes with them. */
+    synchronized void revoked(Collection<TopicPartition> revoked) {
+        Set<TopicPartition> now = new HashSet<>(assignment);
+        now.removeAll(revoked);
+        assignment = Set.copyOf(now);
         Set<Integer> gone = revoked.stream().map(TopicPartition::partition).collect(Collectors.toSet());
         runs.values().removeIf(state -> {
             if (gone.contains(state.partition)) {
@@ -191,6 +217,24 @@ public class AnalysisEngine implements ConsumerLoop.PartitionListener {
         LOG.infof("revoked %s", revoked);
     }
 
+    /**
+     * Records on the assigned partitions not yet read (the consumer's cached log-end offsets, read on its polling
+     * thread; NaN while the channel has no consumer).
+     */
+    private double lag() {
+        try {
+            return kafkaClients.<String, byte[]>getConsumer(CHANNEL).runOnPollingThread(c -> {
+                long total = 0;
+                for (TopicPartition partition : c.assignment()) {
+                    total += c.currentLag(partition).orElse(0);
+                }
+                return total;
+            }).await().atMost(java.time.Duration.ofSeconds(2)).doubleValue();
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
     RunState run(UUID runId) {
         return runs.get(runId);
     }
@@ -199,11 +243,7 @@ public class AnalysisEngine implements ConsumerLoop.PartitionListener {
         return runs.values();
     }
 
-    boolean consuming() {
-        return loop != null && loop.isAlive();
-    }
-
     Set<TopicPartition> assignment() {
-        return loop == null ? Set.of() : loop.assignment();
+        return assignment;
     }
 }

@@ -20,6 +20,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 import org.mtlab.core.contract.ConflictBaseline;
 import org.mtlab.core.contract.DeadLetter;
+import org.mtlab.kafka.DeadLetterRecords;
 import org.mtlab.core.contract.GradientEvent;
 import org.mtlab.core.contract.GradientEventCodec;
 import org.mtlab.core.contract.RunKind;
@@ -175,7 +176,7 @@ class AnalysisServiceTest {
             long deadline = System.currentTimeMillis() + 30_000;
             while (letters.size() < 2 && System.currentTimeMillis() < deadline) {
                 c.poll(Duration.ofMillis(200)).forEach(r -> {
-                    DeadLetter letter = DeadLetter.decode(r.value());
+                    DeadLetter letter = DeadLetterRecords.read(r);
                     // this test's two bad records (other tests dead-letter records of their own runs)
                     if (mtl.runId().toString().equals(letter.key()) || letter.reason().contains(mtl.runId().toString())) {
                         letters.add(letter);
@@ -224,7 +225,7 @@ class AnalysisServiceTest {
             long deadline = System.currentTimeMillis() + 30_000;
             while (letters.size() < 2 && System.currentTimeMillis() < deadline) {
                 c.poll(Duration.ofMillis(200)).forEach(r -> {
-                    DeadLetter letter = DeadLetter.decode(r.value());
+                    DeadLetter letter = DeadLetterRecords.read(r);
                     if (run.runId().toString().equals(letter.key()) && letter.topic().equals(Topics.RUN_EVENTS)) {
                         letters.add(letter);
                     }
@@ -290,7 +291,7 @@ class AnalysisServiceTest {
             long deadline = System.currentTimeMillis() + 60_000;
             while (letters.size() < bad && System.currentTimeMillis() < deadline) {
                 c.poll(Duration.ofMillis(200)).forEach(r -> {
-                    DeadLetter letter = DeadLetter.decode(r.value());
+                    DeadLetter letter = DeadLetterRecords.read(r);
                     if (run.runId().toString().equals(letter.key())) {
                         letters.add(letter);
                     }

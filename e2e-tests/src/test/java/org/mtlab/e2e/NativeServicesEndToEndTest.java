@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.mtlab.core.contract.DeadLetter;
+import org.mtlab.kafka.DeadLetterRecords;
 import org.mtlab.core.contract.Topics;
 import org.mtlab.devstack.LocalStack;
 import org.mtlab.devstack.ServiceProcess;
@@ -201,7 +202,7 @@ class NativeServicesEndToEndTest {
                 "e2e-native-dlq-" + UUID.randomUUID(), "e2e-dlq"))) {
             c.subscribe(List.of(Topics.DEAD_LETTERS));
             await().atMost(Duration.ofSeconds(60)).until(() -> {
-                c.poll(Duration.ofMillis(200)).forEach(r -> letters.add(DeadLetter.decode(r.value())));
+                c.poll(Duration.ofMillis(200)).forEach(r -> letters.add(DeadLetterRecords.read(r)));
                 return letters.stream().anyMatch(l -> submissionKey.equals(l.key()))
                         && letters.stream().anyMatch(l -> gradientKey.equals(l.key()));
             });

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.mtlab.core.contract.DeadLetter;
+import org.mtlab.kafka.DeadLetterRecords;
 import org.mtlab.core.contract.GradientEvent;
 import org.mtlab.core.contract.GradientEventCodec;
 import org.mtlab.core.contract.Topics;
@@ -252,7 +253,7 @@ class StudyEndToEndTest {
                 "e2e-dlq-" + UUID.randomUUID(), "e2e-dlq"))) {
             c.subscribe(List.of(Topics.DEAD_LETTERS));
             await().atMost(Duration.ofSeconds(60)).until(() -> {
-                c.poll(Duration.ofMillis(200)).forEach(r -> letters.add(DeadLetter.decode(r.value())));
+                c.poll(Duration.ofMillis(200)).forEach(r -> letters.add(DeadLetterRecords.read(r)));
                 return letters.stream().anyMatch(l -> key.equals(l.key()));
             });
         }

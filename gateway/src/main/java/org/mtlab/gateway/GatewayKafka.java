@@ -2,22 +2,29 @@ package org.mtlab.gateway;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.util.List;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
+import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.mtlab.core.contract.Topics;
-import org.mtlab.kafka.ConsumerLoop;
-import org.mtlab.kafka.DeadLetterPublisher;
+import org.mtlab.kafka.ChannelConsumer;
 import org.mtlab.kafka.FailureClassifier;
-import org.mtlab.kafka.KafkaSettings;
 import org.mtlab.kafka.RetryPolicy;
 import org.mtlab.kafka.TopicAdmin;
 
-/** The gateway's Kafka side: one producer (requests, dead letters) and two consumer loops (intake, run status). */
+/**
+ * The gateway's Kafka flows, as SmallRye Reactive Messaging channels (configured in application.properties): the
+ * study intake ({@code study-submissions}) and the run status ({@code run-events}) consumed here, the training
+ * requests and cancel orders emitted by the {@link OutboxRelay}. Records of one channel are handled one at a time,
+ * in order, on a worker thread; failures by kind ({@link ChannelConsumer}): a permanent one goes to the dead-letter
+ * topic at once, a transient one is retried with exponential backoff within the retry policy, then dead-lettered.
+ */
 @ApplicationScoped
 public class GatewayKafka {
     /**
@@ -43,51 +50,51 @@ public class GatewayKafka {
     @Inject
     OutboxRelay outbox;
 
-    private KafkaProducer<String, byte[]> producer;
-    private ConsumerLoop intakeLoop;
-    private ConsumerLoop statusLoop;
+    private ChannelConsumer intakeConsumer;
+    private ChannelConsumer statusConsumer;
+
+    @PostConstruct
+    void createConsumers() {
+        RetryPolicy retry = RetryPolicy.from(key -> ConfigProvider.getConfig().getOptionalValue(key, String.class));
+        intakeConsumer = new ChannelConsumer("gateway-intake", retry, FAILURES);
+        statusConsumer = new ChannelConsumer("gateway-run-status", retry, FAILURES);
+    }
 
     void start(@Observes StartupEvent event) throws Exception {
         if (createTopics) {
             TopicAdmin.ensureTopics(bootstrapServers, Topics.ALL, partitions, replication);
         }
-        producer = new KafkaProducer<>(KafkaSettings.producer(bootstrapServers, "gateway"));
-        RetryPolicy retry = RetryPolicy.from(key -> org.eclipse.microprofile.config.ConfigProvider.getConfig()
-                .getOptionalValue(key, String.class));
-        intakeLoop = new ConsumerLoop("study-intake",
-                KafkaSettings.consumer(bootstrapServers, "mtlab-gateway-intake", "gateway-intake"),
-                List.of(Topics.STUDY_SUBMISSIONS), intake::handle, new DeadLetterPublisher(producer, "gateway-intake"),
-                retry, FAILURES).start();
-        statusLoop = new ConsumerLoop("run-status",
-                KafkaSettings.consumer(bootstrapServers, "mtlab-gateway-run-status", "gateway-run-status"),
-                List.of(Topics.RUN_EVENTS), statusUpdater::handle, new DeadLetterPublisher(producer, "gateway-run-status"),
-                retry, FAILURES).start();
-        outbox.start(producer);
+        outbox.start();
     }
 
     void stop(@Observes ShutdownEvent event) {
         outbox.stop();
-        if (intakeLoop != null) {
-            intakeLoop.close();
-            statusLoop.close();
-            producer.close();
-        }
     }
 
-    public Producer<String, byte[]> producer() {
-        return producer;
+    /**
+     * A study submitted on {@code mtlab.study-submissions}. Its submitter's token is taken out of the record before
+     * anything else, so that a dead letter of the submission never carries it.
+     */
+    @Incoming("study-submissions")
+    @Blocking(ordered = true)
+    public CompletionStage<Void> studySubmitted(Message<byte[]> submission) {
+        String authorization = StudyIntake.takeAuthorization(submission);
+        return intakeConsumer.consume(submission, record -> intake.handle(record, authorization));
     }
 
-    /** Transient failures both loops have retried so far. */
+    /** A trainer's run event on {@code mtlab.run-events}: the run's status, progress and outcome. */
+    @Incoming("run-events")
+    @Blocking(ordered = true)
+    public CompletionStage<Void> runEvent(Message<byte[]> event) {
+        return statusConsumer.consume(event, statusUpdater::handle);
+    }
+
+    /** Transient failures both consumers have retried so far. */
     long transientFailures() {
-        return intakeLoop == null ? 0 : intakeLoop.transientFailureCount() + statusLoop.transientFailureCount();
+        return intakeConsumer.transientFailureCount() + statusConsumer.transientFailureCount();
     }
 
     long deadLettered() {
-        return intakeLoop == null ? 0 : intakeLoop.deadLetteredCount() + statusLoop.deadLetteredCount();
-    }
-
-    public boolean consumersAlive() {
-        return intakeLoop != null && intakeLoop.isAlive() && statusLoop.isAlive();
+        return intakeConsumer.deadLetteredCount() + statusConsumer.deadLetteredCount();
     }
 }

@@ -3,23 +3,24 @@ package org.mtlab.gateway;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.panache.common.Sort;
 import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 import org.mtlab.core.contract.RunControl;
-import org.mtlab.core.contract.Topics;
 
 /**
  * Transactional outbox: publishes the training request of every run still CREATED, waits for Kafka's
@@ -35,13 +36,19 @@ public class OutboxRelay {
     @ConfigProperty(name = "mtlab.outbox.interval")
     Duration interval;
 
+    /** Each send completes when Kafka acknowledged the record (acks=all, configured per channel). */
+    @Inject
+    @Channel("training-requests")
+    MutinyEmitter<byte[]> trainingRequests;
+    @Inject
+    @Channel("run-control")
+    MutinyEmitter<byte[]> runControl;
+
     private final Semaphore wakeUps = new Semaphore(0);
     private volatile boolean running;
     private Thread thread;
-    private Producer<String, byte[]> producer;
 
-    void start(Producer<String, byte[]> producer) {
-        this.producer = producer;
+    void start() {
         running = true;
         thread = new Thread(this::loop, "outbox-relay");
         thread.setDaemon(true);
@@ -91,15 +98,12 @@ public class OutboxRelay {
         if (cancelled.isEmpty()) {
             return 0;
         }
-        List<Future<RecordMetadata>> acks = new ArrayList<>();
+        List<Uni<Void>> acks = new ArrayList<>();
         for (RunEntity run : cancelled) {
             String reason = run.message == null || run.message.isBlank() ? "cancelled" : run.message;
-            acks.add(producer.send(new ProducerRecord<>(Topics.RUN_CONTROL, run.id.toString(),
-                    RunControl.cancel(run.id, run.studyId, reason).encode())));
+            acks.add(runControl.sendMessage(keyed(run.id, RunControl.cancel(run.id, run.studyId, reason).encode())));
         }
-        for (Future<RecordMetadata> ack : acks) {
-            ack.get(2, TimeUnit.MINUTES);
-        }
+        awaitAcks(acks);
         List<UUID> ids = cancelled.stream().map(r -> r.id).toList();
         Instant now = Instant.now();
         VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> RunEntity.update(
@@ -114,14 +118,11 @@ public class OutboxRelay {
         if (pending.isEmpty()) {
             return 0;
         }
-        List<Future<RecordMetadata>> acks = new ArrayList<>();
+        List<Uni<Void>> acks = new ArrayList<>();
         for (RunEntity run : pending) {
-            acks.add(producer.send(new ProducerRecord<>(Topics.TRAINING_REQUESTS, run.id.toString(),
-                    run.request.getBytes(StandardCharsets.UTF_8))));
+            acks.add(trainingRequests.sendMessage(keyed(run.id, run.request.getBytes(StandardCharsets.UTF_8))));
         }
-        for (Future<RecordMetadata> ack : acks) {
-            ack.get(2, TimeUnit.MINUTES);
-        }
+        awaitAcks(acks);
         List<UUID> ids = pending.stream().map(r -> r.id).toList();
         Instant now = Instant.now();
         VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> RunEntity.update(
@@ -129,5 +130,15 @@ public class OutboxRelay {
                 RunStatus.QUEUED, now, ids, RunStatus.CREATED)));
         LOG.infof("published %d training request(s)", pending.size());
         return pending.size();
+    }
+
+    /** A record keyed by its run id: a run's records share a partition, in order. */
+    private static Message<byte[]> keyed(UUID runId, byte[] value) {
+        return Message.of(value).addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(runId.toString()).build());
+    }
+
+    /** Waits for Kafka's acknowledgement of every record; the first failure fails the batch (retried at the next tick). */
+    private static void awaitAcks(List<Uni<Void>> acks) {
+        Uni.join().all(acks).andFailFast().await().atMost(Duration.ofMinutes(2));
     }
 }

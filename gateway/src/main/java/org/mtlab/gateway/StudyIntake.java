@@ -9,7 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.mtlab.core.contract.Json;
 import org.mtlab.core.contract.StudySpec;
@@ -30,8 +33,12 @@ public class StudyIntake {
     @Inject
     JWTParser jwtParser;
 
-    void handle(ConsumerRecord<String, byte[]> record) throws Throwable {
-        String tenant = tenantOf(record);
+    /**
+     * @param authorization the record's {@value #AUTHORIZATION} header, taken out of it by {@link #takeAuthorization}
+     *                      (null when it had none)
+     */
+    void handle(ConsumerRecord<String, byte[]> record, String authorization) throws Throwable {
+        String tenant = tenantOf(authorization);
         StudySpec spec = Json.read(record.value(), StudySpec.class);
         List<Violation> violations = studies.validate(spec);
         if (!violations.isEmpty()) {
@@ -42,15 +49,29 @@ public class StudyIntake {
     }
 
     /**
+     * Removes the submitter's token from the Kafka record under {@code submission} and returns it (null when the
+     * record has none): the connector's dead letters copy a record's headers, and a token must not outlive its use.
+     */
+    static String takeAuthorization(Message<byte[]> submission) {
+        Headers headers = submission.getMetadata(IncomingKafkaRecordMetadata.class)
+                .map(IncomingKafkaRecordMetadata::getHeaders).orElse(null);
+        if (headers == null) {
+            return null;
+        }
+        Header header = headers.lastHeader(AUTHORIZATION);
+        headers.remove(AUTHORIZATION);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    /**
      * A submission carries its submitter's token in the {@value #AUTHORIZATION} header ("Bearer <jwt>"), verified
      * like a REST caller's before anything is persisted; without a valid one the record is dead-lettered.
      */
-    String tenantOf(ConsumerRecord<String, byte[]> record) {
-        Header header = record.headers().lastHeader(AUTHORIZATION);
-        if (header == null || header.value() == null) {
+    String tenantOf(String authorization) {
+        if (authorization == null) {
             throw new RecordRejectedException("a study submission needs an '" + AUTHORIZATION + "' header: Bearer <token>");
         }
-        String value = new String(header.value(), StandardCharsets.UTF_8).trim();
+        String value = authorization.trim();
         if (!value.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw new RecordRejectedException("the '" + AUTHORIZATION + "' header must be 'Bearer <token>'");
         }

@@ -26,6 +26,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.mtlab.core.contract.DeadLetter;
+import org.mtlab.kafka.DeadLetterRecords;
 import org.mtlab.core.contract.RunControl;
 import org.mtlab.core.contract.RunEvent;
 import org.mtlab.core.contract.RunKind;
@@ -146,9 +147,12 @@ class GatewayTest {
                 .then().statusCode(200).body("source", equalTo("kafka")).body("runs", hasSize(12)));
         Map<String, String> reasons = new HashMap<>();
         readTopic(Topics.DEAD_LETTERS, r -> {
-            DeadLetter letter = DeadLetter.decode(r.value());
+            DeadLetter letter = DeadLetterRecords.read(r);
             if (letter.key() != null && letter.key().endsWith(suffix)) {
                 assertEquals(Topics.STUDY_SUBMISSIONS, letter.topic());
+                assertEquals("gateway-intake", letter.consumer(), letter.toString());
+                // the connector's dead letter copies the record's headers: the submitter's token was taken out first
+                assertEquals(null, r.headers().lastHeader(StudyIntake.AUTHORIZATION), "a token in a dead letter");
                 reasons.put(letter.key().substring(0, letter.key().length() - suffix.length() - 1), letter.reason());
             }
         }, () -> reasons.size() >= 5);

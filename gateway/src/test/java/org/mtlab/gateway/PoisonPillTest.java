@@ -29,6 +29,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mtlab.core.contract.DeadLetter;
+import org.mtlab.kafka.DeadLetterRecords;
 import org.mtlab.core.contract.RunEvent;
 import org.mtlab.core.contract.Topics;
 import org.mtlab.core.contract.TrainingRequest;
@@ -193,7 +194,7 @@ class PoisonPillTest {
             long deadline = System.currentTimeMillis() + 30_000;
             while (System.currentTimeMillis() < deadline) {
                 for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    DeadLetter letter = DeadLetter.decode(r.value());
+                    DeadLetter letter = DeadLetterRecords.read(r);
                     LETTERS.put(letter.topic() + "/" + letter.key(), letter);
                 }
                 if (LETTERS.containsKey(topic + "/" + key)) {

@@ -6,11 +6,15 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.jboss.logging.Logger;
-import org.mtlab.core.contract.DeadLetter;
 import org.mtlab.core.contract.Topics;
 
-/** Sends a refused record, with where it came from and why, to {@link Topics#DEAD_LETTERS} and waits for the ack. */
+/**
+ * Sends a refused record to {@link Topics#DEAD_LETTERS} as the connector's dead-letter strategy does — the original
+ * key, value and headers, and the reason in the dead-letter headers ({@link DeadLetterRecords}) — and waits for the
+ * ack. For the consumers still on the raw client ({@link ConsumerLoop}).
+ */
 public final class DeadLetterPublisher {
     private static final Logger LOG = Logger.getLogger(DeadLetterPublisher.class);
     private final Producer<String, byte[]> producer;
@@ -23,9 +27,10 @@ public final class DeadLetterPublisher {
 
     public void publish(ConsumerRecord<String, byte[]> record, String reason)
             throws ExecutionException, InterruptedException, TimeoutException {
-        DeadLetter letter = DeadLetter.of(record.topic(), record.partition(), record.offset(), record.key(),
-                record.value(), reason, consumerName);
-        producer.send(new ProducerRecord<>(Topics.DEAD_LETTERS, record.key(), letter.encode())).get(60, TimeUnit.SECONDS);
+        RecordHeaders headers = new RecordHeaders(record.headers().toArray());
+        DeadLetterRecords.addDeadLetterHeaders(headers, record, reason, null, consumerName);
+        producer.send(new ProducerRecord<>(Topics.DEAD_LETTERS, null, record.key(), record.value(), headers))
+                .get(60, TimeUnit.SECONDS);
         LOG.warnf("dead-lettered %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), reason);
     }
 }

@@ -202,7 +202,7 @@ class ConsumerLoopTest {
             long deadline = System.currentTimeMillis() + 30_000;
             while (out.size() < expected && System.currentTimeMillis() < deadline) {
                 for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    DeadLetter letter = DeadLetter.decode(r.value());
+                    DeadLetter letter = DeadLetterRecords.read(r);
                     if (letter.topic().equals(originalTopic)) {
                         out.add(letter);
                     }

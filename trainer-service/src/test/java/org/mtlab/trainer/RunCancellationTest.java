@@ -18,6 +18,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.mtlab.core.contract.DeadLetter;
+import org.mtlab.kafka.DeadLetterRecords;
 import org.mtlab.core.contract.RunControl;
 import org.mtlab.core.contract.RunEvent;
 import org.mtlab.core.contract.Topics;
@@ -98,7 +99,7 @@ class RunCancellationTest {
             if (r.topic().equals(Topics.RUN_EVENTS)) {
                 events.add(RunEvent.decode(r.value()));
             } else {
-                letters.add(DeadLetter.decode(r.value()));
+                letters.add(DeadLetterRecords.read(r));
             }
         });
     }

@@ -24,6 +24,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.mtlab.core.contract.DeadLetter;
+import org.mtlab.kafka.DeadLetterRecords;
 import org.mtlab.core.contract.GradientEvent;
 import org.mtlab.core.contract.GradientEventCodec;
 import org.mtlab.core.contract.RunEvent;
@@ -192,7 +193,7 @@ class TrainerServiceTest {
                     if (r.topic().equals(Topics.RUN_EVENTS)) {
                         events.add(RunEvent.decode(r.value()));
                     } else {
-                        DeadLetter letter = DeadLetter.decode(r.value());
+                        DeadLetter letter = DeadLetterRecords.read(r);
                         if (letter.key().equals(junkKey) || letter.key().equals(missingFile.runId().toString())) {
                             letters.add(letter);
                         }
@@ -233,7 +234,7 @@ class TrainerServiceTest {
                     switch (r.topic()) {
                         case Topics.RUN_EVENTS -> events.add(RunEvent.decode(r.value()));
                         case Topics.GRADIENTS -> gradients.add(GradientEventCodec.decode(r.value()));
-                        default -> letters.add(DeadLetter.decode(r.value()));
+                        default -> letters.add(DeadLetterRecords.read(r));
                     }
                 });
                 return letters.size() == 1

@@ -106,14 +106,21 @@ class JsonContractsTest {
     }
 
     @Test
-    void deadLetterKeepsTheOriginalBytes() {
+    void aDeadLetterIsReadFromTheConnectorsHeadersAndKeepsTheOriginalBytes() {
         byte[] original = {0, 1, 2, (byte) 0xff};
-        DeadLetter letter = DeadLetter.of(Topics.GRADIENTS, 3, 42, "run-1", original, "truncated", "analysis");
-        DeadLetter back = DeadLetter.decode(letter.encode());
-        assertEquals(letter, back);
-        assertEquals(List.of((byte) 0, (byte) 1, (byte) 2, (byte) 0xff), List.of(back.originalValue()[0],
-                back.originalValue()[1], back.originalValue()[2], back.originalValue()[3]));
-        assertThrows(ContractException.class, () -> DeadLetter.decode("{\"schemaVersion\":1}".getBytes(StandardCharsets.UTF_8)));
+        Map<String, String> headers = Map.of(DeadLetter.TOPIC, Topics.GRADIENTS, DeadLetter.PARTITION, "3",
+                DeadLetter.OFFSET, "42", DeadLetter.REASON, "truncated", DeadLetter.CONSUMER, "analysis");
+        DeadLetter letter = DeadLetter.read("run-1", original, headers::get);
+        assertEquals(new DeadLetter(Topics.GRADIENTS, 3, 42, "run-1", new byte[] {0, 1, 2, (byte) 0xff}, "truncated",
+                null, "analysis"), letter);
+        assertEquals(List.of((byte) 0, (byte) 1, (byte) 2, (byte) 0xff), List.of(letter.originalValue()[0],
+                letter.originalValue()[1], letter.originalValue()[2], letter.originalValue()[3]));
+        // a record without the headers is no dead letter: the missing header is named
+        assertEquals(DeadLetter.REASON, assertThrows(ContractException.class, () -> DeadLetter.read("k", original,
+                Map.of(DeadLetter.TOPIC, "t", DeadLetter.PARTITION, "0", DeadLetter.OFFSET, "1")::get)).field());
+        assertEquals(DeadLetter.OFFSET, assertThrows(ContractException.class, () -> DeadLetter.read("k", original,
+                Map.of(DeadLetter.TOPIC, "t", DeadLetter.PARTITION, "0", DeadLetter.OFFSET, "x",
+                        DeadLetter.REASON, "r")::get)).field());
     }
 
     /** A token pasted into the wrong field is refused by name and length, never repeated (it would reach logs). */
