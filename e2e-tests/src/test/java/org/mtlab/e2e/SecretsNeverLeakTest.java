@@ -121,7 +121,7 @@ class SecretsNeverLeakTest {
         List<String> runs = given().baseUri(gateway).header("Authorization", "Bearer " + token).get("/api/studies/" + study)
                 .then().extract().path("runs.id");
         assertTrue(runs.stream().allMatch(allLogs::contains), "the logs name every run of the study");
-        assertTrue(allLogs.contains("dead-lettered"), "the logs report the refused submissions");
+        assertTrue(allLogs.contains("dead-letter"), "the logs report the refused submissions");
         assertTrue(metrics.stream().anyMatch(m -> m.contains("mtlab_")), "the scrapes hold mtlab's metrics");
 
         for (var secret : secrets.entrySet()) {

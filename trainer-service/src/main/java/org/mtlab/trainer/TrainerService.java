@@ -53,6 +53,10 @@ public class TrainerService {
     @jakarta.inject.Inject
     io.micrometer.core.instrument.MeterRegistry registry;
 
+    @jakarta.inject.Inject
+    TrainerChannels channels;
+
+    /** For the consumers still on the raw client: their dead letters (training requests, cancel orders). */
     private KafkaProducer<String, byte[]> producer;
     private final List<TrainingWorker> workers = new ArrayList<>();
     private CancelledRuns cancelledRuns;
@@ -68,7 +72,7 @@ public class TrainerService {
         cancelledRuns = new CancelledRuns(bootstrapServers, producer).start();
         for (int i = 0; i < workerCount; i++) {
             String name = "trainer-" + ProcessHandle.current().pid() + "-" + i;
-            workers.add(new TrainingWorker(name, bootstrapServers, maxPollInterval, sessionTimeout, producer, trainer,
+            workers.add(new TrainingWorker(name, bootstrapServers, maxPollInterval, sessionTimeout, producer, channels, trainer,
                     cancelledRuns, RetryPolicy.from(key -> org.eclipse.microprofile.config.ConfigProvider.getConfig()
                     .getOptionalValue(key, String.class))).start());
         }

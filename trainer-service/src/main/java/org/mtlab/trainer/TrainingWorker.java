@@ -62,13 +62,23 @@ import org.mtlab.trainer.engine.TrainingOutcome;
  * {@link RetryPolicy}; after the budget, or at once for a permanent failure, the run is reported FAILED with the
  * reason and the request dead-lettered — no request is retried for ever, none holds its partition longer than the
  * budget.
+ *
+ * <p>Why the raw client, not a SmallRye channel like the trainer's event publishing ({@link TrainerChannels}): a
+ * record here is held for hours, one per member, and the group must hand the next request to an idle pod, not to the
+ * busy one. The connector prefetches (its poll returns up to {@code max.poll.records} and queues them for the
+ * method) and pauses only on back-pressure; its default throttled commit reports the channel unhealthy once a record
+ * waits unacknowledged longer than {@code throttled.unprocessed-record-max-age.ms} (60 s, quarkusio/quarkus#40589
+ * shows the report), and turning that check off also turns off its detection of a stuck record. Holding exactly one
+ * record, pausing every partition while it trains and committing only after the outcome is acknowledged is what
+ * this class does in a few lines; not measured against a connector-based variant (issue 17 part 1 asks for that
+ * measurement, see its closing note).
  */
 final class TrainingWorker implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TrainingWorker.class);
 
     private final String name;
     private final KafkaConsumer<String, byte[]> consumer;
-    private final Producer<String, byte[]> producer;
+    private final TrainerChannels channels;
     private final DeadLetterPublisher deadLetters;
     private final MultiTaskTrainer trainer;
     private final CancelledRuns cancelledRuns;
@@ -104,8 +114,8 @@ final class TrainingWorker implements AutoCloseable {
     private Future<?> job;
 
     TrainingWorker(String name, String bootstrapServers, Duration maxPollInterval, Duration sessionTimeout,
-                   Producer<String, byte[]> producer, MultiTaskTrainer trainer, CancelledRuns cancelledRuns,
-                   RetryPolicy retryPolicy) {
+                   Producer<String, byte[]> producer, TrainerChannels channels, MultiTaskTrainer trainer,
+                   CancelledRuns cancelledRuns, RetryPolicy retryPolicy) {
         this.name = name;
         this.retryPolicy = retryPolicy;
         this.cancelledRuns = cancelledRuns;
@@ -117,7 +127,7 @@ final class TrainingWorker implements AutoCloseable {
         props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         props.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) maxPollInterval.toMillis());
         this.consumer = new KafkaConsumer<>(props);
-        this.producer = producer;
+        this.channels = channels;
         this.deadLetters = new DeadLetterPublisher(producer, name);
         this.trainer = trainer;
         this.training = Executors.newSingleThreadExecutor(r -> new Thread(r, name + "-training"));
@@ -305,7 +315,7 @@ final class TrainingWorker implements AutoCloseable {
 
     /** Trains and publishes the outcome; throws only if the outcome could not be published. */
     private Void train(TrainingRequest request) throws Exception {
-        RunEventPublisher events = new RunEventPublisher(producer, request);
+        RunEventPublisher events = new RunEventPublisher(channels, request);
         RunEvent outcome;
         Optional<String> cancelled = cancelledRuns.reason(request.runId());
         if (cancelled.isPresent()) {
@@ -389,7 +399,7 @@ final class TrainingWorker implements AutoCloseable {
         String reason = failure.permanent() ? failure.reason() : "gave up after " + failures + " tries in "
                 + failingFor.toSeconds() + " s; last failure, transient: " + failure.reason();
         try {
-            new RunEventPublisher(producer, request).finish(RunEvent.failed(request, reason));
+            new RunEventPublisher(channels, request).finish(RunEvent.failed(request, reason));
             deadLetters.publish(record, reason);
         } catch (Exception e) {
             retryAtNanos = now + retryPolicy.delayAfter(failures).toNanos();
