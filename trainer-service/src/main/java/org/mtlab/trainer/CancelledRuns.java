@@ -1,36 +1,33 @@
 package org.mtlab.trainer;
 
-import java.util.List;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.Producer;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.mtlab.core.contract.RunControl;
-import org.mtlab.core.contract.Topics;
-import org.mtlab.kafka.ConsumerLoop;
-import org.mtlab.kafka.DeadLetterPublisher;
-import org.mtlab.kafka.KafkaSettings;
+import org.mtlab.kafka.ChannelConsumer;
+import org.mtlab.kafka.FailureClassifier;
 
 /**
- * The runs cancelled so far, read from {@code mtlab.run-control}. Each trainer process reads the whole topic under a
- * group of its own (not shared with other trainers): the order reaches whichever trainer holds the run now, and a
- * trainer that receives the run's request later still sees the order.
+ * The runs cancelled so far, read from {@code mtlab.run-control} on the {@code run-control} channel. Each trainer
+ * process reads the whole topic under a group of its own (application.properties: a group id with the process's
+ * {@code quarkus.uuid}, not shared with other trainers): the order reaches whichever trainer holds the run now, and a
+ * trainer that receives the run's request later still sees the order. An unreadable order is dead-lettered at once
+ * (nothing here but a map in memory: a retry would fail the same way).
  */
-final class CancelledRuns implements AutoCloseable {
+@ApplicationScoped
+public class CancelledRuns {
     private final Map<UUID, String> reasons = new ConcurrentHashMap<>();
-    private final ConsumerLoop loop;
+    private final ChannelConsumer consumer = ChannelConsumer.withoutRetries("trainer-control", FailureClassifier.standard());
 
-    CancelledRuns(String bootstrapServers, Producer<String, byte[]> producer) {
-        String name = "trainer-control-" + ProcessHandle.current().pid();
-        this.loop = new ConsumerLoop(name, KafkaSettings.consumer(bootstrapServers, name + "-" + UUID.randomUUID(), name),
-                List.of(Topics.RUN_CONTROL), this::handle, new DeadLetterPublisher(producer, name));
-    }
-
-    CancelledRuns start() {
-        loop.start();
-        return this;
+    @Incoming("run-control")
+    public CompletionStage<Void> order(Message<byte[]> order) {
+        return consumer.consume(order, this::handle);
     }
 
     private void handle(ConsumerRecord<String, byte[]> record) {
@@ -47,14 +44,5 @@ final class CancelledRuns implements AutoCloseable {
 
     boolean isCancelled(UUID runId) {
         return reasons.containsKey(runId);
-    }
-
-    boolean isAlive() {
-        return loop.isAlive();
-    }
-
-    @Override
-    public void close() {
-        loop.close();
     }
 }

@@ -56,10 +56,11 @@ public class TrainerService {
     @jakarta.inject.Inject
     TrainerChannels channels;
 
-    /** For the consumers still on the raw client: their dead letters (training requests, cancel orders). */
+    /** For the consumer still on the raw client: the dead letters of training requests. */
     private KafkaProducer<String, byte[]> producer;
     private final List<TrainingWorker> workers = new ArrayList<>();
-    private CancelledRuns cancelledRuns;
+    @jakarta.inject.Inject
+    CancelledRuns cancelledRuns;
 
     void start(@Observes StartupEvent event) throws Exception {
         System.setProperty("ai.djl.offline", "true");
@@ -69,7 +70,6 @@ public class TrainerService {
         producer = new KafkaProducer<>(KafkaSettings.producer(bootstrapServers, "trainer-" + ProcessHandle.current().pid()));
         Checkpoints checkpoints = new Checkpoints(checkpointDir, checkpointEvery);
         MultiTaskTrainer trainer = new MultiTaskTrainer(selectDevice(device), null, checkpoints);
-        cancelledRuns = new CancelledRuns(bootstrapServers, producer).start();
         for (int i = 0; i < workerCount; i++) {
             String name = "trainer-" + ProcessHandle.current().pid() + "-" + i;
             workers.add(new TrainingWorker(name, bootstrapServers, maxPollInterval, sessionTimeout, producer, channels, trainer,
@@ -103,17 +103,13 @@ public class TrainerService {
 
     void stop(@Observes ShutdownEvent event) {
         workers.forEach(TrainingWorker::close);
-        if (cancelledRuns != null) {
-            cancelledRuns.close();
-        }
         if (producer != null) {
             producer.close();
         }
     }
 
     boolean workersAlive() {
-        return !workers.isEmpty() && workers.stream().allMatch(TrainingWorker::isAlive)
-                && cancelledRuns != null && cancelledRuns.isAlive();
+        return !workers.isEmpty() && workers.stream().allMatch(TrainingWorker::isAlive);
     }
 
     long partitionAssignments() {
