@@ -17,6 +17,11 @@ import java.util.concurrent.TimeUnit;
  * output in a log file.
  */
 public final class ServiceProcess implements AutoCloseable {
+    /** Ports handed out by {@link #freePort}: below the kernel's ephemeral range, well above the well-known ones. */
+    private static final int FIRST_PORT = 20000;
+    private static final int PORT_COUNT = 12000;
+    private static final java.util.Random PORTS = new java.security.SecureRandom();
+
     private final String name;
     private final Process process;
     private final int port;
@@ -94,10 +99,23 @@ public final class ServiceProcess implements AutoCloseable {
         return new ServiceProcess(module, process, port, managementPort, log, nativeExecutable, startedAtNanos);
     }
 
+    /**
+     * A port nothing listens on, chosen below the kernel's ephemeral range (Linux: 32768–60999). A port from that
+     * range — what {@code new ServerSocket(0)} returns — can be taken, between this check and the service's bind, as
+     * the local end of any outgoing connection: a service's Kafka clients open several at start-up, before its HTTP
+     * server binds, and once took the very port it was about to listen on ("Port … seems to be in use").
+     */
     public static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+        for (int attempt = 0; attempt < 500; attempt++) {
+            int candidate = FIRST_PORT + PORTS.nextInt(PORT_COUNT);
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.bind(new java.net.InetSocketAddress(candidate));
+                return candidate;
+            } catch (IOException taken) {
+                // listened on already: try another
+            }
         }
+        throw new IOException("no free port in " + FIRST_PORT + "–" + (FIRST_PORT + PORT_COUNT - 1));
     }
 
     public String name() {
