@@ -32,6 +32,7 @@ import org.mtlab.core.contract.RunEvent;
 import org.mtlab.core.contract.Topics;
 import org.mtlab.kafka.ChannelConsumer;
 import org.mtlab.kafka.FailureClassifier;
+import org.mtlab.kafka.KafkaSettings;
 import org.mtlab.kafka.RecordRejectedException;
 import org.mtlab.kafka.TopicAdmin;
 
@@ -133,8 +134,7 @@ public class AnalysisEngine {
     @Produces
     @Identifier("analysis-consumer")
     Map<String, Object> consumerSettings() {
-        return Map.of("session.timeout.ms", (int) sessionTimeout.toMillis(),
-                "heartbeat.interval.ms", (int) Math.max(500, sessionTimeout.toMillis() / 3));
+        return KafkaSettings.sessionTimeout(sessionTimeout);
     }
 
     /**

@@ -28,7 +28,7 @@ public final class DeadLetterPublisher {
     public void publish(ConsumerRecord<String, byte[]> record, String reason)
             throws ExecutionException, InterruptedException, TimeoutException {
         RecordHeaders headers = new RecordHeaders(record.headers().toArray());
-        DeadLetterRecords.addDeadLetterHeaders(headers, record, reason, null, consumerName);
+        DeadLetterRecords.addDeadLetterHeaders(headers, record, reason, consumerName);
         producer.send(new ProducerRecord<>(Topics.DEAD_LETTERS, null, record.key(), record.value(), headers))
                 .get(60, TimeUnit.SECONDS);
         LOG.warnf("dead-lettered %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), reason);

@@ -23,18 +23,14 @@ public final class DeadLetterRecords {
     }
 
     /**
-     * Adds to {@code headers} what the connector's dead-letter strategy adds (topic, partition, offset, reason, the
-     * exception's class and cause) and the consumer's name: the raw-client consumers write the same dead letters.
+     * Adds to {@code headers} what the connector's dead-letter strategy adds (topic, partition, offset, reason) and the
+     * consumer's name: the raw-client consumers write the same dead letters.
      */
-    static void addDeadLetterHeaders(Headers headers, ConsumerRecord<?, ?> original, String reason, Throwable cause,
-                                     String consumer) {
+    static void addDeadLetterHeaders(Headers headers, ConsumerRecord<?, ?> original, String reason, String consumer) {
         headers.add(header(DeadLetter.TOPIC, original.topic()));
         headers.add(header(DeadLetter.PARTITION, Integer.toString(original.partition())));
         headers.add(header(DeadLetter.OFFSET, Long.toString(original.offset())));
         headers.add(header(DeadLetter.REASON, reason));
-        if (cause != null) {
-            headers.add(header(DeadLetter.EXCEPTION_CLASS, cause.getClass().getName()));
-        }
         headers.add(consumerHeader(consumer));
     }
 

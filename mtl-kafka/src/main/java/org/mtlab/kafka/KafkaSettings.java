@@ -46,8 +46,13 @@ public final class KafkaSettings {
      * a lost node) holds its partitions this long. Heartbeats go at a third of it, as Kafka requires.
      */
     public static Properties withSessionTimeout(Properties consumer, java.time.Duration sessionTimeout) {
-        consumer.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) sessionTimeout.toMillis());
-        consumer.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(500, sessionTimeout.toMillis() / 3));
+        consumer.putAll(sessionTimeout(sessionTimeout));
         return consumer;
+    }
+
+    /** The consumer settings of {@link #withSessionTimeout}, e.g. for a SmallRye channel's {@code kafka-configuration}. */
+    public static java.util.Map<String, Object> sessionTimeout(java.time.Duration sessionTimeout) {
+        return java.util.Map.of(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) sessionTimeout.toMillis(),
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(500, sessionTimeout.toMillis() / 3));
     }
 }
