@@ -90,6 +90,48 @@ public final class ConflictBaselineStatistics {
         }
     }
 
+    /** The complete state, within {@link RunGradientStatistics#toBytes()}. */
+    void writeTo(java.io.DataOutput out) throws java.io.IOException {
+        out.writeLong(steps);
+        for (Measures m : interTask) {
+            m.writeTo(out);
+        }
+        RunGradientStatistics.writeAll(out, batchSign);
+        for (Measures m : interSample) {
+            m.writeTo(out);
+        }
+        for (Measures m : interBatch) {
+            m.writeTo(out);
+        }
+        out.writeInt(epochs.size());
+        for (var entry : epochs.entrySet()) {
+            out.writeInt(entry.getKey());
+            entry.getValue().writeTo(out);
+        }
+    }
+
+    /** Replaces this (new) object's state by one {@link #writeTo} wrote. */
+    void readFrom(java.io.DataInput in) throws java.io.IOException {
+        steps = in.readLong();
+        for (Measures m : interTask) {
+            m.readFrom(in);
+        }
+        RunGradientStatistics.readAll(in, batchSign);
+        for (Measures m : interSample) {
+            m.readFrom(in);
+        }
+        for (Measures m : interBatch) {
+            m.readFrom(in);
+        }
+        int count = in.readInt();
+        for (int e = 0; e < count; e++) {
+            int number = in.readInt();
+            EpochValues values = new EpochValues(tasks);
+            values.readFrom(in);
+            epochs.put(number, values);
+        }
+    }
+
     Snapshot snapshot(List<String> names) {
         List<InterTaskPair> pairs = new ArrayList<>();
         for (int i = 0; i < tasks; i++) {
@@ -137,6 +179,18 @@ public final class ConflictBaselineStatistics {
         Summary summary() {
             return new Summary(cosine.summary(), magnitude.summary(), sign.summary());
         }
+
+        void writeTo(java.io.DataOutput out) throws java.io.IOException {
+            cosine.writeTo(out);
+            magnitude.writeTo(out);
+            sign.writeTo(out);
+        }
+
+        void readFrom(java.io.DataInput in) throws java.io.IOException {
+            cosine.readFrom(in);
+            magnitude.readFrom(in);
+            sign.readFrom(in);
+        }
     }
 
     /** One epoch's values of one comparison, kept whole until the epoch closes. */
@@ -159,6 +213,18 @@ public final class ConflictBaselineStatistics {
 
         Distribution percentiles() {
             return new Distribution(cosine.percentiles(), magnitude.percentiles(), sign.percentiles());
+        }
+
+        void writeTo(java.io.DataOutput out) throws java.io.IOException {
+            cosine.writeTo(out);
+            magnitude.writeTo(out);
+            sign.writeTo(out);
+        }
+
+        void readFrom(java.io.DataInput in) throws java.io.IOException {
+            cosine.readFrom(in);
+            magnitude.readFrom(in);
+            sign.readFrom(in);
         }
     }
 
@@ -196,6 +262,32 @@ public final class ConflictBaselineStatistics {
             }
             for (EpochMeasures m : interBatch) {
                 m.close();
+            }
+        }
+
+        void writeTo(java.io.DataOutput out) throws java.io.IOException {
+            for (EpochMeasures m : interTask) {
+                m.writeTo(out);
+            }
+            RunGradientStatistics.Series.writeAll(out, batchSign);
+            for (EpochMeasures m : interSample) {
+                m.writeTo(out);
+            }
+            for (EpochMeasures m : interBatch) {
+                m.writeTo(out);
+            }
+        }
+
+        void readFrom(java.io.DataInput in) throws java.io.IOException {
+            for (EpochMeasures m : interTask) {
+                m.readFrom(in);
+            }
+            RunGradientStatistics.Series.readAll(in, batchSign);
+            for (EpochMeasures m : interSample) {
+                m.readFrom(in);
+            }
+            for (EpochMeasures m : interBatch) {
+                m.readFrom(in);
             }
         }
     }

@@ -1,5 +1,13 @@
 package org.mtlab.core.analysis;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInput;
+import java.io.DataInputStream;
+import java.io.DataOutput;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -316,6 +324,127 @@ public final class RunGradientStatistics {
         }
     }
 
+    /** First int of {@link #toBytes()}: the format; a checkpoint written in another one is not read. */
+    static final int STATE_FORMAT = 0x4d53_0001;
+
+    /**
+     * The complete state, for a checkpoint: {@link #fromBytes} of it continues exactly as this object would (bit for
+     * bit, the same figures after the same further events). Pending stationarity is settled first. A binary form of our
+     * own because the state is the statistics' private fields (running moments, open epochs' raw values, the analysed
+     * steps), not a published view.
+     */
+    public synchronized byte[] toBytes() {
+        settleHere();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(STATE_FORMAT);
+            out.writeInt(tasks);
+            writeAll(out, cosine);
+            writeAll(out, magnitude);
+            writeAll(out, norms);
+            writeAll(out, normRatio);
+            stationarity.writeTo(out);
+            for (long n : unlabelledPairSteps) {
+                out.writeLong(n);
+            }
+            out.writeLong(unlabelledSteps);
+            out.writeInt(blockCosine == null ? -1 : blockCosine.length);
+            for (int b = 0; blockCosine != null && b < blockCosine.length; b++) {
+                writeAll(out, blockCosine[b]);
+            }
+            out.writeInt(epochs.size());
+            for (var entry : epochs.entrySet()) {
+                out.writeInt(entry.getKey());
+                entry.getValue().writeTo(out);
+            }
+            long[] steps = analysedSteps.toLongArray();
+            out.writeInt(steps.length);
+            for (long word : steps) {
+                out.writeLong(word);
+            }
+            out.writeLong(lastStep);
+            out.writeInt(closedBelow);
+            out.writeLong(appliedSteps);
+            out.writeBoolean(baseline != null);
+            if (baseline != null) {
+                baseline.writeTo(out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * Statistics restored from {@link #toBytes()}.
+     *
+     * @throws IllegalArgumentException when the bytes are not such a state (another format, truncated)
+     */
+    public static RunGradientStatistics fromBytes(byte[] state) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
+            int format = in.readInt();
+            if (format != STATE_FORMAT) {
+                throw new IllegalArgumentException("not a gradient statistics state of format " + STATE_FORMAT
+                        + " (found " + format + ")");
+            }
+            RunGradientStatistics s = new RunGradientStatistics(in.readInt());
+            readAll(in, s.cosine);
+            readAll(in, s.magnitude);
+            readAll(in, s.norms);
+            readAll(in, s.normRatio);
+            s.stationarity.readFrom(in);
+            for (int p = 0; p < s.unlabelledPairSteps.length; p++) {
+                s.unlabelledPairSteps[p] = in.readLong();
+            }
+            s.unlabelledSteps = in.readLong();
+            int blocks = in.readInt();
+            if (blocks >= 0) {
+                s.blockCosine = new RunningStat[blocks][];
+                for (int b = 0; b < blocks; b++) {
+                    s.blockCosine[b] = stats(s.cosine.length);
+                    readAll(in, s.blockCosine[b]);
+                }
+            }
+            int epochCount = in.readInt();
+            for (int e = 0; e < epochCount; e++) {
+                int epoch = in.readInt();
+                EpochValues values = new EpochValues(s.cosine.length);
+                values.readFrom(in);
+                s.epochs.put(epoch, values);
+            }
+            long[] steps = new long[in.readInt()];
+            for (int w = 0; w < steps.length; w++) {
+                steps[w] = in.readLong();
+            }
+            s.analysedSteps.or(BitSet.valueOf(steps));
+            s.lastStep = in.readLong();
+            s.closedBelow = in.readInt();
+            s.appliedSteps = in.readLong();
+            if (in.readBoolean()) {
+                s.baseline = new ConflictBaselineStatistics(s.tasks);
+                s.baseline.readFrom(in);
+            }
+            if (in.read() != -1) {
+                throw new IllegalArgumentException("gradient statistics state longer than its content");
+            }
+            return s;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("truncated gradient statistics state: " + e, e);
+        }
+    }
+
+    static void writeAll(DataOutput out, RunningStat[] stats) throws IOException {
+        for (RunningStat stat : stats) {
+            stat.writeTo(out);
+        }
+    }
+
+    static void readAll(DataInput in, RunningStat[] stats) throws IOException {
+        for (RunningStat stat : stats) {
+            stat.readFrom(in);
+        }
+    }
+
     private static RunningStat[] stats(int n) {
         RunningStat[] out = new RunningStat[n];
         for (int k = 0; k < n; k++) {
@@ -351,6 +480,22 @@ public final class RunGradientStatistics {
             }
             stationarity.close();
         }
+
+        void writeTo(DataOutput out) throws IOException {
+            out.writeLong(firstStep);
+            out.writeLong(lastStep);
+            Series.writeAll(out, cosine);
+            Series.writeAll(out, magnitude);
+            stationarity.writeTo(out);
+        }
+
+        void readFrom(DataInput in) throws IOException {
+            firstStep = in.readLong();
+            lastStep = in.readLong();
+            Series.readAll(in, cosine);
+            Series.readAll(in, magnitude);
+            stationarity.readFrom(in);
+        }
     }
 
     /** Values of one epoch until it is closed; then only their percentiles. */
@@ -380,6 +525,52 @@ public final class RunGradientStatistics {
 
         Percentiles percentiles() {
             return closed != null ? closed : Percentiles.of(values, size);
+        }
+
+        /** Open: the values so far; closed: the percentiles. */
+        void writeTo(DataOutput out) throws IOException {
+            out.writeBoolean(closed != null);
+            if (closed != null) {
+                out.writeLong(closed.count());
+                out.writeDouble(closed.mean());
+                out.writeDouble(closed.std());
+                out.writeDouble(closed.p2_5());
+                out.writeDouble(closed.p50());
+                out.writeDouble(closed.p97_5());
+            } else {
+                out.writeInt(size);
+                for (int k = 0; k < size; k++) {
+                    out.writeDouble(values[k]);
+                }
+            }
+        }
+
+        void readFrom(DataInput in) throws IOException {
+            if (in.readBoolean()) {
+                closed = new Percentiles(in.readLong(), in.readDouble(), in.readDouble(), in.readDouble(),
+                        in.readDouble(), in.readDouble());
+                values = null;
+                size = 0;
+            } else {
+                size = in.readInt();
+                values = new double[Math.max(64, Integer.highestOneBit(Math.max(1, size)) << 1)];
+                for (int k = 0; k < size; k++) {
+                    values[k] = in.readDouble();
+                }
+                closed = null;
+            }
+        }
+
+        static void writeAll(DataOutput out, Series[] series) throws IOException {
+            for (Series s : series) {
+                s.writeTo(out);
+            }
+        }
+
+        static void readAll(DataInput in, Series[] series) throws IOException {
+            for (Series s : series) {
+                s.readFrom(in);
+            }
         }
     }
 

@@ -59,6 +59,28 @@ public final class RunningStat {
         return max;
     }
 
+    /** The complete state, for a checkpoint ({@link RunGradientStatistics#toBytes()}). */
+    void writeTo(java.io.DataOutput out) throws java.io.IOException {
+        out.writeLong(count);
+        out.writeDouble(mean);
+        out.writeDouble(m2);
+        out.writeDouble(ema);
+        out.writeLong(negatives);
+        out.writeDouble(min);
+        out.writeDouble(max);
+    }
+
+    /** Replaces this state by one {@link #writeTo} wrote. */
+    void readFrom(java.io.DataInput in) throws java.io.IOException {
+        count = in.readLong();
+        mean = in.readDouble();
+        m2 = in.readDouble();
+        ema = in.readDouble();
+        negatives = in.readLong();
+        min = in.readDouble();
+        max = in.readDouble();
+    }
+
     public Summary summary() {
         return new Summary(count, mean(), std(), ema(), negativeFraction(), count == 0 ? Double.NaN : min,
                 count == 0 ? Double.NaN : max);
