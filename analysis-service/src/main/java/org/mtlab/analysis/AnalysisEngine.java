@@ -6,6 +6,7 @@ import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.smallrye.reactive.messaging.kafka.commit.CheckpointMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
@@ -13,6 +14,7 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,13 +23,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 import org.mtlab.core.contract.GradientEventCodec;
+import org.mtlab.core.contract.Json;
 import org.mtlab.core.contract.RunEvent;
 import org.mtlab.core.contract.Topics;
 import org.mtlab.kafka.ChannelConsumer;
@@ -42,12 +44,15 @@ import org.mtlab.kafka.TopicAdmin;
  * of each from the range assignor, so a run's gradients and run events meet in one instance — and keeps per-run
  * state in memory.
  *
- * <p>State follows partitions ({@link AnalysisPartitions}, the channel's rebalance listener): when partitions are
- * assigned, they are read again from the beginning and the state of their runs is rebuilt; when they leave, that
- * state is dropped, and a record of a partition this instance no longer holds is ignored. A restarted instance, or
- * one that takes over a partition, therefore ends with exactly the statistics of an uninterrupted one, and each
- * (run, step) counts once because {@link org.mtlab.core.analysis.RunGradientStatistics} ignores steps it has seen.
- * The price is a replay at every rebalance, bounded by the topics' retention.
+ * <p>State follows partitions. The channel commits by checkpoints ({@link AnalysisCheckpoints}): every
+ * {@code auto.commit.interval.ms}, at a rebalance and at shutdown, the connector stores, per topic-partition, the
+ * offset to resume from with an {@link #image} of the runs that partition's records built. When partitions are
+ * assigned, their runs are {@link #restore restored} from those checkpoints and only the records after them are read
+ * (a partition without a checkpoint is read from the beginning); when they leave, the state of their runs is dropped,
+ * and a record of a partition this instance no longer holds is ignored. A restarted instance, or one that takes over
+ * a partition, therefore ends with exactly the statistics of an uninterrupted one, and each (run, step) counts once
+ * because {@link org.mtlab.core.analysis.RunGradientStatistics} ignores steps it has seen (an image may hold a few
+ * records beyond its offset: they come again and count once).
  *
  * <p>A record that cannot be analysed (undecodable, inconsistent with its run) is dead-lettered by the channel at
  * once: the analysis computes in memory only, so a failure would repeat on every retry.
@@ -140,23 +145,28 @@ public class AnalysisEngine {
     /**
      * A poll's gradient and run events, on the channel's event loop (the handler only computes in memory). The channel
      * delivers batches: one dispatch per poll rather than per record, which measured 0.58× the raw client's
-     * throughput (BENCHMARKS.md). Each record is still handled on its own: one that fails is nacked alone, and the
-     * channel's dead-letter strategy writes it to {@code mtlab.dlq}.
+     * throughput (BENCHMARKS.md). A record that fails is nacked alone, and the channel's dead-letter strategy writes it
+     * to {@code mtlab.dlq}; once every refused record is written there, the batch is acknowledged, which moves each
+     * topic-partition's checkpoint past its latest record (the connector gives only those checkpoint metadata).
      */
     @Incoming(CHANNEL)
     public CompletionStage<Void> events(KafkaRecordBatch<String, byte[]> batch) {
-        List<CompletableFuture<Void>> refused = null;
-        for (KafkaRecord<String, byte[]> record : batch) {
-            CompletionStage<Void> done = consumer.consume(record, this::handle);
-            CompletableFuture<Void> future = done.toCompletableFuture();
-            if (!future.isDone()) {
-                // a dead letter on its way (an ack with offsets ignored completes at once)
-                refused = refused == null ? new ArrayList<>() : refused;
-                refused.add(future);
+        for (KafkaRecord<String, byte[]> latest : batch.getLatestOffsetRecords().values()) {
+            CheckpointMetadata<AnalysisCheckpoints.InEngine> checkpoint = CheckpointMetadata.fromMessage(latest);
+            if (checkpoint != null) {
+                checkpoint.setNext(AnalysisCheckpoints.InEngine.STATE);
             }
         }
-        return refused == null ? CompletableFuture.completedFuture(null)
-                : CompletableFuture.allOf(refused.toArray(CompletableFuture[]::new));
+        List<CompletableFuture<Void>> refused = null;
+        for (KafkaRecord<String, byte[]> record : batch) {
+            CompletionStage<Void> deadLetter = consumer.handleOrRefuse(record, this::handle);
+            if (deadLetter != null) {
+                refused = refused == null ? new ArrayList<>() : refused;
+                refused.add(deadLetter.toCompletableFuture());
+            }
+        }
+        return refused == null ? batch.ack()
+                : CompletableFuture.allOf(refused.toArray(CompletableFuture[]::new)).thenCompose(written -> batch.ack());
     }
 
     synchronized void handle(ConsumerRecord<String, byte[]> record) {
@@ -214,14 +224,74 @@ public class AnalysisEngine {
         return runs.computeIfAbsent(runId, id -> new RunState(id, partition));
     }
 
-    /** Partitions arrived (on the connector's polling thread): their runs' state is rebuilt from the beginning. */
-    synchronized void assigned(Consumer<?, ?> kafkaConsumer, Collection<TopicPartition> assigned) {
-        LOG.infof("assigned %s: replaying them from the beginning", assigned);
+    /**
+     * Partitions arrived (on the connector's polling thread, after {@link AnalysisCheckpoints} restored their runs and
+     * the connector sought to their checkpoints' offsets, or to the beginning where a partition has none).
+     */
+    synchronized void assigned(Collection<TopicPartition> assigned) {
+        LOG.infof("assigned %s", assigned);
         assignedAtMs = System.currentTimeMillis();
         Set<TopicPartition> now = new HashSet<>(assignment);
         now.addAll(assigned);
         assignment = Set.copyOf(now);
-        kafkaConsumer.seekToBeginning(assigned);
+    }
+
+    /** What a checkpoint stores of a topic-partition: {@link PartitionImage} of its runs, and how many. */
+    record Image(int runs, byte[] bytes) {
+    }
+
+    /**
+     * The state the records of one topic-partition built, per run: the gradient statistics for the gradients topic,
+     * the facts of the run events for the run-events topic; null when this instance does not hold the partition (its
+     * state is gone, and an empty image would overwrite the partition's checkpoint).
+     */
+    synchronized Image image(TopicPartition partition) {
+        if (!assignment.contains(partition)) {
+            return null;
+        }
+        boolean gradients = partition.topic().equals(Topics.GRADIENTS);
+        Map<UUID, byte[]> images = new LinkedHashMap<>();
+        for (RunState state : runs.values()) {
+            if (state.partition != partition.partition()) {
+                continue;
+            }
+            byte[] bytes;
+            if (gradients) {
+                bytes = state.gradientState();
+            } else {
+                RunState.EventFacts facts = state.eventFacts();
+                bytes = facts == null ? null : Json.write(facts);
+            }
+            if (bytes != null) {
+                images.put(state.runId, bytes);
+            }
+        }
+        return new Image(images.size(), PartitionImage.encode(images));
+    }
+
+    /**
+     * Restores the runs of a topic-partition's checkpoint ({@link #image}), before the partition is assigned.
+     *
+     * @return the number of runs restored
+     */
+    synchronized int restore(TopicPartition partition, byte[] image) {
+        boolean gradients = partition.topic().equals(Topics.GRADIENTS);
+        Map<UUID, byte[]> images = PartitionImage.decode(image);
+        images.forEach((runId, bytes) -> {
+            RunState state = stateOf(runId, partition.partition());
+            if (gradients) {
+                state.restoreGradients(bytes);
+            } else {
+                state.restore(Json.read(bytes, RunState.EventFacts.class));
+            }
+            if (state.descriptor() != null) {
+                metrics.track(state);
+                if (state.hasBaseline()) {
+                    metrics.trackBaseline(state);
+                }
+            }
+        });
+        return images.size();
     }
 
     /** Partitions left (revoked or lost): the state of their runs goes with them. */

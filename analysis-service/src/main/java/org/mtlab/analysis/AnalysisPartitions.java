@@ -10,7 +10,8 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * The {@code analysis-events} channel's rebalance listener (named in application.properties): the analysis state
- * follows the partitions, see {@link AnalysisEngine}. Called on the connector's polling thread.
+ * follows the partitions, see {@link AnalysisEngine}. Called on the connector's polling thread, after the checkpoint
+ * commit strategy has stored the checkpoints of revoked partitions, or restored those of assigned ones.
  */
 @ApplicationScoped
 @Identifier("analysis-partitions")
@@ -20,7 +21,7 @@ public class AnalysisPartitions implements KafkaConsumerRebalanceListener {
 
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        engine.assigned(consumer, partitions);
+        engine.assigned(partitions);
     }
 
     @Override

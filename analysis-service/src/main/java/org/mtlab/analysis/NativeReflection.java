@@ -19,7 +19,7 @@ import org.mtlab.core.report.StudyReport;
  * ({@code quarkus.index-dependency.mtl-core} in application.properties).
  */
 @RegisterForReflection(registerFullHierarchy = true, targets = {RunEvent.class, DeadLetter.class, StudyDecision.class,
-        RunCost.class, RunHistory.EpochMetrics.class, RunGradientStatistics.Snapshot.class,
+        RunCost.class, RunHistory.EpochMetrics.class, RunState.EventFacts.class, RunGradientStatistics.Snapshot.class,
         ConflictBaselineStatistics.Snapshot.class, StudyAnalysis.Result.class, LearningRateSelection.Result.class,
         StudyReport.class, AnalysisResource.RunGradients.class, AnalysisResource.StudyAnalysisView.class})
 final class NativeReflection {

@@ -2,6 +2,7 @@ package org.mtlab.analysis;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.mtlab.core.analysis.RunGradientStatistics;
@@ -193,5 +194,54 @@ final class RunState {
 
     synchronized void markDirty() {
         dirty = true;
+    }
+
+    /**
+     * What the run events told of the run, for a checkpoint of its run-events partition; null when none came yet.
+     * {@code finishedAtMs} is this analyser's clock when the outcome arrived (it times the metric series' removal).
+     */
+    record EventFacts(RunEvent.RunDescriptor descriptor, UUID studyId, String status, long totalSteps,
+                      List<RunEvent.Metric> finalMetrics, long finishedAtMs, Long startedEventMs, Long endedEventMs,
+                      StudyDecision decision, RunCost cost, Map<Integer, List<RunEvent.Metric>> evaluations) {
+    }
+
+    synchronized EventFacts eventFacts() {
+        if (studyId == null) {
+            return null;
+        }
+        return new EventFacts(descriptor, studyId, status, totalSteps, finalMetrics, finishedAtMs, startedEventMs,
+                endedEventMs, decision, cost, new TreeMap<>(evaluations));
+    }
+
+    /** Takes the facts of a checkpoint (a new state, before any run event of this instance). */
+    synchronized void restore(EventFacts facts) {
+        descriptor = facts.descriptor();
+        studyId = facts.studyId();
+        status = facts.status();
+        totalSteps = facts.totalSteps();
+        finalMetrics = facts.finalMetrics();
+        finishedAtMs = facts.finishedAtMs();
+        startedEventMs = facts.startedEventMs();
+        endedEventMs = facts.endedEventMs();
+        decision = facts.decision();
+        cost = facts.cost();
+        evaluations.clear();
+        if (facts.evaluations() != null) {
+            evaluations.putAll(facts.evaluations());
+        }
+        dirty = true;
+        version++;
+    }
+
+    /** The gradient statistics' complete state ({@link RunGradientStatistics#toBytes()}); null before any event. */
+    synchronized byte[] gradientState() {
+        return statistics == null ? null : statistics.toBytes();
+    }
+
+    /** Takes the gradient statistics of a checkpoint (a new state, before any gradient event of this instance). */
+    synchronized void restoreGradients(byte[] state) {
+        statistics = RunGradientStatistics.fromBytes(state);
+        dirty = true;
+        version++;
     }
 }

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -17,6 +19,11 @@ import java.util.Random;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.mtlab.core.analysis.RunGradientStatistics;
+import org.mtlab.core.contract.RunEvent;
 import org.junit.jupiter.api.Test;
 import org.mtlab.core.contract.ConflictBaseline;
 import org.mtlab.core.contract.DeadLetter;
@@ -34,6 +41,14 @@ import org.mtlab.kafka.KafkaSettings;
 @QuarkusTestResource(value = RealInfrastructure.class, restrictToAnnotatedClass = true)
 class AnalysisServiceTest {
     final UUID studyId = UUID.randomUUID();
+
+    @jakarta.inject.Inject
+    AnalysisEngine engine;
+    @jakarta.inject.Inject
+    @io.smallrye.common.annotation.Identifier(AnalysisCheckpoints.STORE)
+    AnalysisCheckpoints checkpoints;
+    @jakarta.inject.Inject
+    io.agroal.api.AgroalDataSource database;
 
     TrainingRequest request(RunKind kind, List<String> tasks, String optimizer, long seed) {
         return StudyEventsFixture.request(studyId, kind, tasks, optimizer, seed);
@@ -302,5 +317,125 @@ class AnalysisServiceTest {
         assertEquals(bad, letters.size(), "every bad record dead-lettered once");
         assertTrue(letters.stream().allMatch(l -> l.reason() != null && !l.reason().isBlank() && l.originalValue() != null));
         ManagementInterface.management().get("/q/health/ready").then().statusCode(200);
+    }
+
+    /**
+     * The channel's checkpoints hold each topic-partition's runs (the statistics bit for bit, the run events' facts)
+     * with the offset after them, and a rebalance restores the runs from them instead of reading the partitions again.
+     */
+    @Test
+    void checkpointsHoldTheRunsStateAndARebalanceRestoresIt() throws Exception {
+        TrainingRequest mtl = request(RunKind.MTL, List.of("a", "b"), "sgd", 7);
+        Random rnd = new Random(5);
+        RecordMetadata lastGradient = null;
+        RecordMetadata lastRunEvent;
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaSettings.producer(RealInfrastructure.kafka().bootstrapServers(), "t"))) {
+            StudyEventsFixture.started(p, mtl);
+            for (int step = 0; step < 40; step++) {
+                float[][] g = new float[2][6];
+                for (float[] row : g) {
+                    for (int k = 0; k < row.length; k++) {
+                        row[k] = (float) rnd.nextGaussian();
+                    }
+                }
+                GradientEvent plain = new GradientEvent(mtl.runId(), 1, step, step / 15, new float[] {1, 1},
+                        new float[] {1, 1}, new double[][] {GradientGeometry.packedGram(g, 0, 3),
+                        GradientGeometry.packedGram(g, 3, 6)}, null, null);
+                byte[] event = GradientEventCodec.encode(step % 4 == 0 ? plain.withBaseline(twoSampleBaseline(g)) : plain);
+                lastGradient = p.send(new ProducerRecord<>(Topics.GRADIENTS, mtl.runId().toString(), event)).get();
+            }
+            lastRunEvent = p.send(new ProducerRecord<>(Topics.RUN_EVENTS, mtl.runId().toString(),
+                    RunEvent.completed(mtl, 40, 1, List.of(new RunEvent.Metric("a", "test", "mse", 0.5, false),
+                            new RunEvent.Metric("b", "test", "mse", 0.7, false))).encode())).get();
+        }
+        assertEquals(lastGradient.partition(), lastRunEvent.partition(), "a run's two topics share the partition number");
+        TopicPartition gradients = new TopicPartition(Topics.GRADIENTS, lastGradient.partition());
+        TopicPartition runEvents = new TopicPartition(Topics.RUN_EVENTS, lastRunEvent.partition());
+        long gradientsEnd = lastGradient.offset() + 1;
+        long runEventsEnd = lastRunEvent.offset() + 1;
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/runs/" + mtl.runId() + "/gradients")
+                .then().statusCode(200).body("analysedSteps", equalTo(40)).body("status", equalTo("COMPLETED")));
+        // stored every auto.commit.interval.ms: both partitions' checkpoints reach past the run's last records
+        await().atMost(Duration.ofSeconds(30)).until(() -> nextOffset(gradients) >= gradientsEnd
+                && nextOffset(runEvents) >= runEventsEnd);
+        RunState live = engine.run(mtl.runId());
+        RunGradientStatistics.Snapshot statistics = live.snapshot();
+        assertEquals(40, statistics.analysedSteps());
+        assertEquals(statistics, RunGradientStatistics.fromBytes(PartitionImage.decode(checkpoint(gradients))
+                .get(mtl.runId())).snapshot(mtl.tasks()), "the stored statistics are the live ones");
+
+        // a rebalance: the partitions leave this instance and come back, their runs restored from the checkpoints
+        List<TopicPartition> both = List.of(gradients, runEvents);
+        engine.revoked(both);
+        assertNull(engine.run(mtl.runId()));
+        var resumed = checkpoints.store("mtlab-analysis").fetchProcessingState(both)
+                .await().atMost(Duration.ofSeconds(30));
+        engine.assigned(both);
+        assertEquals(nextOffset(gradients), resumed.get(gradients).getOffset(), "reading resumes after the checkpoint");
+        assertEquals(nextOffset(runEvents), resumed.get(runEvents).getOffset());
+        RunState restored = engine.run(mtl.runId());
+        assertEquals(statistics, restored.snapshot());
+        assertEquals("COMPLETED", restored.status());
+        assertEquals(live.descriptor(), restored.descriptor());
+        assertEquals(live.finalMetrics(), restored.finalMetrics());
+        assertEquals(live.startedEventMs(), restored.startedEventMs());
+        assertEquals(live.endedEventMs(), restored.endedEventMs());
+        given().get("/api/runs/" + mtl.runId() + "/gradients").then().statusCode(200).body("analysedSteps", equalTo(40));
+
+        // a checkpoint of an earlier topic of that name (deleted, created again) is not restored: read from offset 0
+        String realTopicId = topicId(gradients);
+        setTopicId(gradients, UUID.randomUUID().toString());
+        try {
+            engine.revoked(both);
+            resumed = checkpoints.store("mtlab-analysis").fetchProcessingState(both).await().atMost(Duration.ofSeconds(30));
+            engine.assigned(both);
+            assertFalse(resumed.containsKey(gradients));
+            assertTrue(resumed.containsKey(runEvents));
+            assertNull(engine.run(mtl.runId()).snapshot(), "no gradient statistics restored");
+            assertEquals("COMPLETED", engine.run(mtl.runId()).status());
+        } finally {
+            setTopicId(gradients, realTopicId);
+            engine.revoked(both);
+            checkpoints.store("mtlab-analysis").fetchProcessingState(both).await().atMost(Duration.ofSeconds(30));
+            engine.assigned(both);
+        }
+        assertEquals(statistics, engine.run(mtl.runId()).snapshot());
+    }
+
+    private long nextOffset(TopicPartition tp) throws Exception {
+        return query("select next_offset from analysis_checkpoint where checkpoint_id = ?", tp,
+                r -> r.next() ? r.getLong(1) : -1L);
+    }
+
+    private byte[] checkpoint(TopicPartition tp) throws Exception {
+        return query("select state from analysis_checkpoint where checkpoint_id = ?", tp,
+                r -> r.next() ? r.getBytes(1) : null);
+    }
+
+    private String topicId(TopicPartition tp) throws Exception {
+        return query("select topic_id from analysis_checkpoint where checkpoint_id = ?", tp,
+                r -> r.next() ? r.getString(1) : null);
+    }
+
+    private void setTopicId(TopicPartition tp, String topicId) throws Exception {
+        try (var c = database.getConnection();
+             var s = c.prepareStatement("update analysis_checkpoint set topic_id = ? where checkpoint_id = ?")) {
+            s.setString(1, topicId);
+            s.setString(2, PartitionCheckpointEntity.idOf("mtlab-analysis", tp.topic(), tp.partition()));
+            assertEquals(1, s.executeUpdate());
+        }
+    }
+
+    private interface Rows<T> {
+        T read(java.sql.ResultSet rows) throws java.sql.SQLException;
+    }
+
+    private <T> T query(String sql, TopicPartition tp, Rows<T> read) throws Exception {
+        try (var c = database.getConnection(); var s = c.prepareStatement(sql)) {
+            s.setString(1, PartitionCheckpointEntity.idOf("mtlab-analysis", tp.topic(), tp.partition()));
+            try (var rows = s.executeQuery()) {
+                return read.read(rows);
+            }
+        }
     }
 }

@@ -36,6 +36,12 @@ public final class ChannelConsumer {
     private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicLong transientFailures = new AtomicLong();
 
+    /** Handles one Kafka record; throws when it cannot ({@link FailureClassifier} tells how). */
+    @FunctionalInterface
+    public interface RecordHandler {
+        void handle(ConsumerRecord<String, byte[]> record) throws Throwable;
+    }
+
     /** The record was refused: the message of this exception is the dead letter's reason. */
     public static final class RecordRefused extends Exception {
         RecordRefused(String reason, Throwable cause) {
@@ -84,53 +90,73 @@ public final class ChannelConsumer {
      * Handles the Kafka record under {@code message}: acks it when the handler returned, nacks it with the reason
      * (to the dead-letter topic) when the failure is permanent or the retries are spent.
      */
+    public CompletionStage<Void> consume(Message<byte[]> message, RecordHandler handler) {
+        CompletionStage<Void> refused = handleOrRefuse(message, handler);
+        return refused != null ? refused : message.ack();
+    }
+
+    /**
+     * Handles the Kafka record under {@code message} without acknowledging it, for a batch that acknowledges its
+     * records itself: null when the handler returned; when it failed for good, the nack with the reason (to the
+     * dead-letter topic), which completes once the dead letter is written.
+     */
     @SuppressWarnings("unchecked")
-    public CompletionStage<Void> consume(Message<byte[]> message, ConsumerLoop.RecordHandler handler) {
+    public CompletionStage<Void> handleOrRefuse(Message<byte[]> message, RecordHandler handler) {
         ConsumerRecord<String, byte[]> record = message.getMetadata(IncomingKafkaRecordMetadata.class)
                 .map(m -> (ConsumerRecord<String, byte[]>) m.getRecord())
                 .orElseThrow(() -> new IllegalStateException("channel consumer " + name + " needs Kafka messages"));
+        if (retryTransient == null) {
+            // in-memory handlers (the analysis, thousands of records a second): no attempt counting, no clock
+            try {
+                handler.handle(record);
+                handled.incrementAndGet();
+                return null;
+            } catch (Throwable e) {
+                return refuse(message, record, e, 1, 0);
+            }
+        }
         AtomicInteger attempts = new AtomicInteger();
         long started = System.nanoTime();
         try {
-            if (retryTransient == null) {
+            retryTransient.call(() -> {
                 attempts.incrementAndGet();
-                handler.handle(record);
-            } else {
-                retryTransient.call(() -> {
-                    attempts.incrementAndGet();
-                    try {
-                        handler.handle(record);
-                    } catch (Exception | Error e) {
-                        throw e;
-                    } catch (Throwable e) {
-                        throw new Exception(e);
-                    }
-                    return null;
-                }, Void.class);
-            }
+                try {
+                    handler.handle(record);
+                } catch (Exception | Error e) {
+                    throw e;
+                } catch (Throwable e) {
+                    throw new Exception(e);
+                }
+                return null;
+            }, Void.class);
             handled.incrementAndGet();
-            return message.ack();
+            return null;
         } catch (Throwable e) {
-            if (e instanceof VirtualMachineError fatal) {
-                throw fatal;
-            }
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            FailureClassifier.Failure failure = classifier.classify(e);
-            String reason = failure.permanent() || retryPolicy == null ? failure.reason()
-                    : "gave up after " + attempts.get() + " attempts in "
-                    + Duration.ofNanos(System.nanoTime() - started).toSeconds() + " s (retry policy: "
-                    + retryPolicy.describe() + "); last failure, transient: " + failure.reason();
-            if (!failure.permanent() && retryPolicy != null) {
-                transientFailures.incrementAndGet();
-            }
-            deadLettered.incrementAndGet();
-            LOG.warnf("consumer %s: dead-lettering %s-%d@%d: %s", name, record.topic(), record.partition(),
-                    record.offset(), reason);
-            return message.nack(new RecordRefused(reason, e), Metadata.of(OutgoingKafkaRecordMetadata.<String>builder()
-                    .addHeaders(DeadLetterRecords.consumerHeader(name)).build()));
+            return refuse(message, record, e, attempts.get(), started);
         }
+    }
+
+    private CompletionStage<Void> refuse(Message<byte[]> message, ConsumerRecord<String, byte[]> record, Throwable e,
+                                         int attempts, long startedNanos) {
+        if (e instanceof VirtualMachineError fatal) {
+            throw fatal;
+        }
+        if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+        }
+        FailureClassifier.Failure failure = classifier.classify(e);
+        String reason = failure.permanent() || retryPolicy == null ? failure.reason()
+                : "gave up after " + attempts + " attempts in "
+                + Duration.ofNanos(System.nanoTime() - startedNanos).toSeconds() + " s (retry policy: "
+                + retryPolicy.describe() + "); last failure, transient: " + failure.reason();
+        if (!failure.permanent() && retryPolicy != null) {
+            transientFailures.incrementAndGet();
+        }
+        deadLettered.incrementAndGet();
+        LOG.warnf("consumer %s: dead-lettering %s-%d@%d: %s", name, record.topic(), record.partition(),
+                record.offset(), reason);
+        return message.nack(new RecordRefused(reason, e), Metadata.of(OutgoingKafkaRecordMetadata.<String>builder()
+                .addHeaders(DeadLetterRecords.consumerHeader(name)).build()));
     }
 
     public String name() {

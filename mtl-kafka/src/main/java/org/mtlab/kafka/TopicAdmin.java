@@ -45,4 +45,17 @@ public final class TopicAdmin {
             }
         }
     }
+
+    /** The topics' Kafka ids (a topic deleted and created again under its name gets a new one); absent topics left out. */
+    public static Map<String, String> topicIds(String bootstrapServers, Collection<String> topics)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(props)) {
+            Map<String, String> ids = new java.util.HashMap<>();
+            admin.describeTopics(topics).allTopicNames().get(60, TimeUnit.SECONDS)
+                    .forEach((name, description) -> ids.put(name, description.topicId().toString()));
+            return ids;
+        }
+    }
 }

@@ -1,0 +1,178 @@
+package org.mtlab.analysis;
+
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.annotation.Identifier;
+import io.smallrye.common.vertx.VertxContext;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.smallrye.reactive.messaging.kafka.KafkaConnectorIncomingConfiguration;
+import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
+import io.smallrye.reactive.messaging.kafka.commit.CheckpointStateStore;
+import io.smallrye.reactive.messaging.kafka.commit.ProcessingState;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.hibernate.reactive.mutiny.Mutiny;
+import org.jboss.logging.Logger;
+import org.mtlab.kafka.TopicAdmin;
+
+/**
+ * The analysis' checkpoint store, for the Kafka connector's {@code checkpoint} commit strategy
+ * ({@code checkpoint.state-store=analysis-checkpoints} on the {@code analysis-events} channel): the state of each
+ * topic-partition's runs and the offset to resume from, in PostgreSQL through Hibernate Reactive
+ * ({@link PartitionCheckpointEntity}).
+ *
+ * <p>The runs' state lives in the {@link AnalysisEngine}, not in the connector's per-record processing state (that
+ * holds only the marker {@link InEngine#STATE}): when the connector persists a checkpoint, this store takes an image of
+ * the engine's runs of that topic-partition right then, on the connector's thread and under the engine's lock. The
+ * offset it stores was fixed before, so the image holds at least every record below the offset, possibly a few more;
+ * those come again after a restore and count once (a gradient step is counted once, a run event applied twice leaves
+ * the same facts). On assignment the connector asks for the checkpoints; this store restores their runs into the engine
+ * and the connector seeks to their offsets, so a restarted analysis reads only what came after.
+ *
+ * <p>Why the connector's strategy with our own store rather than Hibernate Reactive's ready-made one: that one keeps
+ * the connector's processing state as the entity, which would mean copying every run's statistics at every record.
+ */
+@ApplicationScoped
+@Identifier(AnalysisCheckpoints.STORE)
+public class AnalysisCheckpoints implements CheckpointStateStore.Factory {
+    private static final Logger LOG = Logger.getLogger(AnalysisCheckpoints.class);
+    static final String STORE = "analysis-checkpoints";
+
+    /** The connector's processing state of a topic-partition: its runs' state is held by the engine. */
+    public enum InEngine {
+        STATE
+    }
+
+    @Inject
+    AnalysisEngine engine;
+    @Inject
+    Mutiny.SessionFactory sessions;
+    @Inject
+    io.vertx.core.Vertx vertx;
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    /** Topic name → Kafka topic id, looked up once per topic and process. */
+    private final Map<String, String> topicIds = new ConcurrentHashMap<>();
+
+    @Override
+    public CheckpointStateStore create(KafkaConnectorIncomingConfiguration config, io.vertx.mutiny.core.Vertx vertx,
+                                       KafkaConsumer<?, ?> consumer, Class<?> stateType) {
+        return store((String) consumer.configuration().get(ConsumerConfig.GROUP_ID_CONFIG));
+    }
+
+    /** The store of one consumer group's checkpoints (through the bean, never its client proxy's fields). */
+    CheckpointStateStore store(String group) {
+        return new Store(group);
+    }
+
+    final class Store implements CheckpointStateStore {
+        private final String group;
+
+        Store(String group) {
+            this.group = group;
+        }
+
+        @Override
+        public Uni<Map<TopicPartition, ProcessingState<?>>> fetchProcessingState(Collection<TopicPartition> partitions) {
+            List<Object> ids = partitions.stream()
+                    .map(tp -> (Object) PartitionCheckpointEntity.idOf(group, tp.topic(), tp.partition())).toList();
+            Set<String> topics = partitions.stream().map(TopicPartition::topic).collect(Collectors.toSet());
+            return Uni.createFrom().item(() -> currentTopicIds(topics))
+                    .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                    .chain(current -> onDatabaseContext(() -> sessions.withSession(
+                                    session -> session.find(PartitionCheckpointEntity.class, ids.toArray())))
+                            .map(rows -> restore(rows, current)));
+        }
+
+        private Map<TopicPartition, ProcessingState<?>> restore(List<PartitionCheckpointEntity> rows,
+                                                                Map<String, String> current) {
+            Map<TopicPartition, ProcessingState<?>> states = new HashMap<>();
+            for (PartitionCheckpointEntity row : rows) {
+                if (row == null) {
+                    continue;
+                }
+                TopicPartition tp = new TopicPartition(row.topic, row.partition);
+                if (!row.topicId.equals(current.get(row.topic))) {
+                    LOG.warnf("checkpoint of %s is of an earlier topic of that name (id %s, now %s): reading the "
+                            + "partition from the beginning", tp, row.topicId, current.get(row.topic));
+                    continue;
+                }
+                int runs = engine.restore(tp, row.state);
+                LOG.infof("restored %s: %d runs, resuming at offset %d (checkpoint of %s)", tp, runs, row.nextOffset,
+                        row.updatedAt);
+                states.put(tp, new ProcessingState<>(InEngine.STATE, row.nextOffset));
+            }
+            return states;
+        }
+
+        @Override
+        public Uni<Void> persistProcessingState(Map<TopicPartition, ProcessingState<?>> states) {
+            // the images now, on the connector's thread: each holds at least the records below its (already fixed) offset
+            List<PartitionCheckpointEntity> rows = new ArrayList<>();
+            Instant now = Instant.now();
+            for (Map.Entry<TopicPartition, ProcessingState<?>> entry : states.entrySet()) {
+                TopicPartition tp = entry.getKey();
+                String topicId = topicIds.get(tp.topic());
+                if (ProcessingState.isEmptyOrNull(entry.getValue()) || topicId == null) {
+                    continue;
+                }
+                AnalysisEngine.Image image = engine.image(tp);
+                if (image == null) {
+                    continue;
+                }
+                PartitionCheckpointEntity row = new PartitionCheckpointEntity();
+                row.id = PartitionCheckpointEntity.idOf(group, tp.topic(), tp.partition());
+                row.consumerGroup = group;
+                row.topic = tp.topic();
+                row.partition = tp.partition();
+                row.topicId = topicId;
+                row.nextOffset = entry.getValue().getOffset();
+                row.runs = image.runs();
+                row.state = image.bytes();
+                row.updatedAt = now;
+                rows.add(row);
+            }
+            if (rows.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            return onDatabaseContext(() -> sessions.withTransaction(session -> session.mergeAll(rows.toArray())));
+        }
+    }
+
+    private Map<String, String> currentTopicIds(Set<String> topics) {
+        if (!topicIds.keySet().containsAll(topics)) {
+            try {
+                topicIds.putAll(TopicAdmin.topicIds(bootstrapServers, topics));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while reading the topics' ids", e);
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot read the ids of topics " + topics + ": " + e, e);
+            }
+        }
+        return Map.copyOf(topicIds);
+    }
+
+    /** Hibernate Reactive needs a safe duplicated Vert.x context of its own (as Quarkus' own checkpoint stores do). */
+    private <T> Uni<T> onDatabaseContext(Supplier<Uni<? extends T>> work) {
+        return Uni.createFrom().<T>deferred(work).runSubscriptionOn(task -> {
+            io.vertx.core.Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+            VertxContextSafetyToggle.setContextSafe(context, true);
+            context.runOnContext(ignored -> task.run());
+        });
+    }
+}
