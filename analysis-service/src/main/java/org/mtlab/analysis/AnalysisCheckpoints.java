@@ -65,6 +65,11 @@ public class AnalysisCheckpoints implements CheckpointStateStore.Factory {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
+    /** Since when storing checkpoints fails (epoch milliseconds; 0 while the last attempt succeeded). */
+    private volatile long failingSinceMs;
+    private volatile String lastFailure;
+    private volatile long lastStoredAtMs;
+
     /** Topic name → Kafka topic id, looked up once per topic and process. */
     private final Map<String, String> topicIds = new ConcurrentHashMap<>();
 
@@ -111,7 +116,14 @@ public class AnalysisCheckpoints implements CheckpointStateStore.Factory {
                             + "partition from the beginning", tp, row.topicId, current.get(row.topic));
                     continue;
                 }
-                int runs = engine.restore(tp, row.state);
+                int runs;
+                try {
+                    runs = engine.restore(tp, row.state);
+                } catch (IllegalArgumentException e) {
+                    LOG.errorf("checkpoint of %s cannot be read (%s): reading the partition from the beginning",
+                            tp, e.getMessage());
+                    continue;
+                }
                 LOG.infof("restored %s: %d runs, resuming at offset %d (checkpoint of %s)", tp, runs, row.nextOffset,
                         row.updatedAt);
                 states.put(tp, new ProcessingState<>(InEngine.STATE, row.nextOffset));
@@ -146,11 +158,46 @@ public class AnalysisCheckpoints implements CheckpointStateStore.Factory {
                 row.updatedAt = now;
                 rows.add(row);
             }
+            if (LOG.isDebugEnabled()) {
+                LOG.debugf("storing checkpoints of %s (asked for %s)", rows.stream().map(r -> r.id + "@" + r.nextOffset)
+                        .toList(), states.keySet());
+            }
             if (rows.isEmpty()) {
                 return Uni.createFrom().voidItem();
             }
-            return onDatabaseContext(() -> sessions.withTransaction(session -> session.mergeAll(rows.toArray())));
+            return onDatabaseContext(() -> sessions.withTransaction(session -> session.mergeAll(rows.toArray())))
+                    .invoke(stored -> storedAll())
+                    .onFailure().invoke(e -> {
+                        failed(e);
+                        LOG.warnf("storing the checkpoints of %s failed (the connector tries again at its next "
+                                + "interval): %s", states.keySet(), e.toString());
+                    });
         }
+    }
+
+    private void storedAll() {
+        failingSinceMs = 0;
+        lastStoredAtMs = System.currentTimeMillis();
+    }
+
+    private void failed(Throwable e) {
+        if (failingSinceMs == 0) {
+            failingSinceMs = System.currentTimeMillis();
+        }
+        lastFailure = e.toString();
+    }
+
+    /** Since when storing checkpoints fails, in epoch milliseconds; 0 when the last attempt succeeded. */
+    long failingSinceMs() {
+        return failingSinceMs;
+    }
+
+    String lastFailure() {
+        return lastFailure;
+    }
+
+    long lastStoredAtMs() {
+        return lastStoredAtMs;
     }
 
     private Map<String, String> currentTopicIds(Set<String> topics) {

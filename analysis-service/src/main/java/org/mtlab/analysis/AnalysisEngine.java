@@ -28,6 +28,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
+import org.mtlab.core.analysis.RunGradientStatistics;
 import org.mtlab.core.contract.GradientEventCodec;
 import org.mtlab.core.contract.Json;
 import org.mtlab.core.contract.RunEvent;
@@ -146,17 +147,11 @@ public class AnalysisEngine {
      * A poll's gradient and run events, on the channel's event loop (the handler only computes in memory). The channel
      * delivers batches: one dispatch per poll rather than per record, which measured 0.58× the raw client's
      * throughput (BENCHMARKS.md). A record that fails is nacked alone, and the channel's dead-letter strategy writes it
-     * to {@code mtlab.dlq}; once every refused record is written there, the batch is acknowledged, which moves each
-     * topic-partition's checkpoint past its latest record (the connector gives only those checkpoint metadata).
+     * to {@code mtlab.dlq}; once every refused record is written there, each topic-partition's checkpoint moves past
+     * its latest record in the batch (the connector gives only those checkpoint metadata).
      */
     @Incoming(CHANNEL)
     public CompletionStage<Void> events(KafkaRecordBatch<String, byte[]> batch) {
-        for (KafkaRecord<String, byte[]> latest : batch.getLatestOffsetRecords().values()) {
-            CheckpointMetadata<AnalysisCheckpoints.InEngine> checkpoint = CheckpointMetadata.fromMessage(latest);
-            if (checkpoint != null) {
-                checkpoint.setNext(AnalysisCheckpoints.InEngine.STATE);
-            }
-        }
         List<CompletableFuture<Void>> refused = null;
         for (KafkaRecord<String, byte[]> record : batch) {
             CompletionStage<Void> deadLetter = consumer.handleOrRefuse(record, this::handle);
@@ -165,8 +160,26 @@ public class AnalysisEngine {
                 refused.add(deadLetter.toCompletableFuture());
             }
         }
-        return refused == null ? batch.ack()
-                : CompletableFuture.allOf(refused.toArray(CompletableFuture[]::new)).thenCompose(written -> batch.ack());
+        if (refused == null) {
+            return advanceCheckpoints(batch);
+        }
+        return CompletableFuture.allOf(refused.toArray(CompletableFuture[]::new))
+                .thenCompose(written -> advanceCheckpoints(batch));
+    }
+
+    /**
+     * Moves each topic-partition's checkpoint past the batch's latest record, once every record of the batch is in the
+     * engine's state or in the dead-letter topic (the connector moves the checkpoint's offset when it is set, not when
+     * the record is acknowledged), then acknowledges the batch.
+     */
+    private static CompletionStage<Void> advanceCheckpoints(KafkaRecordBatch<String, byte[]> batch) {
+        for (KafkaRecord<String, byte[]> latest : batch.getLatestOffsetRecords().values()) {
+            CheckpointMetadata<AnalysisCheckpoints.InEngine> checkpoint = CheckpointMetadata.fromMessage(latest);
+            if (checkpoint != null) {
+                checkpoint.setNext(AnalysisCheckpoints.InEngine.STATE);
+            }
+        }
+        return batch.ack();
     }
 
     synchronized void handle(ConsumerRecord<String, byte[]> record) {
@@ -270,19 +283,31 @@ public class AnalysisEngine {
     }
 
     /**
-     * Restores the runs of a topic-partition's checkpoint ({@link #image}), before the partition is assigned.
+     * Restores the runs of a topic-partition's checkpoint ({@link #image}), before the partition is assigned: all of
+     * them, or (when some part cannot be read) none.
      *
      * @return the number of runs restored
+     * @throws IllegalArgumentException when the image, or a run in it, cannot be read (nothing is restored then)
      */
     synchronized int restore(TopicPartition partition, byte[] image) {
         boolean gradients = partition.topic().equals(Topics.GRADIENTS);
         Map<UUID, byte[]> images = PartitionImage.decode(image);
+        Map<UUID, Object> decoded = new LinkedHashMap<>();
         images.forEach((runId, bytes) -> {
+            try {
+                decoded.put(runId, gradients ? RunGradientStatistics.fromBytes(bytes)
+                        : Json.read(bytes, RunState.EventFacts.class));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("run " + runId + " of the checkpoint of " + partition
+                        + " cannot be read: " + e.getMessage(), e);
+            }
+        });
+        decoded.forEach((runId, part) -> {
             RunState state = stateOf(runId, partition.partition());
-            if (gradients) {
-                state.restoreGradients(bytes);
+            if (part instanceof RunGradientStatistics statistics) {
+                state.restore(statistics);
             } else {
-                state.restore(Json.read(bytes, RunState.EventFacts.class));
+                state.restore((RunState.EventFacts) part);
             }
             if (state.descriptor() != null) {
                 metrics.track(state);
@@ -291,7 +316,7 @@ public class AnalysisEngine {
                 }
             }
         });
-        return images.size();
+        return decoded.size();
     }
 
     /** Partitions left (revoked or lost): the state of their runs goes with them. */

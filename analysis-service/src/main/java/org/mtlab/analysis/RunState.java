@@ -239,8 +239,8 @@ final class RunState {
     }
 
     /** Takes the gradient statistics of a checkpoint (a new state, before any gradient event of this instance). */
-    synchronized void restoreGradients(byte[] state) {
-        statistics = RunGradientStatistics.fromBytes(state);
+    synchronized void restore(RunGradientStatistics restored) {
+        statistics = restored;
         dirty = true;
         version++;
     }

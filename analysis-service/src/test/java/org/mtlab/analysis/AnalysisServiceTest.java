@@ -382,18 +382,29 @@ class AnalysisServiceTest {
         assertEquals(live.endedEventMs(), restored.endedEventMs());
         given().get("/api/runs/" + mtl.runId() + "/gradients").then().statusCode(200).body("analysedSteps", equalTo(40));
 
-        // a checkpoint of an earlier topic of that name (deleted, created again) is not restored: read from offset 0
+        // a checkpoint of an earlier topic of that name (deleted, created again), or one that cannot be read, is not
+        // restored: its partition is read from offset 0
         String realTopicId = topicId(gradients);
-        setTopicId(gradients, UUID.randomUUID().toString());
+        byte[] realState = checkpoint(gradients);
         try {
-            engine.revoked(both);
-            resumed = checkpoints.store("mtlab-analysis").fetchProcessingState(both).await().atMost(Duration.ofSeconds(30));
-            engine.assigned(both);
-            assertFalse(resumed.containsKey(gradients));
-            assertTrue(resumed.containsKey(runEvents));
-            assertNull(engine.run(mtl.runId()).snapshot(), "no gradient statistics restored");
-            assertEquals("COMPLETED", engine.run(mtl.runId()).status());
+            for (int damage = 0; damage < 2; damage++) {
+                if (damage == 0) {
+                    setTopicId(gradients, UUID.randomUUID().toString());
+                } else {
+                    setTopicId(gradients, realTopicId);
+                    byte[] truncated = java.util.Arrays.copyOf(realState, realState.length - 9);
+                    update("update analysis_checkpoint set state = ? where checkpoint_id = ?", gradients, truncated);
+                }
+                engine.revoked(both);
+                resumed = checkpoints.store("mtlab-analysis").fetchProcessingState(both).await().atMost(Duration.ofSeconds(30));
+                engine.assigned(both);
+                assertFalse(resumed.containsKey(gradients));
+                assertTrue(resumed.containsKey(runEvents));
+                assertNull(engine.run(mtl.runId()).snapshot(), "no gradient statistics restored");
+                assertEquals("COMPLETED", engine.run(mtl.runId()).status());
+            }
         } finally {
+            update("update analysis_checkpoint set state = ? where checkpoint_id = ?", gradients, realState);
             setTopicId(gradients, realTopicId);
             engine.revoked(both);
             checkpoints.store("mtlab-analysis").fetchProcessingState(both).await().atMost(Duration.ofSeconds(30));
@@ -418,9 +429,12 @@ class AnalysisServiceTest {
     }
 
     private void setTopicId(TopicPartition tp, String topicId) throws Exception {
-        try (var c = database.getConnection();
-             var s = c.prepareStatement("update analysis_checkpoint set topic_id = ? where checkpoint_id = ?")) {
-            s.setString(1, topicId);
+        update("update analysis_checkpoint set topic_id = ? where checkpoint_id = ?", tp, topicId);
+    }
+
+    private void update(String sql, TopicPartition tp, Object value) throws Exception {
+        try (var c = database.getConnection(); var s = c.prepareStatement(sql)) {
+            s.setObject(1, value);
             s.setString(2, PartitionCheckpointEntity.idOf("mtlab-analysis", tp.topic(), tp.partition()));
             assertEquals(1, s.executeUpdate());
         }

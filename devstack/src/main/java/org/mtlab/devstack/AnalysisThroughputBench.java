@@ -59,7 +59,8 @@ public final class AnalysisThroughputBench {
                 producer.flush();
             }
             double raw = rawConsumerRate(bootstrap, events);
-            // the analysis consumed while we produced; restart it so that it replays everything from the start
+            // the analysis consumed while we produced; each replay below starts in a consumer group of its own, which
+            // has no checkpoints, so that it reads everything from the start
             analysis.close();
             Path built = repo.resolve("analysis-service/target/quarkus-app/quarkus-run.jar");
             List<Path> jars = new ArrayList<>(List.of(built));
@@ -80,8 +81,9 @@ public final class AnalysisThroughputBench {
                         fresh.close();
                     }
                     long before = System.nanoTime();
-                    fresh = ServiceProcess.startJar(jar, "analysis-service", ServiceProcess.freePort(),
-                            withKafka(stack.databaseProperties(), bootstrap),
+                    Map<String, String> props = withKafka(stack.databaseProperties(), bootstrap);
+                    props.put("mp.messaging.incoming.analysis-events.group.id", "bench-replay-" + UUID.randomUUID());
+                    fresh = ServiceProcess.startJar(jar, "analysis-service", ServiceProcess.freePort(), props,
                             work.resolve("logs"), "512m").awaitReady(Duration.ofSeconds(120));
                     long ready = System.nanoTime();
                     // every step counted, and (builds that defer it) its Pareto stationarity computed

@@ -166,7 +166,10 @@ public final class LocalStack implements AutoCloseable {
         return kafkaBootstrap;
     }
 
-    /** Stops analysis process {@code index} and starts a new one in its place (it rebuilds its state from Kafka). */
+    /**
+     * Stops analysis process {@code index} and starts a new one in its place (it restores its state from the checkpoints
+     * the old one stored as it stopped).
+     */
     public ServiceProcess restartAnalysis(int index) throws Exception {
         ServiceProcess old = analysers.get(index);
         old.close();
@@ -179,7 +182,8 @@ public final class LocalStack implements AutoCloseable {
 
     /**
      * Stops analysis process {@code index} and starts the analysis service's jar on the JVM in its place, on the same
-     * port and configuration: it rebuilds its state from Kafka, so its statistics can be compared with a native one's.
+     * port and configuration: it restores its state from the old one's checkpoints, or reads Kafka from the beginning
+     * where {@code whileStopped} deleted them (so that its statistics can be compared with a native one's).
      *
      * @param whileStopped run after the old process stopped and before the new one starts
      */

@@ -152,7 +152,7 @@ class NativeServicesEndToEndTest {
                         + " study %s%n", stack.gateway().startToReady(), stack.analysis().startToReady(),
                 residentAtRestKiB, residentAfterStudyKiB);
 
-        // the JVM analysis service in the native one's place, its table emptied: it replays the same events from Kafka
+        // the JVM analysis service in the native one's place, its tables emptied: it replays the same events from Kafka
         // and must arrive at the same statistics, byte for byte in the JSON
         ServiceProcess jvmAnalysis = stack.replaceAnalysisWithJvm(0, NativeServicesEndToEndTest::emptyAnalysisTable);
         assertTrue(!jvmAnalysis.isNative());
@@ -216,13 +216,17 @@ class NativeServicesEndToEndTest {
         assertTrue(gradient.reason().contains("too short"), "dead-lettered for: " + gradient.reason());
     }
 
-    /** Deletes the analysis service's persisted statistics, so that what the JVM service serves is its own. */
+    /**
+     * Deletes the analysis service's persisted statistics and its checkpoints, so that what the JVM service serves is
+     * its own, read from Kafka's beginning rather than restored from the native service's checkpoints.
+     */
     private static void emptyAnalysisTable() {
         Map<String, String> db = stack.databaseProperties();
         try (Connection connection = DriverManager.getConnection(db.get("quarkus.datasource.jdbc.url"),
                 db.getOrDefault("quarkus.datasource.username", "postgres"), db.get("quarkus.datasource.password"));
              Statement statement = connection.createStatement()) {
             assertTrue(statement.executeUpdate("delete from analysis_run") > 0, "no analysis rows to delete");
+            assertTrue(statement.executeUpdate("delete from analysis_checkpoint") > 0, "no checkpoints to delete");
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
         }

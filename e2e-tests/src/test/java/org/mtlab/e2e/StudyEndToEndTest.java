@@ -109,7 +109,8 @@ class StudyEndToEndTest {
             assertEquals(1, result.getList("analysis.runs").size());
             assertTrue(Double.isFinite(result.getDouble("analysis.runs[0].deltaMPercent")));
         }
-        // a restarted analysis service rebuilds exactly the statistics it had: nothing lost, nothing counted twice
+        // a restarted analysis service restores exactly the statistics it had from its checkpoints: nothing lost,
+        // nothing counted twice
         String run = exact(given().baseUri(gateway).get("/api/studies/" + studies.get(0.9)).asString())
                 .getString("runs.find { it.kind == 'MTL' }.id");
         String before = given().baseUri(analysis).get("/api/runs/" + run + "/gradients").jsonPath().getString("statistics");
