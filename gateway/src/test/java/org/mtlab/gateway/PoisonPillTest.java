@@ -34,7 +34,9 @@ import org.mtlab.core.contract.RunEvent;
 import org.mtlab.core.contract.Topics;
 import org.mtlab.core.contract.TrainingRequest;
 import org.mtlab.devstack.RealInfrastructure;
+import org.mtlab.kafka.ChannelConsumer;
 import org.mtlab.kafka.FailureClassifier;
+import org.mtlab.kafka.RetryPolicy;
 import org.mtlab.kafka.KafkaSettings;
 
 /**
@@ -222,5 +224,77 @@ class PoisonPillTest {
         }
         assertNotNull(out.isEmpty() ? null : out.get(0), "the run's training request");
         return out.get(0);
+    }
+
+    /** What a channel did with one message: acknowledged it, or nacked it with this reason. */
+    private record Outcome(boolean acked, String refusedFor) {
+    }
+
+    /** One Kafka message through {@link ChannelConsumer#consume}, its acknowledgement or refusal recorded. */
+    private static Outcome consume(ChannelConsumer consumer, String value, ChannelConsumer.RecordHandler handler) {
+        ConsumerRecord<String, byte[]> record = new ConsumerRecord<>("test.channel", 0, 7L, "k",
+                value.getBytes(StandardCharsets.UTF_8));
+        java.util.concurrent.atomic.AtomicBoolean acked = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<Throwable> refused = new java.util.concurrent.atomic.AtomicReference<>();
+        org.eclipse.microprofile.reactive.messaging.Message<byte[]> message = org.eclipse.microprofile.reactive.messaging
+                .Message.of(record.value(), org.eclipse.microprofile.reactive.messaging.Metadata.of(
+                        new io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata<>(record, "test")),
+                        () -> {
+                            acked.set(true);
+                            return java.util.concurrent.CompletableFuture.completedFuture(null);
+                        },
+                        reason -> {
+                            refused.set(reason);
+                            return java.util.concurrent.CompletableFuture.completedFuture(null);
+                        });
+        consumer.consume(message, handler).toCompletableFuture().join();
+        return new Outcome(acked.get(), refused.get() == null ? null : refused.get().getMessage());
+    }
+
+    /**
+     * On a channel, a record that keeps failing transiently is tried exactly the retry policy's attempts, with the
+     * policy's backoff (SmallRye Fault Tolerance), then refused with why; the record behind it is handled.
+     */
+    @Test
+    void aTransientFailureIsTriedExactlyThePolicysAttemptsThenRefused() {
+        RetryPolicy quick = new RetryPolicy(Duration.ofMillis(20), Duration.ofMillis(80), 4, Duration.ofSeconds(30));
+        ChannelConsumer consumer = new ChannelConsumer("retry-test", quick, FailureClassifier.standard());
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        long started = System.nanoTime();
+        Outcome stuck = consume(consumer, "stuck", record -> {
+            attempts.incrementAndGet();
+            throw new java.util.concurrent.CompletionException(
+                    new java.net.ConnectException("Connection refused: localhost/127.0.0.1:5432"));
+        });
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertEquals(quick.maxAttempts(), attempts.get(), "tried exactly the policy's attempts");
+        assertTrue(took.toMillis() >= 20 + 40 + 80, "backed off 20, 40, then 80 ms (the maximum): " + took);
+        assertTrue(!stuck.acked() && stuck.refusedFor() != null, "refused, not acknowledged");
+        assertTrue(stuck.refusedFor().contains("gave up after 4 attempts")
+                && stuck.refusedFor().contains("ConnectException"), stuck.refusedFor());
+        assertEquals(quick.maxAttempts(), consumer.transientFailureCount());
+        assertEquals(1, consumer.deadLetteredCount());
+        List<String> handled = new ArrayList<>();
+        Outcome next = consume(consumer, "next", record -> handled.add(new String(record.value(), StandardCharsets.UTF_8)));
+        assertTrue(next.acked() && next.refusedFor() == null);
+        assertEquals(List.of("next"), handled);
+        assertEquals(1, consumer.handledCount());
+    }
+
+    /** A database data error (SQLState class 22: a NUL in text) is permanent: refused at its first attempt, with why. */
+    @Test
+    void aDataErrorIsRefusedAtItsFirstAttempt() {
+        ChannelConsumer consumer = new ChannelConsumer("data-test",
+                new RetryPolicy(Duration.ofMillis(20), Duration.ofMillis(80), 4, Duration.ofSeconds(30)),
+                FailureClassifier.standard());
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        Outcome outcome = consume(consumer, "nul", record -> {
+            attempts.incrementAndGet();
+            throw new java.util.concurrent.CompletionException(new IllegalStateException("insert failed",
+                    new java.sql.SQLException("invalid byte sequence for encoding \"UTF8\": 0x00", "22021")));
+        });
+        assertEquals(1, attempts.get(), "a permanent failure is not retried");
+        assertEquals(0, consumer.transientFailureCount());
+        assertTrue(outcome.refusedFor() != null && outcome.refusedFor().contains("SQLState 22021"), outcome.refusedFor());
     }
 }

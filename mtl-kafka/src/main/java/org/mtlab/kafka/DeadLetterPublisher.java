@@ -13,7 +13,7 @@ import org.mtlab.core.contract.Topics;
 /**
  * Sends a refused record to {@link Topics#DEAD_LETTERS} as the connector's dead-letter strategy does — the original
  * key, value and headers, and the reason in the dead-letter headers ({@link DeadLetterRecords}) — and waits for the
- * ack. For the consumers still on the raw client ({@link ConsumerLoop}).
+ * ack. For the consumers still on the raw client (the trainer's training requests and run control).
  */
 public final class DeadLetterPublisher {
     private static final Logger LOG = Logger.getLogger(DeadLetterPublisher.class);
