@@ -35,12 +35,14 @@ import org.mtlab.kafka.TopicAdmin;
  * ({@link PartitionCheckpointEntity}).
  *
  * <p>The runs' state lives in the {@link AnalysisEngine}, not in the connector's per-record processing state (that
- * holds only the marker {@link InEngine#STATE}): when the connector persists a checkpoint, this store takes an image of
- * the engine's runs of that topic-partition right then, on the connector's thread and under the engine's lock. The
- * offset it stores was fixed before, so the image holds at least every record below the offset, possibly a few more;
- * those come again after a restore and count once (a gradient step is counted once, a run event applied twice leaves
- * the same facts). On assignment the connector asks for the checkpoints; this store restores their runs into the engine
- * and the connector seeks to their offsets, so a restarted analysis reads only what came after.
+ * holds only the marker {@link InEngine#STATE}): when the connector persists a checkpoint, this store takes the offsets
+ * it was given, then, on a worker thread, an {@link AnalysisEngine#image image} of the engine's runs of each
+ * topic-partition (run by run, each under its own lock, so the consumer goes on with the other runs), and upserts the
+ * rows on a Vert.x context of its own. The connector moved each offset only after the records below it were in the
+ * engine, so an image holds at least every record below its offset, possibly a few more; those come again after a
+ * restore and count once (a gradient step is counted once, a run event applied twice leaves the same facts). On
+ * assignment the connector asks for the checkpoints; this store restores their runs into the engine and the connector
+ * seeks to their offsets, so a restarted analysis reads only what came after.
  *
  * <p>Why the connector's strategy with our own store rather than Hibernate Reactive's ready-made one: that one keeps
  * the connector's processing state as the entity, which would mean copying every run's statistics at every record.
@@ -133,45 +135,56 @@ public class AnalysisCheckpoints implements CheckpointStateStore.Factory {
 
         @Override
         public Uni<Void> persistProcessingState(Map<TopicPartition, ProcessingState<?>> states) {
-            // the images now, on the connector's thread: each holds at least the records below its (already fixed) offset
+            // the offsets now, on the connector's thread; the images after, on a worker: each image holds at least the
+            // records below its offset (they were in the engine before the connector moved the offset past them)
+            Map<TopicPartition, Long> offsets = new HashMap<>();
+            states.forEach((tp, state) -> {
+                if (!ProcessingState.isEmptyOrNull(state) && topicIds.containsKey(tp.topic())) {
+                    offsets.put(tp, state.getOffset());
+                }
+            });
+            if (offsets.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            return Uni.createFrom().item(() -> rows(offsets))
+                    .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                    .chain(rows -> rows.isEmpty() ? Uni.createFrom().voidItem()
+                            // an upsert: no read of the rows it replaces
+                            : onDatabaseContext(() -> sessions.withStatelessTransaction(
+                                    session -> session.upsertMultiple(rows))))
+                    .invoke(stored -> storedAll())
+                    .onFailure().invoke(e -> {
+                        failed(e);
+                        LOG.warnf("storing the checkpoints of %s failed (the connector tries again at its next "
+                                + "interval): %s", offsets.keySet(), e.toString());
+                    });
+        }
+
+        private List<PartitionCheckpointEntity> rows(Map<TopicPartition, Long> offsets) {
             List<PartitionCheckpointEntity> rows = new ArrayList<>();
             Instant now = Instant.now();
-            for (Map.Entry<TopicPartition, ProcessingState<?>> entry : states.entrySet()) {
-                TopicPartition tp = entry.getKey();
-                String topicId = topicIds.get(tp.topic());
-                if (ProcessingState.isEmptyOrNull(entry.getValue()) || topicId == null) {
-                    continue;
-                }
+            offsets.forEach((tp, offset) -> {
                 AnalysisEngine.Image image = engine.image(tp);
                 if (image == null) {
-                    continue;
+                    return;
                 }
                 PartitionCheckpointEntity row = new PartitionCheckpointEntity();
                 row.id = PartitionCheckpointEntity.idOf(group, tp.topic(), tp.partition());
                 row.consumerGroup = group;
                 row.topic = tp.topic();
                 row.partition = tp.partition();
-                row.topicId = topicId;
-                row.nextOffset = entry.getValue().getOffset();
+                row.topicId = topicIds.get(tp.topic());
+                row.nextOffset = offset;
                 row.runs = image.runs();
                 row.state = image.bytes();
                 row.updatedAt = now;
                 rows.add(row);
-            }
+            });
             if (LOG.isDebugEnabled()) {
-                LOG.debugf("storing checkpoints of %s (asked for %s)", rows.stream().map(r -> r.id + "@" + r.nextOffset)
-                        .toList(), states.keySet());
+                LOG.debugf("storing checkpoints %s", rows.stream().map(r -> r.id + "@" + r.nextOffset + " ("
+                        + r.state.length + " bytes)").toList());
             }
-            if (rows.isEmpty()) {
-                return Uni.createFrom().voidItem();
-            }
-            return onDatabaseContext(() -> sessions.withTransaction(session -> session.mergeAll(rows.toArray())))
-                    .invoke(stored -> storedAll())
-                    .onFailure().invoke(e -> {
-                        failed(e);
-                        LOG.warnf("storing the checkpoints of %s failed (the connector tries again at its next "
-                                + "interval): %s", states.keySet(), e.toString());
-                    });
+            return rows;
         }
     }
 

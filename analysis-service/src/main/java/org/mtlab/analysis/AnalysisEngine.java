@@ -256,25 +256,26 @@ public class AnalysisEngine {
     /**
      * The state the records of one topic-partition built, per run: the gradient statistics for the gradients topic,
      * the facts of the run events for the run-events topic; null when this instance does not hold the partition (its
-     * state is gone, and an empty image would overwrite the partition's checkpoint).
+     * state is gone, and an empty image would overwrite the partition's checkpoint). Called off the consumer's thread:
+     * the engine's lock is held only to list the partition's runs, and each run is copied under its own lock, so the
+     * consumer goes on with the other runs meanwhile. Every run holds at least what it held when this was called.
      */
-    synchronized Image image(TopicPartition partition) {
-        if (!assignment.contains(partition)) {
-            return null;
+    Image image(TopicPartition partition) {
+        List<RunState> held = new ArrayList<>();
+        synchronized (this) {
+            if (!assignment.contains(partition)) {
+                return null;
+            }
+            for (RunState state : runs.values()) {
+                if (state.partition == partition.partition()) {
+                    held.add(state);
+                }
+            }
         }
         boolean gradients = partition.topic().equals(Topics.GRADIENTS);
         Map<UUID, byte[]> images = new LinkedHashMap<>();
-        for (RunState state : runs.values()) {
-            if (state.partition != partition.partition()) {
-                continue;
-            }
-            byte[] bytes;
-            if (gradients) {
-                bytes = state.gradientState();
-            } else {
-                RunState.EventFacts facts = state.eventFacts();
-                bytes = facts == null ? null : Json.write(facts);
-            }
+        for (RunState state : held) {
+            byte[] bytes = gradients ? state.gradientState() : state.eventFactsJson();
             if (bytes != null) {
                 images.put(state.runId, bytes);
             }

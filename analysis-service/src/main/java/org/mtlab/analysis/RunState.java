@@ -36,6 +36,11 @@ final class RunState {
     private long version;
     private long snapshotVersion = -1;
     private RunGradientStatistics.Snapshot snapshot;
+    /** The checkpoint images of this run and the version they were taken at. */
+    private long gradientStateVersion = -1;
+    private byte[] gradientStateBytes;
+    private long factsVersion = -1;
+    private byte[] factsBytes;
 
     RunState(UUID runId, int partition) {
         this.runId = runId;
@@ -233,9 +238,29 @@ final class RunState {
         version++;
     }
 
-    /** The gradient statistics' complete state ({@link RunGradientStatistics#toBytes()}); null before any event. */
+    /**
+     * The gradient statistics' complete state ({@link RunGradientStatistics#toBytes()}); null before any event. Kept
+     * until the run changes: a finished or idle run is not copied again at every checkpoint.
+     */
     synchronized byte[] gradientState() {
-        return statistics == null ? null : statistics.toBytes();
+        if (statistics == null) {
+            return null;
+        }
+        if (gradientStateVersion != version) {
+            gradientStateBytes = statistics.toBytes();
+            gradientStateVersion = version;
+        }
+        return gradientStateBytes;
+    }
+
+    /** {@link #eventFacts()} as JSON, kept until the run changes; null when no run event came yet. */
+    synchronized byte[] eventFactsJson() {
+        if (factsVersion != version) {
+            EventFacts facts = eventFacts();
+            factsBytes = facts == null ? null : org.mtlab.core.contract.Json.write(facts);
+            factsVersion = version;
+        }
+        return factsBytes;
     }
 
     /** Takes the gradient statistics of a checkpoint (a new state, before any gradient event of this instance). */
