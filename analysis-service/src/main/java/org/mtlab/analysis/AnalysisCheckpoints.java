@@ -75,10 +75,39 @@ public class AnalysisCheckpoints implements CheckpointStateStore.Factory {
     /** Topic name → Kafka topic id, looked up once per topic and process. */
     private final Map<String, String> topicIds = new ConcurrentHashMap<>();
 
+    /** The channel's store (one channel uses this factory). */
+    private volatile Store channelStore;
+    /** Set once the last checkpoints are stored at shutdown: the connector's own attempt after it would fail. */
+    private volatile boolean stopped;
+
     @Override
     public CheckpointStateStore create(KafkaConnectorIncomingConfiguration config, io.vertx.mutiny.core.Vertx vertx,
                                        KafkaConsumer<?, ?> consumer, Class<?> stateType) {
-        return store((String) consumer.configuration().get(ConsumerConfig.GROUP_ID_CONFIG));
+        Store store = new Store((String) consumer.configuration().get(ConsumerConfig.GROUP_ID_CONFIG));
+        channelStore = store;
+        return store;
+    }
+
+    /**
+     * Stores the held partitions' last checkpoints as the service stops. The connector stores them too when it
+     * terminates, but by then Quarkus has closed the database pool ("Pool closed"), and a restart would resume from
+     * the last periodic checkpoint instead.
+     */
+    void storeLast(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent event) {
+        Store store = channelStore;
+        Map<TopicPartition, Long> offsets = engine.checkpointableOffsets();
+        if (store == null || offsets.isEmpty()) {
+            stopped = true;
+            return;
+        }
+        try {
+            io.quarkus.vertx.VertxContextSupport.subscribeAndAwait(() -> store.write(offsets));
+            LOG.infof("stored the last checkpoints of %s", offsets);
+        } catch (Throwable e) {
+            LOG.warnf("storing the last checkpoints at shutdown failed (a restart resumes from the previous ones): %s",
+                    e.toString());
+        }
+        stopped = true;
     }
 
     /** The store of one consumer group's checkpoints (through the bean, never its client proxy's fields). */
@@ -143,9 +172,14 @@ public class AnalysisCheckpoints implements CheckpointStateStore.Factory {
                     offsets.put(tp, state.getOffset());
                 }
             });
-            if (offsets.isEmpty()) {
+            if (offsets.isEmpty() || stopped) {
                 return Uni.createFrom().voidItem();
             }
+            return write(offsets);
+        }
+
+        /** Images of the partitions' runs (on a worker), upserted with the offsets. */
+        Uni<Void> write(Map<TopicPartition, Long> offsets) {
             return Uni.createFrom().item(() -> rows(offsets))
                     .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                     .chain(rows -> rows.isEmpty() ? Uni.createFrom().voidItem()
@@ -164,7 +198,7 @@ public class AnalysisCheckpoints implements CheckpointStateStore.Factory {
             List<PartitionCheckpointEntity> rows = new ArrayList<>();
             Instant now = Instant.now();
             offsets.forEach((tp, offset) -> {
-                AnalysisEngine.Image image = engine.image(tp);
+                AnalysisEngine.Image image = topicIds.containsKey(tp.topic()) ? engine.image(tp) : null;
                 if (image == null) {
                     return;
                 }

@@ -92,6 +92,8 @@ public class AnalysisEngine {
     private volatile long assignedAtMs;
 
     private final Map<UUID, RunState> runs = new ConcurrentHashMap<>();
+    /** Per held topic-partition, the offset after the last record in the state or the dead-letter topic. */
+    private final Map<TopicPartition, Long> checkpointable = new ConcurrentHashMap<>();
     private final ChannelConsumer consumer = ChannelConsumer.withoutRetries("analysis", FailureClassifier.standard());
     /** The partitions (of both topics) this instance holds; guarded by {@code this} with the state that follows them. */
     private volatile Set<TopicPartition> assignment = Set.of();
@@ -172,8 +174,12 @@ public class AnalysisEngine {
      * engine's state or in the dead-letter topic (the connector moves the checkpoint's offset when it is set, not when
      * the record is acknowledged), then acknowledges the batch.
      */
-    private static CompletionStage<Void> advanceCheckpoints(KafkaRecordBatch<String, byte[]> batch) {
-        for (KafkaRecord<String, byte[]> latest : batch.getLatestOffsetRecords().values()) {
+    private CompletionStage<Void> advanceCheckpoints(KafkaRecordBatch<String, byte[]> batch) {
+        for (var entry : batch.getLatestOffsetRecords().entrySet()) {
+            KafkaRecord<String, byte[]> latest = entry.getValue();
+            checkpointable.merge(entry.getKey(), latest.getMetadata(
+                            io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata.class)
+                    .map(m -> m.getOffset() + 1).orElse(0L), Math::max);
             CheckpointMetadata<AnalysisCheckpoints.InEngine> checkpoint = CheckpointMetadata.fromMessage(latest);
             if (checkpoint != null) {
                 checkpoint.setNext(AnalysisCheckpoints.InEngine.STATE);
@@ -320,8 +326,19 @@ public class AnalysisEngine {
         return decoded.size();
     }
 
+    /**
+     * Per held topic-partition, the offset after the last record that is in the state or in the dead-letter topic: a
+     * checkpoint at that offset loses nothing (for the store's last checkpoints at shutdown).
+     */
+    Map<TopicPartition, Long> checkpointableOffsets() {
+        Map<TopicPartition, Long> out = new java.util.HashMap<>(checkpointable);
+        out.keySet().retainAll(assignment);
+        return out;
+    }
+
     /** Partitions left (revoked or lost): the state of their runs goes with them. */
     synchronized void revoked(Collection<TopicPartition> revoked) {
+        checkpointable.keySet().removeAll(revoked);
         Set<TopicPartition> now = new HashSet<>(assignment);
         now.removeAll(revoked);
         assignment = Set.copyOf(now);
