@@ -83,7 +83,7 @@ public class AnalysisCheckpoints implements CheckpointStateStore.Factory {
     @Override
     public CheckpointStateStore create(KafkaConnectorIncomingConfiguration config, io.vertx.mutiny.core.Vertx vertx,
                                        KafkaConsumer<?, ?> consumer, Class<?> stateType) {
-        Store store = new Store((String) consumer.configuration().get(ConsumerConfig.GROUP_ID_CONFIG));
+        Store store = store((String) consumer.configuration().get(ConsumerConfig.GROUP_ID_CONFIG));
         channelStore = store;
         return store;
     }
@@ -111,7 +111,7 @@ public class AnalysisCheckpoints implements CheckpointStateStore.Factory {
     }
 
     /** The store of one consumer group's checkpoints (through the bean, never its client proxy's fields). */
-    CheckpointStateStore store(String group) {
+    Store store(String group) {
         return new Store(group);
     }
 
