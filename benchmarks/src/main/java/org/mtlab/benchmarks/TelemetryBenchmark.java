@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import org.mtlab.core.analysis.RunGradientStatistics;
 import org.mtlab.core.contract.GradientEvent;
 import org.mtlab.core.contract.GradientEventCodec;
+import org.mtlab.core.methods.ParetoStationarity;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -32,6 +33,7 @@ public class TelemetryBenchmark {
     private GradientEvent event;
     private byte[] encoded;
     private RunGradientStatistics statistics;
+    private double[][] totalGram;
     private long step;
 
     @Setup(Level.Trial)
@@ -56,6 +58,14 @@ public class TelemetryBenchmark {
         event = new GradientEvent(new UUID(random.nextLong(), random.nextLong()), 1, 0, 0, losses, weights, grams,
                 null, null);
         encoded = GradientEventCodec.encode(event);
+        totalGram = new double[TASKS][TASKS];
+        for (double[] block : grams) {
+            for (int i = 0; i < TASKS; i++) {
+                for (int j = 0; j < TASKS; j++) {
+                    totalGram[i][j] += block[GradientEvent.packedIndex(Math.min(i, j), Math.max(i, j), TASKS)];
+                }
+            }
+        }
     }
 
     /** A fresh run per iteration, so that the analysed-step set does not grow across the whole trial. */
@@ -91,6 +101,12 @@ public class TelemetryBenchmark {
     }
 
     static final int RUN_STEPS = 1000;
+
+    /** The one costly part of a step's statistics, which {@link RunGradientStatistics#add} defers: its QP. */
+    @Benchmark
+    public double paretoStationarity() {
+        return ParetoStationarity.fromGram(totalGram);
+    }
 
     @Benchmark
     public byte[] encode() {

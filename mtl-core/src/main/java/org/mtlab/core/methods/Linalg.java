@@ -177,6 +177,62 @@ final class Linalg {
     }
 
     /**
+     * Smallest Cholesky pivot, relative to the largest diagonal entry, that {@link #solvePositiveSemidefinite} accepts.
+     * A matrix of the sizes here (n ≤ 10) whose pivots all stay above it is full rank to working precision, so its
+     * solution is the pseudo-inverse's up to rounding.
+     */
+    static final double CHOLESKY_PIVOT_CUTOFF = 1e-6;
+
+    /**
+     * {@code A x = b} for symmetric positive semi-definite A: a Cholesky factorisation when every pivot exceeds
+     * {@link #CHOLESKY_PIVOT_CUTOFF} times the largest diagonal entry (about ten times fewer operations than the
+     * eigen-decomposition), otherwise {@link #solveSymmetric}'s pseudo-inverse with {@code relativeCutoff}. Hand-written
+     * because mtl-core carries no linear-algebra library and n is at most the number of tasks.
+     */
+    static double[] solvePositiveSemidefinite(double[][] a, double[] b, double relativeCutoff) {
+        int n = b.length;
+        double largest = 0.0;
+        for (int i = 0; i < n; i++) {
+            largest = Math.max(largest, a[i][i]);
+        }
+        // lower triangle of L, row by row
+        double[][] l = new double[n][];
+        for (int i = 0; i < n; i++) {
+            double[] row = new double[i + 1];
+            l[i] = row;
+            for (int j = 0; j <= i; j++) {
+                double sum = a[i][j];
+                for (int k = 0; k < j; k++) {
+                    sum -= row[k] * l[j][k];
+                }
+                if (j < i) {
+                    row[j] = sum / l[j][j];
+                } else if (sum > CHOLESKY_PIVOT_CUTOFF * largest) {
+                    row[i] = Math.sqrt(sum);
+                } else {
+                    return solveSymmetric(a, b, relativeCutoff);
+                }
+            }
+        }
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) {
+            double sum = b[i];
+            for (int k = 0; k < i; k++) {
+                sum -= l[i][k] * x[k];
+            }
+            x[i] = sum / l[i][i];
+        }
+        for (int i = n - 1; i >= 0; i--) {
+            double sum = x[i];
+            for (int k = i + 1; k < n; k++) {
+                sum -= l[k][i] * x[k];
+            }
+            x[i] = sum / l[i][i];
+        }
+        return x;
+    }
+
+    /**
      * Minimum-norm least-squares solution of {@code A x = b} for symmetric A, through the pseudo-inverse:
      * eigenvalues below {@code relativeCutoff · max|λ|} count as zero, so singular systems give a defined answer.
      */

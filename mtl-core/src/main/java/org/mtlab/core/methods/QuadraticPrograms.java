@@ -182,7 +182,7 @@ public final class QuadraticPrograms {
                 sub[r][c] = a[index[r]][index[c]];
             }
         }
-        double[] solution = Linalg.solveSymmetric(sub, rhs, 1e-13);
+        double[] solution = Linalg.solvePositiveSemidefinite(sub, rhs, 1e-13);
         double[] z = new double[n];
         for (int r = 0; r < m; r++) {
             z[index[r]] = solution[r];
