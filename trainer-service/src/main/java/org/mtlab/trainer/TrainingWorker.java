@@ -63,15 +63,19 @@ import org.mtlab.trainer.engine.TrainingOutcome;
  * reason and the request dead-lettered — no request is retried for ever, none holds its partition longer than the
  * budget.
  *
- * <p>Why the raw client, not a SmallRye channel like the trainer's event publishing ({@link TrainerChannels}): a
- * record here is held for hours, one per member, and the group must hand the next request to an idle pod, not to the
- * busy one. The connector prefetches (its poll returns up to {@code max.poll.records} and queues them for the
- * method) and pauses only on back-pressure; its default throttled commit reports the channel unhealthy once a record
- * waits unacknowledged longer than {@code throttled.unprocessed-record-max-age.ms} (60 s, quarkusio/quarkus#40589
- * shows the report), and turning that check off also turns off its detection of a stuck record. Holding exactly one
- * record, pausing every partition while it trains and committing only after the outcome is acknowledged is what
- * this class does in a few lines; not measured against a connector-based variant (issue 17 part 1 asks for that
- * measurement, see its closing note).
+ * <p>Why the raw client, not a SmallRye channel like the trainer's event publishing ({@link TrainerChannels}), measured
+ * by {@code ConnectorHoldTest} and {@code ConnectorHoldWithoutAgeCheckTest}: a record held three times
+ * {@code max.poll.interval.ms} on a channel set up as this flow would need (one record per poll,
+ * {@code max-queue-size-factor=1}, the throttled commit strategy, which commits only what is acknowledged). With the
+ * strategy's unprocessed-record check on (60 s by default, 4 s in the test) the connector reports the channel dead
+ * 5.0 s after the record arrived, closes its consumer and hands nothing more to the method: a pod would be restarted in
+ * the middle of every run longer than the limit. With the check off ({@code throttled.unprocessed-record-max-age.ms=0},
+ * which also drops its detection of a record that is really stuck) the record is held with no revocation and no
+ * report, the partition is paused, and the three records behind it are handed over after it; the channel had fetched
+ * one record beyond the held one. So the connector can carry this flow with that check off. What this class does that a
+ * channel would still need written around it: several members per pod with one run each, stopping the run inside the
+ * revocation callback before its partition moves, retries from the checkpoint with backoff, and the finished-run mark.
+ * Moving the flow onto the connector is open work (issue 17 part 1).
  */
 final class TrainingWorker implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TrainingWorker.class);
