@@ -27,21 +27,23 @@ import org.mtlab.trainer.probe.HoldProbeRebalances;
 /**
  * Issue 17 part 1's measurement: can SmallRye's Kafka connector hold a training request for as long as a run lasts
  * (hours) with no rebalance and no false unhealthy report? The hours are scaled down to seconds: a record is held
- * three times {@code max.poll.interval.ms} (5 s) on a channel configured as a trainer's would be — one record per poll,
+ * three times {@code max.poll.interval.ms} (3 s) on a channel configured as a trainer's would be — one record per poll,
  * the smallest queue ({@code max-queue-size-factor=1}), the throttled commit strategy that commits only what is
- * acknowledged, its unprocessed-record check at 4 s (60 s by default, against runs of hours). What it measures is what
+ * acknowledged, its unprocessed-record check at 2 s (60 s by default, against runs of hours). What it measures is what
  * {@link TrainingWorker}'s Javadoc and CONTRACTS.md cite. The two subclasses run it with that check on
  * ({@link ConnectorHoldTest}) and off ({@link ConnectorHoldWithoutAgeCheckTest}), each in a Quarkus of its own.
  */
 abstract class ConnectorHoldMeasurement {
     static final String TOPIC = "mtlab.probe.held-requests";
-    static final int MAX_POLL_INTERVAL_MS = 5000;
-    static final int UNPROCESSED_MAX_AGE_MS = 4000;
+    static final int MAX_POLL_INTERVAL_MS = 3000;
+    static final int UNPROCESSED_MAX_AGE_MS = 2000;
     static final long HOLD_MS = 3L * MAX_POLL_INTERVAL_MS;
+    /** How often the throttled strategy commits and checks the age of what waits (5 s by default). */
+    static final int COMMIT_INTERVAL_MS = 1000;
 
     /** The probe channel exists only in this profile ({@code @IfBuildProfile("hold-probe")} on its beans). */
     public static class HoldProfile implements QuarkusTestProfile {
-        /** The throttled strategy's unprocessed-record check: at 4 s here, 0 (off) in the subclass's profile. */
+        /** The throttled strategy's unprocessed-record check: at 2 s here, 0 (off) in the subclass's profile. */
         protected int unprocessedMaxAgeMs() {
             return UNPROCESSED_MAX_AGE_MS;
         }
@@ -66,6 +68,7 @@ abstract class ConnectorHoldMeasurement {
                     Map.entry(channel + "max.poll.interval.ms", String.valueOf(MAX_POLL_INTERVAL_MS)),
                     Map.entry(channel + "commit-strategy", "throttled"),
                     Map.entry(channel + "throttled.unprocessed-record-max-age.ms", String.valueOf(unprocessedMaxAgeMs())),
+                    Map.entry(channel + "auto.commit.interval.ms", String.valueOf(COMMIT_INTERVAL_MS)),
                     Map.entry(channel + "consumer-rebalance-listener.name", "hold-probe-rebalances"),
                     // the topic is created by the test, after the channel subscribed: find it within half a second
                     Map.entry(channel + "metadata.max.age.ms", "500"));
