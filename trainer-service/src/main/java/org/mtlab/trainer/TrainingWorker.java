@@ -68,8 +68,8 @@ import org.mtlab.trainer.engine.TrainingOutcome;
  * {@code max.poll.interval.ms} on a channel set up as this flow would need (one record per poll,
  * {@code max-queue-size-factor=1}, the throttled commit strategy, which commits only what is acknowledged). With the
  * strategy's unprocessed-record check on (60 s by default, 2 s in the test, checked every second) the connector reports
- * the channel dead 3.0 s after the record arrived, closes its consumer and hands nothing more to the method: a pod would be restarted in
- * the middle of every run longer than the limit. With the check off ({@code throttled.unprocessed-record-max-age.ms=0},
+ * the channel dead 3.0 s after the record arrived, closes its consumer and hands nothing more to the method: a pod
+ * would be restarted in the middle of every run longer than the limit. With the check off ({@code throttled.unprocessed-record-max-age.ms=0},
  * which also drops its detection of a record that is really stuck) the record is held with no revocation and no
  * report, the partition is paused, and the three records behind it are handed over after it; the channel had fetched
  * one record beyond the held one. So the connector can carry this flow with that check off. What this class does that a
