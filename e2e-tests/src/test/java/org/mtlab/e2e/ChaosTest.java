@@ -76,7 +76,7 @@ class ChaosTest {
                 {"name":"%s","dataset":{"kind":"synthetic","params":{"rho":0.5,"dimension":10,"samples":4000,"seed":11}},
                  "tasks":[{"name":"a"},{"name":"b"}],"model":{"kind":"mlp","hidden":[32]},
                  "optimizers":[{"name":"adam","learningRate":0.005}],
-                 "methods":["ew"],"seeds":[1,2,3,4],"epochs":8,"batchSize":16,
+                 "methods":["ew"],"seeds":[1,2,3,4],"epochs":6,"batchSize":16,
                  "telemetry":{"everySteps":1}}""".formatted(name);
     }
 
