@@ -34,6 +34,8 @@ public class TelemetryBenchmark {
     private byte[] encoded;
     private RunGradientStatistics statistics;
     private double[][] totalGram;
+    private RunGradientStatistics longOpenEpoch;
+    private byte[] longOpenEpochImage;
     private long step;
 
     @Setup(Level.Trial)
@@ -58,6 +60,11 @@ public class TelemetryBenchmark {
         event = new GradientEvent(new UUID(random.nextLong(), random.nextLong()), 1, 0, 0, losses, weights, grams,
                 null, null);
         encoded = GradientEventCodec.encode(event);
+        longOpenEpoch = new RunGradientStatistics(TASKS);
+        for (int s = 0; s < OPEN_EPOCH_STEPS; s++) {
+            longOpenEpoch.add(new GradientEvent(event.runId(), 1, s, 0, losses, weights, grams, null, null));
+        }
+        longOpenEpochImage = longOpenEpoch.toBytes();
         totalGram = new double[TASKS][TASKS];
         for (double[] block : grams) {
             for (int i = 0; i < TASKS; i++) {
@@ -101,6 +108,23 @@ public class TelemetryBenchmark {
     }
 
     static final int RUN_STEPS = 1000;
+
+    static final int OPEN_EPOCH_STEPS = 20_000;
+
+    /**
+     * A checkpoint's image of a run whose epoch is still open after {@value #OPEN_EPOCH_STEPS} steps (its 13 series
+     * keep every value for exact percentiles: about 2 MB).
+     */
+    @Benchmark
+    public byte[] checkpointImage() {
+        return longOpenEpoch.toBytes();
+    }
+
+    /** The run restored from that image. */
+    @Benchmark
+    public RunGradientStatistics checkpointRestore() {
+        return RunGradientStatistics.fromBytes(longOpenEpochImage);
+    }
 
     /** The one costly part of a step's statistics, which {@link RunGradientStatistics#add} defers: its QP. */
     @Benchmark

@@ -8,6 +8,7 @@ import java.io.DataOutput;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -539,9 +540,11 @@ public final class RunGradientStatistics {
                 out.writeDouble(closed.p97_5());
             } else {
                 out.writeInt(size);
-                for (int k = 0; k < size; k++) {
-                    out.writeDouble(values[k]);
-                }
+                // in one block, the bytes writeDouble would write value by value (big-endian IEEE 754): an open epoch
+                // holds tens of thousands of values per series
+                byte[] block = new byte[Double.BYTES * size];
+                ByteBuffer.wrap(block).asDoubleBuffer().put(values, 0, size);
+                out.write(block);
             }
         }
 
@@ -553,10 +556,13 @@ public final class RunGradientStatistics {
                 size = 0;
             } else {
                 size = in.readInt();
-                values = new double[Math.max(64, Integer.highestOneBit(Math.max(1, size)) << 1)];
-                for (int k = 0; k < size; k++) {
-                    values[k] = in.readDouble();
+                if (size < 0 || size > Integer.MAX_VALUE / Double.BYTES) {
+                    throw new IOException("series size " + size + " out of range");
                 }
+                values = new double[Math.max(64, Integer.highestOneBit(Math.max(1, size)) << 1)];
+                byte[] block = new byte[Double.BYTES * size];
+                in.readFully(block);
+                ByteBuffer.wrap(block).asDoubleBuffer().get(values, 0, size);
                 closed = null;
             }
         }

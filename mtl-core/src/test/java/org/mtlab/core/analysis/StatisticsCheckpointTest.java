@@ -87,6 +87,43 @@ class StatisticsCheckpointTest {
         assertEquals(Percentiles.quantile(sorted, 0.5), epoch.pairs().get(0).cosine().p50(), 1e-12);
     }
 
+    /**
+     * An open series is written as one block: the bytes must be those {@code DataOutput.writeDouble} writes value by
+     * value (the format stored checkpoints were written in), and read back to the same bits.
+     */
+    @Test
+    void anOpenSeriesIsWrittenInTheValueByValueFormat() throws Exception {
+        Random random = new Random(5);
+        RunGradientStatistics.Series series = new RunGradientStatistics.Series();
+        List<Double> added = new ArrayList<>();
+        for (int k = 0; k < 1000; k++) {
+            double v = k % 97 == 0 ? Double.NaN : k % 89 == 0 ? -0.0 : random.nextGaussian() * Math.pow(10, random.nextInt(40) - 20);
+            series.add(v);
+            added.add(v);
+        }
+        java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(expected)) {
+            out.writeBoolean(false);
+            out.writeInt(added.size());
+            for (double v : added) {
+                out.writeDouble(v);
+            }
+        }
+        java.io.ByteArrayOutputStream actual = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(actual)) {
+            series.writeTo(out);
+        }
+        assertArrayEquals(expected.toByteArray(), actual.toByteArray());
+        RunGradientStatistics.Series read = new RunGradientStatistics.Series();
+        read.readFrom(new java.io.DataInputStream(new java.io.ByteArrayInputStream(expected.toByteArray())));
+        java.io.ByteArrayOutputStream again = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(again)) {
+            read.writeTo(out);
+        }
+        assertArrayEquals(expected.toByteArray(), again.toByteArray());
+        assertEquals(series.percentiles(), read.percentiles());
+    }
+
     @Test
     void refusesBytesThatAreNotAState() {
         RunGradientStatistics stats = new RunGradientStatistics(3);
