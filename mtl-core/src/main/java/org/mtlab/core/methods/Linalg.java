@@ -178,8 +178,10 @@ final class Linalg {
 
     /**
      * Smallest Cholesky pivot, relative to the largest diagonal entry, that {@link #solvePositiveSemidefinite} accepts.
-     * A matrix of the sizes here (n ≤ 10) whose pivots all stay above it is full rank to working precision, so its
-     * solution is the pseudo-inverse's up to rounding.
+     * A matrix whose pivots all stay above it is far from singular at the sizes here (n is the number of tasks), so
+     * its solution is the pseudo-inverse's up to rounding; one nearer to singular takes the pseudo-inverse path. The
+     * QP's property tests (random problems of 1–7 tasks, rank-deficient ones among them) check the optimality
+     * conditions of whatever path was taken.
      */
     static final double CHOLESKY_PIVOT_CUTOFF = 1e-6;
 
