@@ -96,18 +96,17 @@ public class AnalysisCheckpoints implements CheckpointStateStore.Factory {
     void storeLast(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent event) {
         Store store = channelStore;
         Map<TopicPartition, Long> offsets = engine.checkpointableOffsets();
-        if (store == null || offsets.isEmpty()) {
-            stopped = true;
-            return;
-        }
         try {
-            io.quarkus.vertx.VertxContextSupport.subscribeAndAwait(() -> store.write(offsets));
-            LOG.infof("stored the last checkpoints of %s", offsets);
+            if (store != null && !offsets.isEmpty()) {
+                io.quarkus.vertx.VertxContextSupport.subscribeAndAwait(() -> store.write(offsets));
+                LOG.infof("stored the last checkpoints of %s", offsets);
+            }
         } catch (Throwable e) {
             LOG.warnf("storing the last checkpoints at shutdown failed (a restart resumes from the previous ones): %s",
                     e.toString());
+        } finally {
+            stopped = true;
         }
-        stopped = true;
     }
 
     /** The store of one consumer group's checkpoints (through the bean, never its client proxy's fields). */

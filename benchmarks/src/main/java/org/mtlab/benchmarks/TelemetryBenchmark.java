@@ -65,14 +65,7 @@ public class TelemetryBenchmark {
             longOpenEpoch.add(new GradientEvent(event.runId(), 1, s, 0, losses, weights, grams, null, null));
         }
         longOpenEpochImage = longOpenEpoch.toBytes();
-        totalGram = new double[TASKS][TASKS];
-        for (double[] block : grams) {
-            for (int i = 0; i < TASKS; i++) {
-                for (int j = 0; j < TASKS; j++) {
-                    totalGram[i][j] += block[GradientEvent.packedIndex(Math.min(i, j), Math.max(i, j), TASKS)];
-                }
-            }
-        }
+        totalGram = event.totalGram();
     }
 
     /** A fresh run per iteration, so that the analysed-step set does not grow across the whole trial. */

@@ -13,14 +13,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.mtlab.devstack.RealInfrastructure;
 import org.mtlab.kafka.KafkaSettings;
+import org.mtlab.kafka.TopicAdmin;
 import org.mtlab.trainer.probe.HoldProbe;
 import org.mtlab.trainer.probe.HoldProbeRebalances;
 
@@ -92,9 +90,7 @@ abstract class ConnectorHoldMeasurement {
 
     Held holdOneRecord() throws Exception {
         String bootstrap = RealInfrastructure.kafka().bootstrapServers();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
-        }
+        TopicAdmin.ensureTopics(bootstrap, List.of(TOPIC), 1, (short) 1);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaSettings.producer(bootstrap, "hold-probe"))) {
             for (int r = 0; r < 4; r++) {
                 producer.send(new ProducerRecord<>(TOPIC, "run-" + r, new byte[] {(byte) r})).get();
