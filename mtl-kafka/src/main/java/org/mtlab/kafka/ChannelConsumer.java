@@ -152,10 +152,24 @@ public final class ChannelConsumer {
         if (!failure.permanent() && retryPolicy != null) {
             transientFailures.incrementAndGet();
         }
+        return nackWithReason(message, record.topic() + "-" + record.partition() + "@" + record.offset(), reason, e);
+    }
+
+    /**
+     * Nacks the message with {@code reason}, for a consumer that decides itself when a record is given up (the
+     * trainer's hours-long runs retry from a checkpoint, not in a Guard): the channel's dead-letter strategy writes it,
+     * and the returned stage completes once it is written.
+     */
+    public CompletionStage<Void> deadLetter(Message<byte[]> message, String reason, Throwable cause) {
+        String where = message.getMetadata(IncomingKafkaRecordMetadata.class)
+                .map(m -> m.getTopic() + "-" + m.getPartition() + "@" + m.getOffset()).orElse("a record");
+        return nackWithReason(message, where, reason, cause);
+    }
+
+    private CompletionStage<Void> nackWithReason(Message<byte[]> message, String where, String reason, Throwable cause) {
         deadLettered.incrementAndGet();
-        LOG.warnf("consumer %s: dead-lettering %s-%d@%d: %s", name, record.topic(), record.partition(),
-                record.offset(), reason);
-        return message.nack(new RecordRefused(reason, e), Metadata.of(OutgoingKafkaRecordMetadata.<String>builder()
+        LOG.warnf("consumer %s: dead-lettering %s: %s", name, where, reason);
+        return message.nack(new RecordRefused(reason, cause), Metadata.of(OutgoingKafkaRecordMetadata.<String>builder()
                 .addHeaders(DeadLetterRecords.consumerHeader(name)).build()));
     }
 

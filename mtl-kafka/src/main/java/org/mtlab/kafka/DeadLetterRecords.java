@@ -22,18 +22,6 @@ public final class DeadLetterRecords {
         return header(DeadLetter.CONSUMER, consumer);
     }
 
-    /**
-     * Adds to {@code headers} what the connector's dead-letter strategy adds (topic, partition, offset, reason) and the
-     * consumer's name: the raw-client consumers write the same dead letters.
-     */
-    static void addDeadLetterHeaders(Headers headers, ConsumerRecord<?, ?> original, String reason, String consumer) {
-        headers.add(header(DeadLetter.TOPIC, original.topic()));
-        headers.add(header(DeadLetter.PARTITION, Integer.toString(original.partition())));
-        headers.add(header(DeadLetter.OFFSET, Long.toString(original.offset())));
-        headers.add(header(DeadLetter.REASON, reason));
-        headers.add(consumerHeader(consumer));
-    }
-
     private static RecordHeader header(String name, String value) {
         return new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8));
     }

@@ -42,15 +42,10 @@ public final class KafkaSettings {
     }
 
     /**
-     * How soon the group gives a silent member's partitions to the others: a member killed without leaving (kill -9,
-     * a lost node) holds its partitions this long. Heartbeats go at a third of it, as Kafka requires.
+     * How soon the group gives a silent member's partitions to the others, as consumer settings (e.g. for a SmallRye
+     * channel's {@code kafka-configuration}): a member killed without leaving (kill -9, a lost node) holds its
+     * partitions this long. Heartbeats go at a third of it, as Kafka requires.
      */
-    public static Properties withSessionTimeout(Properties consumer, java.time.Duration sessionTimeout) {
-        consumer.putAll(sessionTimeout(sessionTimeout));
-        return consumer;
-    }
-
-    /** The consumer settings of {@link #withSessionTimeout}, e.g. for a SmallRye channel's {@code kafka-configuration}. */
     public static java.util.Map<String, Object> sessionTimeout(java.time.Duration sessionTimeout) {
         return java.util.Map.of(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) sessionTimeout.toMillis(),
                 ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(500, sessionTimeout.toMillis() / 3));

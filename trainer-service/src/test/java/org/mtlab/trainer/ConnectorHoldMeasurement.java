@@ -28,7 +28,7 @@ import org.mtlab.trainer.probe.HoldProbeRebalances;
  * three times {@code max.poll.interval.ms} (3 s) on a channel configured as a trainer's would be — one record per poll,
  * the smallest queue ({@code max-queue-size-factor=1}), the throttled commit strategy that commits only what is
  * acknowledged, its unprocessed-record check at 2 s (60 s by default, against runs of hours). What it measures is what
- * {@link TrainingWorker}'s Javadoc and CONTRACTS.md cite. The two subclasses run it with that check on
+ * {@link TrainingRequestConsumer}'s Javadoc and CONTRACTS.md cite. The two subclasses run it with that check on
  * ({@link ConnectorHoldTest}) and off ({@link ConnectorHoldWithoutAgeCheckTest}), each in a Quarkus of its own.
  */
 abstract class ConnectorHoldMeasurement {

@@ -46,6 +46,8 @@ import org.mtlab.trainer.engine.TrainingOutcome;
 class TrainerServiceTest {
     @jakarta.inject.Inject
     TrainerService service;
+    @jakarta.inject.Inject
+    io.smallrye.reactive.messaging.providers.extension.HealthCenter health;
     @org.eclipse.microprofile.config.inject.ConfigProperty(name = "mtlab.trainer.checkpoint-dir")
     java.nio.file.Path checkpointDir;
 
@@ -210,7 +212,7 @@ class TrainerServiceTest {
         RunEvent failed = events.stream().filter(e -> e.runId().equals(missingFile.runId())
                 && e.type() == RunEvent.Type.FAILED).findFirst().orElseThrow();
         assertTrue(failed.message().contains("CSV file not found"), failed.message());
-        assertTrue(service.workersAlive());
+        assertTrue(health.getLiveness().isOk(), "the channels are alive: " + health.getLiveness().getChannels());
     }
 
     @Test
@@ -278,6 +280,79 @@ class TrainerServiceTest {
                 assertEquals(0, lag);
                 assertEquals(3, committed.values().stream().mapToLong(OffsetAndMetadata::offset).sum());
             });
+        }
+    }
+
+    /**
+     * A partition that moves while its run trains: three more members join the group, so the trainer's consumer keeps
+     * one of the four partitions (the cooperative-sticky assignor keeps the first it owned, partition 0) and gives up
+     * partition 3, where a long run trains. The run stops at a checkpoint inside the revocation callback, its request
+     * stays uncommitted and reaches the new holder at the same offset; once the newcomers leave, the trainer receives
+     * it again (here with a cancel order already read, so it ends CANCELLED at once instead of training to the end).
+     */
+    @Test
+    @org.junit.jupiter.api.Order(5)
+    void aRunWhosePartitionMovesStopsAtACheckpointAndItsRequestGoesToTheNewHolder() throws Exception {
+        String bootstrap = RealInfrastructure.kafka().bootstrapServers();
+        TrainingRequest slow = request("ew", 4000, 200, 4); // tens of thousands of steps: far longer than the test
+        long offset;
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaSettings.producer(bootstrap, "t5"))) {
+            offset = p.send(new ProducerRecord<>(Topics.TRAINING_REQUESTS, 3, slow.runId().toString(), slow.encode()))
+                    .get().offset();
+        }
+        List<RunEvent> events = new CopyOnWriteArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaSettings.consumer(bootstrap, "test-" + UUID.randomUUID(), "r5"))) {
+            c.subscribe(List.of(Topics.RUN_EVENTS));
+            java.util.function.Predicate<RunEvent.Type> seen = type -> events.stream()
+                    .anyMatch(e -> e.runId().equals(slow.runId()) && e.type() == type);
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                c.poll(Duration.ofMillis(200)).forEach(r -> events.add(RunEvent.decode(r.value())));
+                return seen.test(RunEvent.Type.PROGRESS);
+            });
+            Checkpoints checkpoints = new Checkpoints(checkpointDir, 0);
+            List<KafkaConsumer<String, byte[]>> newcomers = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    Properties props = KafkaSettings.consumer(bootstrap, "mtlab-trainers", "newcomer-" + i);
+                    props.put(org.apache.kafka.clients.consumer.ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+                            org.apache.kafka.clients.consumer.CooperativeStickyAssignor.class.getName());
+                    props.put(org.apache.kafka.clients.consumer.ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
+                    KafkaConsumer<String, byte[]> newcomer = new KafkaConsumer<>(props);
+                    newcomer.subscribe(List.of(Topics.TRAINING_REQUESTS));
+                    newcomers.add(newcomer);
+                }
+                long joined = System.nanoTime();
+                List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> received = new CopyOnWriteArrayList<>();
+                await().atMost(Duration.ofSeconds(60)).until(() -> {
+                    for (KafkaConsumer<String, byte[]> newcomer : newcomers) {
+                        newcomer.poll(Duration.ofMillis(100)).forEach(received::add);
+                    }
+                    return !received.isEmpty();
+                });
+                System.out.printf("partition handed over: the request reached a newcomer %.2f s after they joined%n",
+                        (System.nanoTime() - joined) / 1e9);
+                assertEquals(1, received.size(), "only the run in training was uncommitted");
+                assertEquals(3, received.get(0).partition());
+                assertEquals(offset, received.get(0).offset(), "the uncommitted request, at its offset");
+                assertEquals(slow.runId().toString(), received.get(0).key());
+                assertEquals(0, service.busyWorkers(), "the trainer stopped the run before the partition moved");
+                assertTrue(checkpoints.exists(slow.runId()), "the stopped run left its checkpoint for the new holder");
+                c.poll(Duration.ofMillis(500)).forEach(r -> events.add(RunEvent.decode(r.value())));
+                assertTrue(!seen.test(RunEvent.Type.COMPLETED) && !seen.test(RunEvent.Type.FAILED), "no outcome: " + events);
+
+                try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaSettings.producer(bootstrap, "t5c"))) {
+                    p.send(new ProducerRecord<>(Topics.RUN_CONTROL, slow.runId().toString(),
+                            org.mtlab.core.contract.RunControl.cancel(slow.runId(), slow.studyId(), "handed back").encode())).get();
+                }
+                Thread.sleep(1000); // the order is read by the trainer's own control consumer
+            } finally {
+                newcomers.forEach(KafkaConsumer::close); // they leave; the trainer's consumer takes the partitions back
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                c.poll(Duration.ofMillis(200)).forEach(r -> events.add(RunEvent.decode(r.value())));
+                return seen.test(RunEvent.Type.CANCELLED);
+            });
+            assertTrue(!seen.test(RunEvent.Type.COMPLETED), "one outcome");
         }
     }
 }
