@@ -50,7 +50,7 @@ import org.mtlab.trainer.engine.TrainingOutcome;
  *
  * <p>Commit only after the outcome: the request's offset is committed once the run's outcome (COMPLETED, FAILED or
  * CANCELLED) has been acknowledged by Kafka, through the connector's consumer (a synchronous commit on its polling
- * thread). The connector's own strategies commit later and without telling when (latest, throttled), and the
+ * thread, which the next request does not wait for). The connector's own strategies commit later and without telling when (latest, throttled), and the
  * "finished" mark below may go only once the commit is done. A trainer that dies mid-run never commits, so its
  * request is redelivered to another member.
  *
@@ -296,19 +296,17 @@ public class TrainingRequestConsumer {
     }
 
     /**
-     * Commits the offset after the request's (on the consumer's polling thread) and then clears the run's finished
-     * mark; a commit refused (a rebalance in progress) leaves the mark, and whoever receives the request again
-     * commits it without training.
+     * Commits the offset after the request's on the consumer's polling thread (synchronously there: at its next poll,
+     * within the channel's poll timeout), then clears the run's finished mark. The next request does not wait for it.
+     * A commit refused (a rebalance in progress) leaves the mark, and whoever receives the request again commits it
+     * without training.
      */
     private void commit(KafkaConsumer<String, byte[]> consumer, TopicPartition partition, long offset, TrainingRequest request) {
-        try {
-            consumer.commit(Map.of(partition, new OffsetAndMetadata(offset + 1))).await().atMost(Duration.ofMinutes(1));
+        consumer.commit(Map.of(partition, new OffsetAndMetadata(offset + 1))).subscribe().with(done -> {
             if (request != null) {
                 service.clearFinished(request);
             }
-        } catch (RuntimeException e) {
-            LOG.infof("commit of %s@%d deferred (%s)", partition, offset, e.toString());
-        }
+        }, e -> LOG.infof("commit of %s@%d deferred (%s)", partition, offset, e.toString()));
     }
 
     /** The connector's consumer that polled this record: one per copy of the channel. */
