@@ -89,6 +89,7 @@ public class TrainingRequestConsumer {
     private final ChannelConsumer deadLetters = ChannelConsumer.withoutRetries(
             "trainer-" + ProcessHandle.current().pid(), classifier);
     private final RetryPolicy retryPolicy = RetryPolicy.from(key -> ConfigProvider.getConfig().getOptionalValue(key, String.class));
+    private final RunRetries retries = new RunRetries(retryPolicy, classifier);
     /** Runs train on threads of their own, not on Vert.x workers: a step must never count as a blocked event loop. */
     private final ExecutorService training = Executors.newCachedThreadPool(new java.util.concurrent.ThreadFactory() {
         private final AtomicInteger count = new AtomicInteger();
@@ -102,13 +103,6 @@ public class TrainingRequestConsumer {
     });
     private final AtomicLong runsFinished = new AtomicLong();
     private volatile boolean stopping;
-
-    /** The run was stopped at a step boundary (its partition moved, or the trainer is closing); it has a checkpoint. */
-    private static final class Stopped extends Exception {
-        Stopped() {
-            super("stopped: the trainer is closing or the run's partition was handed over", null, false, false);
-        }
-    }
 
     @Incoming(CHANNEL)
     public CompletionStage<Void> request(Message<byte[]> message) {
@@ -172,36 +166,8 @@ public class TrainingRequestConsumer {
      * stopped for its partition's new holder or for the trainer's shutdown.
      */
     private boolean trainToOutcome(Message<byte[]> message, RunsInTraining.RunInTraining run, MultiTaskTrainer trainer) {
-        TrainingRequest request = run.request;
-        int failures = 0;
-        long firstFailure = 0;
-        while (true) {
-            try {
-                train(request, run, trainer);
-                return true;
-            } catch (Stopped stopped) {
-                return false;
-            } catch (Exception e) {
-                long now = System.nanoTime();
-                if (++failures == 1) {
-                    firstFailure = now;
-                }
-                FailureClassifier.Failure failure = classifier.classify(e);
-                Duration failingFor = Duration.ofNanos(now - firstFailure);
-                if (!failure.permanent() && !retryPolicy.exhausted(failures, failingFor)) {
-                    Duration delay = retryPolicy.delayAfter(failures);
-                    LOG.warnf("run %s failed transiently (try %d), again in %d ms: %s", request.runId(), failures,
-                            delay.toMillis(), failure.reason());
-                    if (waitOrStop(run, delay)) {
-                        return false;
-                    }
-                    continue;
-                }
-                String reason = failure.permanent() ? failure.reason() : "gave up after " + failures + " tries in "
-                        + failingFor.toSeconds() + " s; last failure, transient: " + failure.reason();
-                return giveUp(message, run, reason, e);
-            }
-        }
+        return retries.untilOutcome(run.request.runId().toString(), () -> train(run.request, run, trainer),
+                delay -> waitOrStop(run, delay), (reason, cause) -> giveUp(message, run, reason, cause));
     }
 
     /** Reports the run FAILED with the reason and dead-letters its request; tries again while Kafka refuses. */
@@ -275,7 +241,7 @@ public class TrainingRequestConsumer {
                 return;
             }
             if (result.cancelled()) {
-                throw new Stopped();
+                throw new RunRetries.Stopped();
             }
             outcome = RunEvent.completed(request, result.steps(), result.epochs(), testMetrics(result), result.cost());
             LOG.infof("run %s completed in %d ms (%d steps%s)", request.runId(), result.wallTimeMs(), result.steps(),
