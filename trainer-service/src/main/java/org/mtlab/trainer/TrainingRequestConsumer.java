@@ -110,7 +110,9 @@ public class TrainingRequestConsumer {
             try {
                 handle(message);
             } catch (RuntimeException e) {
-                LOG.errorf(e, "training request not handled; it stays uncommitted");
+                // a bug, not a failure of the run: the request goes to the dead-letter topic rather than being skipped
+                LOG.errorf(e, "training request not handled");
+                deadLetter(message, "not handled by the trainer: " + e, e);
             }
         }, training);
     }
