@@ -92,6 +92,19 @@ public class AnalysisEngine {
     private volatile long assignedAtMs;
 
     private final Map<UUID, RunState> runs = new ConcurrentHashMap<>();
+    /** How many retired runs are remembered, so that a late event of one is dropped rather than resurrect it. */
+    static final int RETIRED_REMEMBERED = 100_000;
+    /** Runs retired from memory, oldest first ({@link #retireFinished}); guarded by {@code this}. */
+    private final Set<UUID> retired = java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<UUID, Boolean> eldest) {
+            return size() > RETIRED_REMEMBERED;
+        }
+    });
+    /** Per gradients partition, the latest record timestamp read; guarded by {@code this}. */
+    private long[] gradientsReadUntilMs = new long[0];
+    /** Events of runs already retired, dropped (a retrained run whose trainer lost its finished mark). */
+    private final java.util.concurrent.atomic.LongAdder eventsOfRetiredRuns = new java.util.concurrent.atomic.LongAdder();
     /** Per held topic-partition, the offset after the last record in the state or the dead-letter topic. */
     private final Map<TopicPartition, Long> checkpointable = new ConcurrentHashMap<>();
     private final ChannelConsumer consumer = ChannelConsumer.withoutRetries("analysis", FailureClassifier.standard());
@@ -112,6 +125,12 @@ public class AnalysisEngine {
         io.micrometer.core.instrument.FunctionCounter.builder("mtlab.analysis.events.analysed", eventsAnalysed,
                         java.util.concurrent.atomic.LongAdder::doubleValue)
                 .description("gradient events counted into the statistics (duplicates excluded)").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("mtlab.analysis.events.retired.runs", eventsOfRetiredRuns,
+                        java.util.concurrent.atomic.LongAdder::doubleValue)
+                .description("events of runs already retired from memory, dropped").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("mtlab.analysis.runs.in.memory", runs, Map::size)
+                .description("runs whose state this instance holds (finished ones leave after the run retention)")
+                .register(registry);
         settler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "analysis-stationarity");
             t.setDaemon(true);
@@ -196,6 +215,11 @@ public class AnalysisEngine {
         if (record.topic().equals(Topics.GRADIENTS)) {
             var gradients = GradientEventCodec.decode(record.value());
             checkKey(record, gradients.runId());
+            readUntil(record.partition(), record.timestamp());
+            if (retired.contains(gradients.runId())) {
+                eventsOfRetiredRuns.increment();
+                return;
+            }
             RunState state = stateOf(gradients.runId(), record.partition());
             if (state.addGradients(gradients)) {
                 eventsAnalysed.increment();
@@ -210,11 +234,75 @@ public class AnalysisEngine {
         } else {
             RunEvent runEvent = RunEvent.decode(record.value());
             checkKey(record, runEvent.runId());
+            if (retired.contains(runEvent.runId())) {
+                eventsOfRetiredRuns.increment();
+                return;
+            }
             RunState state = stateOf(runEvent.runId(), record.partition());
             state.apply(runEvent);
             if (runEvent.type() == RunEvent.Type.STARTED) {
                 metrics.track(state);
             }
+        }
+    }
+
+    private void readUntil(int partition, long timestampMs) {
+        if (partition >= gradientsReadUntilMs.length) {
+            gradientsReadUntilMs = java.util.Arrays.copyOf(gradientsReadUntilMs, partition + 1);
+        }
+        gradientsReadUntilMs[partition] = Math.max(gradientsReadUntilMs[partition], timestampMs);
+    }
+
+    /**
+     * Retires from memory, and so from the checkpoints, the finished runs unchanged for {@code retention} whose
+     * summaries are persisted ({@link RunState#retirable}); the REST API then reads them from PostgreSQL as it reads
+     * another instance's runs. Without it a long-lived analyser would keep every run it ever saw, and each partition's
+     * checkpoint would grow with history. Called by {@link SummaryWriter} right after a flush succeeded. A later event
+     * of a retired run is dropped and counted ({@code mtlab.analysis.events.retired.runs}).
+     *
+     * @return the runs retired
+     */
+    List<UUID> retireFinished(java.time.Duration retention) {
+        Set<Integer> caughtUp = gradientsPartitionsCaughtUp();
+        long now = System.currentTimeMillis();
+        List<UUID> gone = new ArrayList<>();
+        synchronized (this) {
+            for (var it = runs.values().iterator(); it.hasNext(); ) {
+                RunState state = it.next();
+                int p = state.partition;
+                if (!assignment.contains(new TopicPartition(Topics.GRADIENTS, p))
+                        || !assignment.contains(new TopicPartition(Topics.RUN_EVENTS, p))) {
+                    continue;
+                }
+                long readUntil = p < gradientsReadUntilMs.length ? gradientsReadUntilMs[p] : 0;
+                if (state.retirable(now, retention, readUntil, caughtUp.contains(p))) {
+                    it.remove();
+                    retired.add(state.runId);
+                    gone.add(state.runId);
+                }
+            }
+        }
+        gone.forEach(metrics::forget);
+        if (!gone.isEmpty()) {
+            LOG.infof("retired %d finished run(s) from memory (summaries persisted)", gone.size());
+        }
+        return gone;
+    }
+
+    /** The gradients partitions this instance has read to their end (empty when that cannot be told now). */
+    private Set<Integer> gradientsPartitionsCaughtUp() {
+        try {
+            return kafkaClients.<String, byte[]>getConsumer(CHANNEL).runOnPollingThread(c -> {
+                Set<Integer> done = new HashSet<>();
+                for (TopicPartition partition : c.assignment()) {
+                    if (partition.topic().equals(Topics.GRADIENTS) && c.currentLag(partition).orElse(-1) == 0) {
+                        done.add(partition.partition());
+                    }
+                }
+                return done;
+            }).await().atMost(java.time.Duration.ofSeconds(2));
+        } catch (RuntimeException e) {
+            return Set.of();
         }
     }
 

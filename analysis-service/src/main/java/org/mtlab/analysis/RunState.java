@@ -32,6 +32,8 @@ final class RunState {
     /** Per epoch, the latest EVAL metrics (a resumed run sends some epochs again, with the same content on CPU). */
     private final TreeMap<Integer, List<RunEvent.Metric>> evaluations = new TreeMap<>();
     private boolean dirty;
+    /** This analyser's clock at the run's last change: a finished run unchanged for the retention is retired. */
+    private long changedAtMs = System.currentTimeMillis();
     /** Bumped on every change: the snapshot is rebuilt only after one (each metric scrape reads it once per series). */
     private long version;
     private long snapshotVersion = -1;
@@ -63,7 +65,10 @@ final class RunState {
             throw new RecordRejectedException(e.getMessage(), e);
         }
         dirty |= added;
-        version += added ? 1 : 0;
+        if (added) {
+            version++;
+            changedAtMs = System.currentTimeMillis();
+        }
         return added;
     }
 
@@ -102,6 +107,7 @@ final class RunState {
         }
         dirty = true;
         version++;
+        changedAtMs = System.currentTimeMillis();
     }
 
     synchronized RunEvent.RunDescriptor descriptor() {
@@ -236,6 +242,7 @@ final class RunState {
         }
         dirty = true;
         version++;
+        changedAtMs = System.currentTimeMillis();
     }
 
     /**
@@ -268,5 +275,18 @@ final class RunState {
         statistics = restored;
         dirty = true;
         version++;
+        changedAtMs = System.currentTimeMillis();
+    }
+
+    /**
+     * Whether the run may leave memory: it has its outcome, its summary is persisted with nothing changed since, it
+     * has not changed for {@code retention}, and every gradient event it has was read — its gradients partition was
+     * read up to a record no older than the outcome (the trainer sends the outcome after its gradient events are
+     * acknowledged), or has nothing left to read.
+     */
+    synchronized boolean retirable(long nowMs, java.time.Duration retention, long gradientsReadUntilMs,
+                                   boolean gradientsCaughtUp) {
+        return finishedAtMs > 0 && !dirty && descriptor != null && nowMs - changedAtMs >= retention.toMillis()
+                && (gradientsCaughtUp || endedEventMs != null && gradientsReadUntilMs >= endedEventMs);
     }
 }

@@ -25,6 +25,9 @@ public class SummaryWriter {
 
     @ConfigProperty(name = "mtlab.analysis.flush-interval")
     Duration interval;
+    /** How long a finished run stays in memory, unchanged and persisted, before it is retired (read from the database). */
+    @ConfigProperty(name = "mtlab.analysis.run-retention")
+    Duration runRetention;
     @Inject
     AnalysisEngine engine;
 
@@ -50,6 +53,7 @@ public class SummaryWriter {
             try {
                 Thread.sleep(interval.toMillis());
                 flush();
+                engine.retireFinished(runRetention); // only after a flush that succeeded: what leaves is persisted
             } catch (InterruptedException e) {
                 return;
             } catch (Throwable e) {
