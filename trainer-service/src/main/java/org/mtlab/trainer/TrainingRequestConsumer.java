@@ -106,6 +106,17 @@ public class TrainingRequestConsumer {
 
     @Incoming(CHANNEL)
     public CompletionStage<Void> request(Message<byte[]> message) {
+        if (stopping) {
+            return CompletableFuture.completedFuture(null); // neither acked nor committed: the next holder trains it
+        }
+        try {
+            return trainingOf(message);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            return CompletableFuture.completedFuture(null); // the trainer is closing: as above, never dead-lettered
+        }
+    }
+
+    private CompletableFuture<Void> trainingOf(Message<byte[]> message) {
         return CompletableFuture.runAsync(() -> {
             try {
                 handle(message);
