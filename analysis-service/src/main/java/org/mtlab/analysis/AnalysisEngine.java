@@ -216,11 +216,10 @@ public class AnalysisEngine {
             var gradients = GradientEventCodec.decode(record.value());
             checkKey(record, gradients.runId());
             readUntil(record.partition(), record.timestamp());
-            if (retired.contains(gradients.runId())) {
-                eventsOfRetiredRuns.increment();
+            RunState state = stateUnlessRetired(gradients.runId(), record.partition());
+            if (state == null) {
                 return;
             }
-            RunState state = stateOf(gradients.runId(), record.partition());
             if (state.addGradients(gradients)) {
                 eventsAnalysed.increment();
             }
@@ -234,11 +233,10 @@ public class AnalysisEngine {
         } else {
             RunEvent runEvent = RunEvent.decode(record.value());
             checkKey(record, runEvent.runId());
-            if (retired.contains(runEvent.runId())) {
-                eventsOfRetiredRuns.increment();
+            RunState state = stateUnlessRetired(runEvent.runId(), record.partition());
+            if (state == null) {
                 return;
             }
-            RunState state = stateOf(runEvent.runId(), record.partition());
             state.apply(runEvent);
             if (runEvent.type() == RunEvent.Type.STARTED) {
                 metrics.track(state);
@@ -255,7 +253,8 @@ public class AnalysisEngine {
 
     /**
      * Retires from memory, and so from the checkpoints, the finished runs unchanged for {@code retention} whose
-     * summaries are persisted ({@link RunState#retirable}); the REST API then reads them from PostgreSQL as it reads
+     * summaries are persisted ({@link RunState#quietFor}) and whose gradient events were all read
+     * ({@link RunState#outcomeReadBy}, or the gradients partition read to its end); the REST API then reads them from PostgreSQL as it reads
      * another instance's runs. Without it a long-lived analyser would keep every run it ever saw, and each partition's
      * checkpoint would grow with history. Called by {@link SummaryWriter} right after a flush succeeded. A later event
      * of a retired run is dropped and counted ({@code mtlab.analysis.events.retired.runs}).
@@ -263,19 +262,15 @@ public class AnalysisEngine {
      * @return the runs retired
      */
     List<UUID> retireFinished(java.time.Duration retention) {
-        Set<Integer> caughtUp = gradientsPartitionsCaughtUp();
         long now = System.currentTimeMillis();
+        // the consumer is asked (on its polling thread, outside this lock) only when a run waits on it
+        Set<Integer> caughtUp = anyQuietRunAwaitingGradients(now, retention) ? gradientsPartitionsCaughtUp() : Set.of();
         List<UUID> gone = new ArrayList<>();
         synchronized (this) {
             for (var it = runs.values().iterator(); it.hasNext(); ) {
                 RunState state = it.next();
-                int p = state.partition;
-                if (!assignment.contains(new TopicPartition(Topics.GRADIENTS, p))
-                        || !assignment.contains(new TopicPartition(Topics.RUN_EVENTS, p))) {
-                    continue;
-                }
-                long readUntil = p < gradientsReadUntilMs.length ? gradientsReadUntilMs[p] : 0;
-                if (state.retirable(now, retention, readUntil, caughtUp.contains(p))) {
+                if (heldWhole(state.partition) && state.quietFor(now, retention) && (caughtUp.contains(state.partition)
+                        || state.outcomeReadBy(gradientsReadUntil(state.partition)))) {
                     it.remove();
                     retired.add(state.runId);
                     gone.add(state.runId);
@@ -289,21 +284,50 @@ public class AnalysisEngine {
         return gone;
     }
 
+    private synchronized boolean anyQuietRunAwaitingGradients(long now, java.time.Duration retention) {
+        for (RunState state : runs.values()) {
+            if (heldWhole(state.partition) && state.quietFor(now, retention)
+                    && !state.outcomeReadBy(gradientsReadUntil(state.partition))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether this instance holds partition {@code p} of both topics (a run's state comes from both). */
+    private boolean heldWhole(int p) {
+        return assignment.contains(new TopicPartition(Topics.GRADIENTS, p))
+                && assignment.contains(new TopicPartition(Topics.RUN_EVENTS, p));
+    }
+
+    private long gradientsReadUntil(int p) {
+        return p < gradientsReadUntilMs.length ? gradientsReadUntilMs[p] : 0;
+    }
+
     /** The gradients partitions this instance has read to their end (empty when that cannot be told now). */
     private Set<Integer> gradientsPartitionsCaughtUp() {
         try {
-            return kafkaClients.<String, byte[]>getConsumer(CHANNEL).runOnPollingThread(c -> {
-                Set<Integer> done = new HashSet<>();
-                for (TopicPartition partition : c.assignment()) {
-                    if (partition.topic().equals(Topics.GRADIENTS) && c.currentLag(partition).orElse(-1) == 0) {
-                        done.add(partition.partition());
-                    }
+            Set<Integer> done = new HashSet<>();
+            currentLags().forEach((partition, lag) -> {
+                if (partition.topic().equals(Topics.GRADIENTS) && lag.isPresent() && lag.getAsLong() == 0) {
+                    done.add(partition.partition());
                 }
-                return done;
-            }).await().atMost(java.time.Duration.ofSeconds(2));
+            });
+            return done;
         } catch (RuntimeException e) {
             return Set.of();
         }
+    }
+
+    /** Per assigned partition, the consumer's cached lag (empty until a fetch told it), read on its polling thread. */
+    private Map<TopicPartition, java.util.OptionalLong> currentLags() {
+        return kafkaClients.<String, byte[]>getConsumer(CHANNEL).runOnPollingThread(c -> {
+            Map<TopicPartition, java.util.OptionalLong> lags = new java.util.HashMap<>();
+            for (TopicPartition partition : c.assignment()) {
+                lags.put(partition, c.currentLag(partition));
+            }
+            return lags;
+        }).await().atMost(java.time.Duration.ofSeconds(2));
     }
 
     /**
@@ -325,6 +349,16 @@ public class AnalysisEngine {
             throw new RecordRejectedException("record keyed '" + record.key() + "' carries run " + runId
                     + ": records must be keyed by their run id");
         }
+    }
+
+    /** The run's state; null, counted, when the run was retired (the set is looked up only for a run not in memory). */
+    private RunState stateUnlessRetired(UUID runId, int partition) {
+        RunState state = runs.get(runId);
+        if (state == null && retired.contains(runId)) {
+            eventsOfRetiredRuns.increment();
+            return null;
+        }
+        return state != null ? state : stateOf(runId, partition);
     }
 
     private RunState stateOf(UUID runId, int partition) {
@@ -451,13 +485,7 @@ public class AnalysisEngine {
             return lastLag;
         }
         try {
-            lastLag = kafkaClients.<String, byte[]>getConsumer(CHANNEL).runOnPollingThread(c -> {
-                long total = 0;
-                for (TopicPartition partition : c.assignment()) {
-                    total += c.currentLag(partition).orElse(0);
-                }
-                return total;
-            }).await().atMost(java.time.Duration.ofSeconds(2)).doubleValue();
+            lastLag = currentLags().values().stream().mapToLong(lag -> lag.orElse(0)).sum();
         } catch (RuntimeException e) {
             lastLag = Double.NaN;
         }

@@ -32,8 +32,9 @@ final class RunState {
     /** Per epoch, the latest EVAL metrics (a resumed run sends some epochs again, with the same content on CPU). */
     private final TreeMap<Integer, List<RunEvent.Metric>> evaluations = new TreeMap<>();
     private boolean dirty;
-    /** This analyser's clock at the run's last change: a finished run unchanged for the retention is retired. */
-    private long changedAtMs = System.currentTimeMillis();
+    /** The version seen at the last {@link #quietFor} and this analyser's clock when it was first seen. */
+    private long versionSeen = -1;
+    private long unchangedSinceMs;
     /** Bumped on every change: the snapshot is rebuilt only after one (each metric scrape reads it once per series). */
     private long version;
     private long snapshotVersion = -1;
@@ -65,10 +66,7 @@ final class RunState {
             throw new RecordRejectedException(e.getMessage(), e);
         }
         dirty |= added;
-        if (added) {
-            version++;
-            changedAtMs = System.currentTimeMillis();
-        }
+        version += added ? 1 : 0;
         return added;
     }
 
@@ -107,7 +105,6 @@ final class RunState {
         }
         dirty = true;
         version++;
-        changedAtMs = System.currentTimeMillis();
     }
 
     synchronized RunEvent.RunDescriptor descriptor() {
@@ -242,7 +239,6 @@ final class RunState {
         }
         dirty = true;
         version++;
-        changedAtMs = System.currentTimeMillis();
     }
 
     /**
@@ -275,18 +271,26 @@ final class RunState {
         statistics = restored;
         dirty = true;
         version++;
-        changedAtMs = System.currentTimeMillis();
     }
 
     /**
-     * Whether the run may leave memory: it has its outcome, its summary is persisted with nothing changed since, it
-     * has not changed for {@code retention}, and every gradient event it has was read — its gradients partition was
-     * read up to a record no older than the outcome (the trainer sends the outcome after its gradient events are
-     * acknowledged), or has nothing left to read.
+     * Whether the run is done with this analyser's memory: it has its outcome, its summary is persisted with nothing
+     * changed since, and it has not changed for {@code retention} — counted from the first call that saw its current
+     * version, so the event path keeps no clock.
      */
-    synchronized boolean retirable(long nowMs, java.time.Duration retention, long gradientsReadUntilMs,
-                                   boolean gradientsCaughtUp) {
-        return finishedAtMs > 0 && !dirty && descriptor != null && nowMs - changedAtMs >= retention.toMillis()
-                && (gradientsCaughtUp || endedEventMs != null && gradientsReadUntilMs >= endedEventMs);
+    synchronized boolean quietFor(long nowMs, java.time.Duration retention) {
+        if (version != versionSeen) {
+            versionSeen = version;
+            unchangedSinceMs = nowMs;
+        }
+        return finishedAtMs > 0 && !dirty && descriptor != null && nowMs - unchangedSinceMs >= retention.toMillis();
+    }
+
+    /**
+     * Whether every gradient event of the run was read, the gradients partition having been read up to a record no
+     * older than the outcome (the trainer sends the outcome after its gradient events are acknowledged).
+     */
+    synchronized boolean outcomeReadBy(long gradientsReadUntilMs) {
+        return endedEventMs != null && gradientsReadUntilMs >= endedEventMs;
     }
 }

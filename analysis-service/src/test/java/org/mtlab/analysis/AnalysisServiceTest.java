@@ -86,12 +86,7 @@ class AnalysisServiceTest {
         double cosineSum = 0;
         try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaSettings.producer(RealInfrastructure.kafka().bootstrapServers(), "t"))) {
             for (int step = 0; step < 10; step++) {
-                float[][] g = new float[2][5];
-                for (float[] row : g) {
-                    for (int k = 0; k < 5; k++) {
-                        row[k] = (float) rnd.nextGaussian();
-                    }
-                }
+                float[][] g = StudyEventsFixture.gaussianGradients(rnd, 2, 5);
                 double dot = 0, na = 0, nb = 0;
                 for (int k = 0; k < 5; k++) {
                     dot += (double) g[0][k] * g[1][k];
@@ -332,12 +327,7 @@ class AnalysisServiceTest {
         try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaSettings.producer(RealInfrastructure.kafka().bootstrapServers(), "t"))) {
             StudyEventsFixture.started(p, mtl);
             for (int step = 0; step < 40; step++) {
-                float[][] g = new float[2][6];
-                for (float[] row : g) {
-                    for (int k = 0; k < row.length; k++) {
-                        row[k] = (float) rnd.nextGaussian();
-                    }
-                }
+                float[][] g = StudyEventsFixture.gaussianGradients(rnd, 2, 6);
                 GradientEvent plain = new GradientEvent(mtl.runId(), 1, step, step / 15, new float[] {1, 1},
                         new float[] {1, 1}, new double[][] {GradientGeometry.packedGram(g, 0, 3),
                         GradientGeometry.packedGram(g, 3, 6)}, null, null);

@@ -59,12 +59,7 @@ class RunRetirementTest {
         try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaSettings.producer(RealInfrastructure.kafka().bootstrapServers(), "t"))) {
             StudyEventsFixture.started(p, run);
             for (int step = 0; step < 20; step++) {
-                float[][] g = new float[2][4];
-                for (float[] row : g) {
-                    for (int k = 0; k < row.length; k++) {
-                        row[k] = (float) rnd.nextGaussian();
-                    }
-                }
+                float[][] g = StudyEventsFixture.gaussianGradients(rnd, 2, 4);
                 last = new GradientEvent(run.runId(), 1, step, step / 10, new float[] {1, 1}, new float[] {1, 1},
                         new double[][] {GradientGeometry.packedGram(g, 0, 4)}, null, null);
                 gradientRecord = p.send(new ProducerRecord<>(Topics.GRADIENTS, run.runId().toString(),

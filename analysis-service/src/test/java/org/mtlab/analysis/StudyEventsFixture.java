@@ -43,6 +43,17 @@ final class StudyEventsFixture {
         send(p, Topics.RUN_EVENTS, r.runId(), RunEvent.completed(r, 10, 1, metrics).encode());
     }
 
+    /** Per-task gradients of one step, standard normal, drawn task by task (the same draws as a nested loop). */
+    static float[][] gaussianGradients(java.util.Random rnd, int tasks, int parameters) {
+        float[][] g = new float[tasks][parameters];
+        for (float[] row : g) {
+            for (int k = 0; k < parameters; k++) {
+                row[k] = (float) rnd.nextGaussian();
+            }
+        }
+        return g;
+    }
+
     /** JSON numbers as doubles: RestAssured reads them as floats by default, too coarse for 1e-9 checks. */
     static JsonPath exact(String body) {
         return new JsonPath(body).using(new JsonPathConfig(JsonPathConfig.NumberReturnType.DOUBLE));

@@ -68,8 +68,13 @@ public class RunsInTraining implements KafkaConsumerRebalanceListener {
 
         /** Waits up to {@code timeout} while the run is not handed over; true when it was meanwhile. */
         synchronized boolean awaitHandOver(Duration timeout) throws InterruptedException {
+            return awaitWhileHeld(() -> handedOver, timeout);
+        }
+
+        /** Waits, holding this run's lock between wake-ups, until {@code done} or the timeout; the last reading. */
+        private boolean awaitWhileHeld(java.util.function.BooleanSupplier done, Duration timeout) throws InterruptedException {
             long deadline = System.nanoTime() + timeout.toNanos();
-            while (!handedOver) {
+            while (!done.getAsBoolean()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
@@ -97,14 +102,9 @@ public class RunsInTraining implements KafkaConsumerRebalanceListener {
 
         /** Waits for the training to end; true when its outcome was published, false when it stopped or timed out. */
         private synchronized boolean awaitTrainingEnd(Duration timeout) throws InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (!trainingEnded) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    LOG.warnf("run %s did not stop within %s of its partition's revocation", request.runId(), timeout);
-                    return false;
-                }
-                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+            if (!awaitWhileHeld(() -> trainingEnded, timeout)) {
+                LOG.warnf("run %s did not stop within %s of its partition's revocation", request.runId(), timeout);
+                return false;
             }
             return outcomePublished;
         }

@@ -125,28 +125,21 @@ public class TrainerService {
 
     /** Whether the run's outcome was published and its request not yet committed (see TrainingRequestConsumer). */
     boolean finished(TrainingRequest request) {
-        Checkpoints checkpoints = trainer().checkpoints();
-        return checkpoints != null && checkpoints.finished(request.runId(), request.attempt());
+        return trainer().checkpoints().finished(request.runId(), request.attempt());
     }
 
     /** After the outcome is acknowledged: the checkpoint gives way to a "finished" mark. */
     void markFinished(TrainingRequest request) {
-        Checkpoints checkpoints = trainer().checkpoints();
-        if (checkpoints != null) {
-            try {
-                checkpoints.markFinished(request.runId(), request.attempt());
-            } catch (RuntimeException e) {
-                LOG.warnf("run %s not marked finished: %s", request.runId(), e.toString());
-            }
+        try {
+            trainer().checkpoints().markFinished(request.runId(), request.attempt());
+        } catch (RuntimeException e) {
+            LOG.warnf("run %s not marked finished: %s", request.runId(), e.toString());
         }
     }
 
     /** After the request's offset is committed: the finished mark goes. */
     void clearFinished(TrainingRequest request) {
-        Checkpoints checkpoints = trainer().checkpoints();
-        if (checkpoints != null) {
-            checkpoints.clearFinished(request.runId(), request.attempt());
-        }
+        trainer().checkpoints().clearFinished(request.runId(), request.attempt());
     }
 
     long partitionAssignments() {

@@ -233,14 +233,18 @@ public class TrainingRequestConsumer {
     /** Trains the run and publishes its outcome; throws when the outcome could not be published. */
     private void train(TrainingRequest request, RunsInTraining.RunInTraining run, MultiTaskTrainer trainer) throws Exception {
         RunEventPublisher events = new RunEventPublisher(channels, request);
+        events.finish(outcome(request, run, trainer, events));
+        service.markFinished(request);
+    }
+
+    /** The run's outcome: CANCELLED (before it started or after a step), COMPLETED or FAILED. */
+    private RunEvent outcome(TrainingRequest request, RunsInTraining.RunInTraining run, MultiTaskTrainer trainer,
+                             RunEventPublisher events) throws RunRetries.Stopped {
         Optional<String> cancelled = cancelledRuns.reason(request.runId());
         if (cancelled.isPresent()) {
             LOG.infof("run %s was cancelled before it started (%s)", request.runId(), cancelled.get());
-            events.finish(RunEvent.cancelled(request, 0, cancelled.get()));
-            service.markFinished(request);
-            return;
+            return RunEvent.cancelled(request, 0, cancelled.get());
         }
-        RunEvent outcome;
         try {
             LOG.infof("training run %s (%s %s %s seed %d)", request.runId(), request.kind(), request.optimizer().name(),
                     request.method(), request.seed());
@@ -249,22 +253,18 @@ public class TrainingRequestConsumer {
             if (result.cancelled() && cancelledRuns.isCancelled(request.runId())) {
                 String reason = cancelledRuns.reason(request.runId()).orElse("cancelled");
                 LOG.infof("run %s cancelled after step %d (%s)", request.runId(), result.steps(), reason);
-                events.finish(RunEvent.cancelled(request, result.steps(), reason));
-                service.markFinished(request);
-                return;
+                return RunEvent.cancelled(request, result.steps(), reason);
             }
             if (result.cancelled()) {
                 throw new RunRetries.Stopped();
             }
-            outcome = RunEvent.completed(request, result.steps(), result.epochs(), testMetrics(result), result.cost());
             LOG.infof("run %s completed in %d ms (%d steps%s)", request.runId(), result.wallTimeMs(), result.steps(),
                     result.resumedFromStep() > 0 ? ", resumed after step " + result.resumedFromStep() : "");
+            return RunEvent.completed(request, result.steps(), result.epochs(), testMetrics(result), result.cost());
         } catch (IllegalArgumentException | IllegalStateException e) {
             LOG.warnf("run %s failed: %s", request.runId(), e.getMessage());
-            outcome = RunEvent.failed(request, e.getMessage());
+            return RunEvent.failed(request, e.getMessage());
         }
-        events.finish(outcome);
-        service.markFinished(request);
     }
 
     /** Final metrics, test split first so that readers find each task's primary test metric in order. */
